@@ -1,0 +1,95 @@
+// Package config reads Handoff's settings from the environment once, at start,
+// so the rest of the program receives plain values through constructors. The
+// variable names are a contract: scripts, docs and deployments rely on them.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Config is the process configuration.
+type Config struct {
+	DatabaseURL string     // DATABASE_URL
+	Addr        string     // HANDOFF_ADDR, default ":8080"
+	BaseURL     *url.URL   // HANDOFF_BASE_URL, default "http://localhost:8080"
+	LogFormat   string     // HANDOFF_LOG_FORMAT: text | json
+	LogLevel    slog.Level // HANDOFF_LOG_LEVEL: debug | info | warn | error
+	Demo        bool       // HANDOFF_DEMO=1 seeds a demo org into an empty database
+}
+
+// Secure reports whether the public URL is https, which turns on Secure cookies
+// and HSTS.
+func (c Config) Secure() bool { return c.BaseURL.Scheme == "https" }
+
+// Error names the variable that is wrong and says what to do about it, so a bad
+// deployment fails at start with one actionable line.
+type Error struct {
+	Var string
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("configuration: %s %s", e.Var, e.Msg) }
+
+// Load reads the configuration through getenv. needDB is false for commands that
+// never touch the database (version, help).
+func Load(getenv func(string) string, needDB bool) (Config, error) {
+	c := Config{
+		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
+		Addr:        orDefault(getenv("HANDOFF_ADDR"), ":8080"),
+		LogFormat:   strings.ToLower(orDefault(getenv("HANDOFF_LOG_FORMAT"), "text")),
+	}
+
+	if needDB {
+		if c.DatabaseURL == "" {
+			return c, &Error{"DATABASE_URL", "is not set; set it to a PostgreSQL URL such as postgres://user:pass@localhost:5432/handoff"}
+		}
+		if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
+			return c, &Error{"DATABASE_URL", "is not a valid PostgreSQL URL or DSN (expected postgres://user:pass@host:5432/dbname)"}
+		}
+	}
+
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return c, &Error{"HANDOFF_ADDR", fmt.Sprintf("is %q; use host:port such as :8080 or 127.0.0.1:8080", c.Addr)}
+	}
+
+	raw := orDefault(getenv("HANDOFF_BASE_URL"), "http://localhost:8080")
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, &Error{"HANDOFF_BASE_URL", fmt.Sprintf("is %q; use the public URL people open, such as https://handoff.example.com", raw)}
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	c.BaseURL = u
+
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return c, &Error{"HANDOFF_LOG_FORMAT", fmt.Sprintf("is %q; use text or json", c.LogFormat)}
+	}
+
+	level := strings.ToLower(orDefault(getenv("HANDOFF_LOG_LEVEL"), "info"))
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, &Error{"HANDOFF_LOG_LEVEL", fmt.Sprintf("is %q; use debug, info, warn or error", level)}
+	}
+
+	switch demo := strings.TrimSpace(getenv("HANDOFF_DEMO")); demo {
+	case "", "0", "false":
+	case "1", "true":
+		c.Demo = true
+	default:
+		return c, &Error{"HANDOFF_DEMO", fmt.Sprintf("is %q; use 1 to seed a demo org or leave it unset", demo)}
+	}
+	return c, nil
+}
+
+func orDefault(v, def string) string {
+	if v = strings.TrimSpace(v); v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,66 @@
+package config
+
+import (
+	"errors"
+	"log/slog"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	const db = "postgres://u@localhost:5432/handoff"
+
+	t.Run("Defaults", func(t *testing.T) {
+		c, err := Load(env(map[string]string{"DATABASE_URL": db}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Addr != ":8080" || c.LogFormat != "text" || c.LogLevel != slog.LevelInfo || c.BaseURL.String() != "http://localhost:8080" || c.Secure() || c.Demo {
+			t.Fatalf("unexpected defaults: %+v", c)
+		}
+	})
+
+	t.Run("HTTPSIsSecure", func(t *testing.T) {
+		c, err := Load(env(map[string]string{"DATABASE_URL": db, "HANDOFF_BASE_URL": "https://handoff.example.com/"}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Secure() || c.BaseURL.String() != "https://handoff.example.com" {
+			t.Fatalf("got %v secure=%v", c.BaseURL, c.Secure())
+		}
+	})
+
+	t.Run("NoDatabaseNeeded", func(t *testing.T) {
+		if _, err := Load(env(nil), false); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	bad := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"ErrDatabaseURLMissing", map[string]string{}, "DATABASE_URL"},
+		{"ErrDatabaseURLInvalid", map[string]string{"DATABASE_URL": "postgres://:::bad"}, "DATABASE_URL"},
+		{"ErrAddr", map[string]string{"DATABASE_URL": db, "HANDOFF_ADDR": "8080"}, "HANDOFF_ADDR"},
+		{"ErrBaseURLScheme", map[string]string{"DATABASE_URL": db, "HANDOFF_BASE_URL": "ftp://x"}, "HANDOFF_BASE_URL"},
+		{"ErrBaseURLNoHost", map[string]string{"DATABASE_URL": db, "HANDOFF_BASE_URL": "handoff.example.com"}, "HANDOFF_BASE_URL"},
+		{"ErrLogFormat", map[string]string{"DATABASE_URL": db, "HANDOFF_LOG_FORMAT": "xml"}, "HANDOFF_LOG_FORMAT"},
+		{"ErrLogLevel", map[string]string{"DATABASE_URL": db, "HANDOFF_LOG_LEVEL": "loud"}, "HANDOFF_LOG_LEVEL"},
+		{"ErrDemo", map[string]string{"DATABASE_URL": db, "HANDOFF_DEMO": "yes please"}, "HANDOFF_DEMO"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(env(tc.env), true)
+			var cerr *Error
+			if !errors.As(err, &cerr) || cerr.Var != tc.want {
+				t.Fatalf("got %v, want a configuration error naming %s", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,68 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/internal/postgres/postgrestest"
+)
+
+func TestSettingsDefaults(t *testing.T) {
+	t.Parallel()
+	db := postgrestest.New(t)
+	s, err := db.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PackDueBusinessDays != 5 || s.KickoffDueBusinessDays != 5 || s.LockDueCalendarDays != 30 {
+		t.Errorf("clock defaults = %d/%d/%d, want 5/5/30", s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays)
+	}
+	if s.ApprovalThreshold.Minor != 2_500_000 || s.ApprovalThreshold.Currency != "USD" {
+		t.Errorf("approval threshold = %+v, want USD 25,000.00", s.ApprovalThreshold)
+	}
+	if len(s.HolidayCountries) != 1 || s.HolidayCountries[0] != "US" || s.TimeZone == "" {
+		t.Errorf("calendar defaults = %v %q", s.HolidayCountries, s.TimeZone)
+	}
+}
+
+func TestMigrateUpDownUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, postgrestest.EmptyURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m, err := postgres.NewMigrator(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+
+	n, err := m.Up(ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("first up: n=%d err=%v", n, err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range st {
+		if !s.Applied {
+			t.Errorf("migration %s not applied after up", s.Name)
+		}
+	}
+	// Every Down must undo its Up, or a rollback in production breaks.
+	for range st {
+		if err := m.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n2, err := m.Up(ctx); err != nil || n2 != n {
+		t.Fatalf("re-up after full down: n=%d err=%v, want %d", n2, err, n)
+	}
+	if n3, err := m.Up(ctx); err != nil || n3 != 0 {
+		t.Fatalf("second up should be a no-op: n=%d err=%v", n3, err)
+	}
+}
