@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/internal/postgres/postgrestest"
 )
 
@@ -51,6 +52,7 @@ type running struct {
 	Stdout *syncBuffer
 	done   chan error
 	cancel context.CancelFunc
+	Stop   func() // stops the program and waits for a clean exit
 }
 
 // mustRunServe runs `handoff serve` in-process against databaseURL and waits
@@ -86,13 +88,23 @@ func mustRunServe(t *testing.T, databaseURL string, extraEnv map[string]string) 
 		cancel()
 		t.Fatalf("serve did not listen within 60s\n%s", r.Stderr)
 	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-r.done; err != nil {
-			t.Errorf("serve returned %v on shutdown", err)
-		}
-	})
+	r.Stop = r.stop(t)
+	t.Cleanup(r.Stop)
 	return r
+}
+
+// stop returns a function that stops the program (once) and checks it shut
+// down cleanly.
+func (r *running) stop(t *testing.T) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.cancel()
+			if err := <-r.done; err != nil {
+				t.Errorf("serve returned %v on shutdown", err)
+			}
+		})
+	}
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -201,5 +213,39 @@ func TestMigrateCommand(t *testing.T) {
 	runCmd("migrate", "down")
 	if out := runCmd("migrate", "status"); !strings.Contains(out, "pending") {
 		t.Errorf("status after down:\n%s", out)
+	}
+}
+
+func TestDemoOrgIsSeededOnceAndOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	url := postgrestest.URL(t)
+
+	plain := mustRunServe(t, url, nil)
+	if strings.Contains(plain.Stdout.String(), "Demo") {
+		t.Errorf("demo seeded without HANDOFF_DEMO=1:\n%s", plain.Stdout)
+	}
+	plain.Stop()
+
+	first := mustRunServe(t, url, map[string]string{"HANDOFF_DEMO": "1"})
+	out := first.Stdout.String()
+	for _, want := range []string{"Demo org created", "admin@example.com", "manager@example.com", "sam.se@example.com", "alex.sa@example.com", "handoff-demo-pass"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first demo start does not print %q:\n%s", want, out)
+		}
+	}
+	first.Stop()
+
+	second := mustRunServe(t, url, map[string]string{"HANDOFF_DEMO": "1"})
+	if !strings.Contains(second.Stdout.String(), "Demo logins") {
+		t.Errorf("second start should remind of the logins:\n%s", second.Stdout)
+	}
+	db, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n, err := db.CountUsers(context.Background())
+	if err != nil || n != 6 {
+		t.Errorf("users after two demo starts = %d (%v), want 6", n, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"runtime/debug"
 	"text/tabwriter"
+	"time"
 
 	"github.com/handoff-app/handoff/internal/config"
 	"github.com/handoff-app/handoff/internal/postgres"
@@ -48,6 +49,8 @@ const usage = `Usage: handoff <command> [arguments]
 Commands:
   serve                      migrate the database, then serve HTTP on HANDOFF_ADDR
   migrate up|down|status     manage the embedded database migrations
+  user add|list|set-password|deactivate
+                             manage people (see handoff user --help)
   version                    print the version
 
 Configuration is read from the environment; see README.md.`
@@ -69,6 +72,8 @@ func (p *program) run(ctx context.Context, args []string) error {
 		return p.serve(ctx, rest)
 	case "migrate":
 		return p.migrate(ctx, rest)
+	case "user":
+		return p.user(ctx, rest)
 	default:
 		fmt.Fprintln(p.stderr, usage)
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
@@ -140,10 +145,19 @@ func (p *program) serve(ctx context.Context, args []string) error {
 		return err
 	}
 
-	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL}, db, logger, nil)
+	if cfg.Demo {
+		if err := p.seedDemo(ctx, db); err != nil {
+			return err
+		}
+	}
+
+	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL}, db, logger)
 	if err != nil {
 		return err
 	}
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go srv.SweepSessions(sweepCtx, 10*time.Minute)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on HANDOFF_ADDR %s: %w", cfg.Addr, err)
@@ -169,7 +183,9 @@ func migrateUp(ctx context.Context, db *postgres.DB, logger *slog.Logger) error 
 	if err != nil {
 		return err
 	}
-	logger.Info("database migrated", "applied", n)
+	if logger != nil {
+		logger.Info("database migrated", "applied", n)
+	}
 	return nil
 }
 

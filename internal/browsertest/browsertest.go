@@ -5,6 +5,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -64,4 +65,41 @@ func New(t testing.TB) context.Context {
 		t.Fatalf("browsertest: start Chromium at %s: %v", path, err)
 	}
 	return bctx
+}
+
+// NewTab returns a second, independent browser session in the same browser:
+// its own cookies, as if another person were at another computer.
+func NewTab(t testing.TB, browser context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("browsertest: new tab: %v", err)
+	}
+	return ctx
+}
+
+// ClickAndWait clicks sel and waits until the browser has loaded the page the
+// click leads to (a form post and its redirect, or a link), so the next step
+// reads the new page and not the old one.
+func ClickAndWait(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.Evaluate[bool](`window.__browsertestOld = true`)(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		if _, err := chromedp.Click(chromedp.CSS(sel))(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			done, err := chromedp.Evaluate[bool](`window.__browsertestOld === undefined && document.readyState === "complete"`)(ctx, t)
+			if err == nil && done {
+				return chromedp.Void{}, nil
+			}
+			if time.Now().After(deadline) {
+				return chromedp.Void{}, fmt.Errorf("browsertest: no new page after clicking %s", sel)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
 }

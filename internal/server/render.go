@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
+	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/web"
 )
 
@@ -28,7 +30,58 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	_, _ = buf.WriteTo(w)
 }
 
-// page returns the layout props for r: title, navigation, flashes.
+// page returns the layout props for r: title, who is looking, their
+// navigation, and any flash message.
 func (s *Server) page(r *http.Request, title string) web.Page {
-	return web.Page{Title: title, Assets: s.assets}
+	p := web.Page{Title: title, Assets: s.assets, Flashes: s.popFlashes(r)}
+	if u := currentUser(r); u != nil {
+		p.Account = &web.Account{Name: u.Name, Email: u.Email, RoleLabel: u.Role.Short()}
+		p.Nav = navFor(u.Role, r.URL.Path)
+	}
+	return p
+}
+
+// homePath is each role's home page (DESIGN §1).
+func homePath(role handoff.Role) string {
+	switch role {
+	case handoff.RoleSE:
+		return "/packs"
+	case handoff.RoleSA:
+		return "/inbox"
+	case handoff.RoleManager:
+		return "/overdue"
+	case handoff.RoleAdmin:
+		return "/admin"
+	}
+	return "/account"
+}
+
+// navFor is the main navigation of a role, with the current section marked.
+func navFor(role handoff.Role, path string) []web.NavItem {
+	var items []web.NavItem
+	switch role {
+	case handoff.RoleSE:
+		items = []web.NavItem{{Label: "My packs", Href: "/packs"}}
+	case handoff.RoleSA:
+		items = []web.NavItem{{Label: "Inbox", Href: "/inbox"}}
+	case handoff.RoleManager:
+		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}}
+	case handoff.RoleAdmin:
+		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Overdue", Href: "/overdue"}}
+	}
+	best := -1
+	for i, it := range items {
+		if (path == it.Href || strings.HasPrefix(path, it.Href+"/")) && (best < 0 || len(it.Href) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Current = true
+	}
+	return items
+}
+
+// redirect answers a form post with 303 See Other (post/redirect/get).
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

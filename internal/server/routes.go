@@ -6,33 +6,70 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/handoff-app/handoff/web"
+	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// routes is the whole route table in one place.
+// routes is the whole route table in one place. Every route names who may
+// reach it: public, anyUser, or only(roles…).
 func (s *Server) routes() http.Handler {
+	cop, err := s.crossOriginProtection()
+	if err != nil {
+		panic(err) // the base URL was validated at start; this cannot fail
+	}
+
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(s.accessLog)
 	r.Use(s.recoverer)
+	r.Use(s.securityHeaders)
+	r.Use(cop)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "image/svg+xml", "application/json", "text/csv"))
 
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		heading, msg := errorWords(http.StatusNotFound)
-		s.renderError(w, r, http.StatusNotFound, heading, msg)
-	})
+	withSession := func(h http.Handler) http.Handler { return s.sessions.LoadAndSave(s.authenticate(h)) }
+	r.NotFound(withSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serveError(w, r, handoff.Errorf(handoff.ENOTFOUND, "not found"))
+	})).ServeHTTP)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		heading, msg := errorWords(http.StatusMethodNotAllowed)
 		s.renderError(w, r, http.StatusMethodNotAllowed, heading, msg)
 	})
 
-	r.Get("/healthz", s.healthz)
-	r.Get("/readyz", s.readyz)
-	r.Handle("/static/*", http.StripPrefix("/static", s.assets))
+	// Probes and assets: no session, no database work beyond the ping.
+	bare := router{r, s}
+	bare.handleHTTP(http.MethodGet, "/healthz", public, http.HandlerFunc(s.healthz))
+	bare.handleHTTP(http.MethodGet, "/readyz", public, http.HandlerFunc(s.readyz))
+	bare.handleHTTP(http.MethodGet, "/static/*", public, http.StripPrefix("/static", s.assets))
 
-	r.Get("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		s.render(w, r, http.StatusOK, web.Welcome(s.page(r, "Welcome")))
-		return nil
-	}))
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.authenticate)
+		rt := router{r, s}
+
+		rt.handle(http.MethodGet, "/", public, s.home)
+		rt.handle(http.MethodGet, "/login", public, s.loginPage)
+		rt.handle(http.MethodPost, "/login", public, s.loginSubmit)
+		rt.handle(http.MethodPost, "/logout", anyUser, s.logout)
+		rt.handle(http.MethodGet, "/set-password/{token}", public, s.setPasswordPage)
+		rt.handle(http.MethodPost, "/set-password/{token}", public, s.setPasswordSubmit)
+
+		rt.handle(http.MethodGet, "/account", anyUser, s.accountPage)
+		rt.handle(http.MethodPost, "/account/password", anyUser, s.changePassword)
+
+		// Role homes (DESIGN §1).
+		rt.handle(http.MethodGet, "/packs", only(handoff.RoleSE), s.myPacks)
+		rt.handle(http.MethodGet, "/inbox", only(handoff.RoleSA), s.inbox)
+		rt.handle(http.MethodGet, "/overdue", only(handoff.RoleManager, handoff.RoleAdmin), s.overdue)
+		rt.handle(http.MethodGet, "/admin", only(handoff.RoleAdmin), s.adminHome)
+
+		// People.
+		admin := only(handoff.RoleAdmin)
+		rt.handle(http.MethodGet, "/admin/users", admin, s.adminUsers)
+		rt.handle(http.MethodGet, "/admin/users/new", admin, s.adminNewUser)
+		rt.handle(http.MethodPost, "/admin/users", admin, s.adminCreateUser)
+		rt.handle(http.MethodGet, "/admin/users/{id}", admin, s.adminUser)
+		rt.handle(http.MethodPost, "/admin/users/{id}/role", admin, s.adminSetRole)
+		rt.handle(http.MethodPost, "/admin/users/{id}/deactivate", admin, s.adminDeactivate)
+		rt.handle(http.MethodPost, "/admin/users/{id}/activate", admin, s.adminActivate)
+		rt.handle(http.MethodPost, "/admin/users/{id}/password", admin, s.adminResetPassword)
+	})
 	return r
 }

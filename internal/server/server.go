@@ -14,39 +14,73 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/web"
 )
 
 // Config is what the server needs to know about its deployment.
 type Config struct {
-	BaseURL *url.URL // the public URL; https turns on Secure cookies and HSTS
+	BaseURL *url.URL        // the public URL; https turns on Secure cookies and HSTS
+	Hasher  password.Hasher // argon2id cost; zero means password.Default()
+	Now     func() time.Time
 }
 
 // Server holds the dependencies every handler shares. It has no package-level
 // state: tests build as many as they like.
 type Server struct {
-	cfg    Config
-	db     *postgres.DB
-	log    *slog.Logger
-	assets *web.Assets
-	now    func() time.Time
+	cfg      Config
+	db       *postgres.DB
+	log      *slog.Logger
+	assets   *web.Assets
+	sessions *scs.SessionManager
+	hasher   password.Hasher
+	now      func() time.Time
 
+	rules  map[string]rule // "GET /admin/users" → who may reach it
 	router http.Handler
 }
 
 // New builds a Server and its routes.
-func New(cfg Config, db *postgres.DB, logger *slog.Logger, now func() time.Time) (*Server, error) {
+func New(cfg Config, db *postgres.DB, logger *slog.Logger) (*Server, error) {
 	assets, err := web.NewAssets()
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	if now == nil {
-		now = time.Now
+	s := &Server{cfg: cfg, db: db, log: logger, assets: assets, hasher: cfg.Hasher, now: cfg.Now, rules: map[string]rule{}}
+	if s.now == nil {
+		s.now = time.Now
 	}
-	s := &Server{cfg: cfg, db: db, log: logger, assets: assets, now: now}
+	if s.hasher == (password.Hasher{}) {
+		s.hasher = password.Default()
+	}
+	// Interval 0: pgxstore's own sweeper goroutine races on shutdown, so
+	// expired sessions are swept by SweepSessions, which the caller runs.
+	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(db.Pool, 0), cfg.BaseURL.Scheme == "https")
 	s.router = s.routes()
 	return s, nil
+}
+
+// SweepSessions deletes expired sessions every interval until ctx ends. Every
+// instance may run it; the DELETE is idempotent.
+func (s *Server) SweepSessions(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.db.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("sweeping expired sessions failed", "err", err)
+			} else if n > 0 {
+				s.log.Debug("swept expired sessions", "count", n)
+			}
+		}
+	}
 }
 
 // ServeHTTP makes the Server an http.Handler.

@@ -4,6 +4,7 @@
 package servertest
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/internal/postgres/postgrestest"
 	"github.com/handoff-app/handoff/internal/server"
@@ -26,26 +29,40 @@ type Env struct {
 	T      testing.TB
 	DB     *postgres.DB
 	Server *httptest.Server
+	App    *server.Server
 	logs   *syncBuffer
 }
 
 // Logs returns everything the server has logged so far.
 func (e *Env) Logs() string { return e.logs.String() }
 
+// Option changes how New builds the server.
+type Option func(*server.Config)
+
+// WithBaseURL sets the public URL the server believes it has (https turns on
+// Secure cookies and HSTS).
+func WithBaseURL(raw string) Option {
+	return func(c *server.Config) { c.BaseURL, _ = url.Parse(raw) }
+}
+
 // New starts the real handler on a new database.
-func New(t testing.TB) *Env {
+func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	db := postgrestest.New(t)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	base, _ := url.Parse("http://127.0.0.1")
-	h, err := server.New(server.Config{BaseURL: base}, db, logger, time.Now)
+	cfg := server.Config{Hasher: password.Cheap()}
+	WithBaseURL("http://127.0.0.1")(&cfg)
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := server.New(cfg, db, logger)
 	if err != nil {
 		t.Fatalf("servertest: %v", err)
 	}
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return &Env{T: t, DB: db, Server: ts, logs: logs}
+	return &Env{T: t, DB: db, Server: ts, App: h, logs: logs}
 }
 
 // Client is one browser-like visitor: it keeps cookies and does not follow
@@ -125,4 +142,32 @@ func (c *Client) PostForm(path string, form url.Values) *Response {
 	req.Header.Set("Origin", c.env.Server.URL)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return c.Do(req)
+}
+
+// Password is the password every user made by CreateUser has.
+const Password = "correct horse battery"
+
+// CreateUser adds an active user with Password.
+func (e *Env) CreateUser(name, email string, role handoff.Role) *handoff.User {
+	e.T.Helper()
+	hash, err := password.Cheap().Hash(Password)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	u, err := e.DB.CreateUser(context.Background(), postgres.NewUser{Email: email, Name: name, Role: role, PasswordHash: hash})
+	if err != nil {
+		e.T.Fatalf("servertest: create user %s: %v", email, err)
+	}
+	return u
+}
+
+// Login returns a new client logged in as email (with Password).
+func (e *Env) Login(email string) *Client {
+	e.T.Helper()
+	c := e.Client()
+	res := c.PostForm("/login", url.Values{"email": {email}, "password": {Password}})
+	if res.StatusCode != http.StatusSeeOther {
+		e.T.Fatalf("servertest: login as %s: status %d\n%s", email, res.StatusCode, res.Body)
+	}
+	return c
 }

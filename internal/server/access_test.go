@@ -1,0 +1,115 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/server"
+	"github.com/handoff-app/handoff/internal/server/servertest"
+)
+
+type route struct{ method, pattern string }
+
+// walkRoutes lists every route registered on the router.
+func walkRoutes(t *testing.T, r chi.Routes) []route {
+	t.Helper()
+	var out []route
+	err := chi.Walk(r, func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, route{method, pattern})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// undeclared returns the routes that have no access rule.
+func undeclared(routes []route, rules map[string]server.RouteRule) []string {
+	var missing []string
+	for _, rt := range routes {
+		if _, ok := rules[rt.method+" "+rt.pattern]; !ok {
+			missing = append(missing, rt.method+" "+rt.pattern)
+		}
+	}
+	return missing
+}
+
+// The check itself must catch a route added without a rule.
+func TestUndeclaredRouteIsCaught(t *testing.T) {
+	t.Parallel()
+	r := chi.NewRouter()
+	r.Get("/declared", func(http.ResponseWriter, *http.Request) {})
+	r.Post("/sneaky", func(http.ResponseWriter, *http.Request) {})
+	got := undeclared(walkRoutes(t, r), map[string]server.RouteRule{"GET /declared": {Public: true}})
+	if !slices.Equal(got, []string{"POST /sneaky"}) {
+		t.Fatalf("undeclared = %v, want [POST /sneaky]", got)
+	}
+}
+
+// TestRouteRoleMatrix walks every route on the real router against anonymous
+// visitors and every role: each route must declare who reaches it, visitors
+// are sent to log in, the wrong role sees a plain 404, and the right role
+// gets through.
+func TestRouteRoleMatrix(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	actors := map[handoff.Role]string{}
+	for _, role := range handoff.Roles {
+		email := string(role) + "@example.com"
+		env.CreateUser("Person "+string(role), email, role)
+		actors[role] = email
+	}
+	target := env.CreateUser("Target Person", "target@example.com", handoff.RoleSE)
+
+	routes := walkRoutes(t, env.App.Routes())
+	rules := env.App.RouteRules()
+	if missing := undeclared(routes, rules); len(missing) > 0 {
+		t.Fatalf("routes without an access rule (declare one in routes.go): %v", missing)
+	}
+
+	fill := strings.NewReplacer("{id}", strconv.FormatInt(target.ID, 10), "{token}", "no-such-token", "/*", "/favicon.svg")
+	for _, rt := range routes {
+		rule := rules[rt.method+" "+rt.pattern]
+		path := fill.Replace(rt.pattern)
+		send := func(c *servertest.Client) *servertest.Response {
+			if rt.method == http.MethodGet {
+				return c.Get(path)
+			}
+			return c.PostForm(path, url.Values{})
+		}
+
+		t.Run(rt.method+" "+rt.pattern+"/anonymous", func(t *testing.T) {
+			res := send(env.Client())
+			switch {
+			case rule.Public:
+				if res.StatusCode >= 500 {
+					t.Errorf("public route answered %d", res.StatusCode)
+				}
+			case res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login"):
+				t.Errorf("anonymous got %d %s, want 303 to /login", res.StatusCode, res.Header.Get("Location"))
+			}
+		})
+		for _, role := range handoff.Roles {
+			t.Run(rt.method+" "+rt.pattern+"/"+string(role), func(t *testing.T) {
+				res := send(env.Login(actors[role]))
+				allowed := rule.Public || slices.Contains(rule.Roles, role)
+				switch {
+				case !allowed && res.StatusCode != http.StatusNotFound:
+					t.Errorf("%s reached a route not meant for them: %d", role, res.StatusCode)
+				case allowed && (res.StatusCode == http.StatusNotFound && !rule.Public || res.StatusCode >= 500):
+					t.Errorf("%s was refused a route meant for them: %d", role, res.StatusCode)
+				case allowed && strings.HasPrefix(res.Header.Get("Location"), "/login") && rt.pattern != "/logout":
+					t.Errorf("%s was sent to log in again", role)
+				}
+			})
+		}
+	}
+}

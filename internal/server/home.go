@@ -1,0 +1,76 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/web"
+)
+
+// home sends each person to their role's home, and visitors to the login.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	if u == nil {
+		redirect(w, r, "/login")
+		return nil
+	}
+	redirect(w, r, homePath(u.Role))
+	return nil
+}
+
+func (s *Server) myPacks(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, web.RoleHome(web.RoleHomePage{
+		Page:       s.page(r, "My packs"),
+		Eyebrow:    "Sales Engineer",
+		Heading:    "My packs",
+		Lead:       "Your handoff packs, soonest deadline first, with what each still needs.",
+		EmptyTitle: "You have no handoff packs",
+		EmptyBody:  "When one of your deals is marked Closed-Won, its pack appears here with its due date and what is still missing.",
+	}))
+	return nil
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, web.RoleHome(web.RoleHomePage{
+		Page:       s.page(r, "Inbox"),
+		Eyebrow:    "Solutions Architect",
+		Heading:    "Inbox",
+		Lead:       "Packs assigned to you, oldest deadline first.",
+		EmptyTitle: "Nothing waiting for you",
+		EmptyBody:  "When an SE submits a pack for one of your deals, it appears here for review and kickoff.",
+	}))
+	return nil
+}
+
+func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, web.RoleHome(web.RoleHomePage{
+		Page:       s.page(r, "Overdue"),
+		Eyebrow:    "Deadlines",
+		Heading:    "Overdue",
+		Lead:       "Every late or at-risk pack across the organisation, worst first.",
+		EmptyTitle: "Every pack is on time",
+		EmptyBody:  "Nothing is overdue and nothing is due within one business day. Late and at-risk packs appear here the moment a deadline slips.",
+	}))
+	return nil
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := handoff.Authorize(currentUser(r), handoff.ActionManageSettings); err != nil {
+		return err
+	}
+	counts, inactive, err := s.db.UserCounts(ctx)
+	if err != nil {
+		return err
+	}
+	settings, err := s.db.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	p := web.AdminHomePage{Page: s.page(r, "Admin"), Inactive: inactive, Settings: settings}
+	for _, role := range handoff.Roles {
+		p.RoleCounts = append(p.RoleCounts, web.RoleCount{Role: role, Count: counts[role]})
+	}
+	s.render(w, r, http.StatusOK, web.AdminHome(p))
+	return nil
+}

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/web"
+)
+
+// Session lifetimes: a working day of inactivity ends a session, and none
+// lives longer than a week, whatever its activity.
+const (
+	sessionIdleTimeout = 12 * time.Hour
+	sessionLifetime    = 7 * 24 * time.Hour
+)
+
+// Session keys.
+const (
+	keyUserID         = "user_id"
+	keySessionVersion = "session_version"
+	keyFlashKind      = "flash_kind"
+	keyFlashMessage   = "flash_message"
+)
+
+func newSessionManager(store *pgxstore.PostgresStore, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = sessionIdleTimeout
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = "handoff_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	sm.Cookie.Path = "/"
+	return sm
+}
+
+type sessionStateKey struct{}
+
+// sessionState marks a request that went through the session middleware, and
+// carries its logged-in user (nil when anonymous).
+type sessionState struct {
+	user *handoff.User
+}
+
+// currentUser is the logged-in user of r, or nil.
+func currentUser(r *http.Request) *handoff.User {
+	if st, ok := r.Context().Value(sessionStateKey{}).(*sessionState); ok {
+		return st.user
+	}
+	return nil
+}
+
+func hasSession(r *http.Request) bool {
+	_, ok := r.Context().Value(sessionStateKey{}).(*sessionState)
+	return ok
+}
+
+// authenticate loads the session's user. A session whose user was deactivated,
+// or whose password changed since, is destroyed here: that is how
+// deactivation throws someone out at their next request.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &sessionState{}
+		ctx := context.WithValue(r.Context(), sessionStateKey{}, st)
+		r = r.WithContext(ctx)
+		id := s.sessions.GetInt64(ctx, keyUserID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := s.db.User(ctx, id)
+		if err != nil && handoff.ErrorCode(err) != handoff.ENOTFOUND {
+			s.serveError(w, r, err)
+			return
+		}
+		if u == nil || !u.Active || u.SessionVersion != s.sessions.GetInt(ctx, keySessionVersion) {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.serveError(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		if lf, ok := ctx.Value(logFieldsKey{}).(*logFields); ok {
+			lf.userID = u.ID
+		}
+		st.user = u
+		next.ServeHTTP(w, r)
+	})
+}
+
+// login starts a fresh session for u: a new token defeats session fixation.
+func (s *Server) login(ctx context.Context, u *handoff.User) error {
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, keyUserID, u.ID)
+	s.sessions.Put(ctx, keySessionVersion, u.SessionVersion)
+	return nil
+}
+
+// flash queues a message for the next page this person sees.
+func (s *Server) flash(r *http.Request, kind, msg string) {
+	s.sessions.Put(r.Context(), keyFlashKind, kind)
+	s.sessions.Put(r.Context(), keyFlashMessage, msg)
+}
+
+// popFlashes takes the queued message, if any. Requests without a session
+// (health checks, assets) have none.
+func (s *Server) popFlashes(r *http.Request) []web.Flash {
+	if !hasSession(r) {
+		return nil
+	}
+	msg := s.sessions.PopString(r.Context(), keyFlashMessage)
+	if msg == "" {
+		return nil
+	}
+	return []web.Flash{{Kind: s.sessions.PopString(r.Context(), keyFlashKind), Message: msg}}
+}

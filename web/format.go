@@ -1,0 +1,38 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+)
+
+// Money formats an amount as "USD 25,000.00".
+func Money(m handoff.Money) string {
+	neg := m.Minor < 0
+	v := m.Minor
+	if neg {
+		v = -v
+	}
+	whole, cents := v/100, v%100
+	s := strconv.FormatInt(whole, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := m.Currency + " " + b.String() + "." + strconv.FormatInt(cents/10, 10) + strconv.FormatInt(cents%10, 10)
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// Date formats a day as 2026-12-01, the form every date takes in Handoff.
+func Date(t time.Time) string { return t.Format("2006-01-02") }
+
+// DateTime formats a moment in UTC to the minute.
+func DateTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
