@@ -22,3 +22,9 @@ type Money struct {
 	Minor    int64
 	Currency string
 }
+
+// DayOff is a company day off (a year-end shutdown…), skipped like a holiday.
+type DayOff struct {
+	Day  time.Time // civil date at 00:00 UTC
+	Name string
+}

@@ -3,6 +3,10 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/handoff-app/handoff/internal/handoff"
 )
@@ -15,13 +19,217 @@ FROM org_settings`
 
 // Settings returns the organisation's settings.
 func (db *DB) Settings(ctx context.Context) (handoff.Settings, error) {
-	var s handoff.Settings
-	err := db.Pool.QueryRow(ctx, selectSettings).Scan(
-		&s.OrgName, &s.TimeZone, &s.HolidayCountries, &s.PackDueBusinessDays,
-		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays,
-		&s.ApprovalThreshold.Minor, &s.ApprovalThreshold.Currency, &s.UpdatedAt)
+	s, err := settings(ctx, db.Pool)
 	if err != nil {
 		return s, fmt.Errorf("postgres: settings: %w", err)
 	}
 	return s, nil
+}
+
+func settings(ctx context.Context, q Querier) (handoff.Settings, error) {
+	var s handoff.Settings
+	err := q.QueryRow(ctx, selectSettings).Scan(
+		&s.OrgName, &s.TimeZone, &s.HolidayCountries, &s.PackDueBusinessDays,
+		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays,
+		&s.ApprovalThreshold.Minor, &s.ApprovalThreshold.Currency, &s.UpdatedAt)
+	return s, err
+}
+
+// DaysOff returns the company days off, in date order.
+func (db *DB) DaysOff(ctx context.Context) ([]handoff.DayOff, error) {
+	off, err := daysOff(ctx, db.Pool)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: days off: %w", err)
+	}
+	return off, nil
+}
+
+func daysOff(ctx context.Context, q Querier) ([]handoff.DayOff, error) {
+	rows, err := q.Query(ctx, `SELECT day, name FROM company_days_off ORDER BY day`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (handoff.DayOff, error) {
+		var d handoff.DayOff
+		err := row.Scan(&d.Day, &d.Name)
+		return d, err
+	})
+}
+
+// DueFunc computes a pack's due dates under the calendar being saved.
+type DueFunc func(closedWonOn time.Time, kickoffOn *time.Time) Dues
+
+// CalendarChange is one change to the rules deadlines follow. Apply runs in
+// the transaction; Due then computes every open pack's new dates.
+type CalendarChange struct {
+	Why   string // "Settings changed", "Company day off added: …"
+	Apply func(ctx context.Context, tx pgx.Tx) error
+	Due   func(ctx context.Context, tx pgx.Tx) (DueFunc, error)
+}
+
+// UpdateSettingsChange stores new settings.
+func UpdateSettingsChange(s handoff.Settings) func(ctx context.Context, tx pgx.Tx) error {
+	return func(ctx context.Context, tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `
+			UPDATE org_settings SET time_zone = $1, holiday_countries = $2, pack_due_business_days = $3,
+			       kickoff_due_business_days = $4, lock_due_calendar_days = $5,
+			       approval_threshold_minor = $6, approval_threshold_currency = $7, updated_at = now()`,
+			s.TimeZone, s.HolidayCountries, s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays,
+			s.ApprovalThreshold.Minor, s.ApprovalThreshold.Currency)
+		return err
+	}
+}
+
+// AddDayOffChange adds a company day off.
+func AddDayOffChange(d handoff.DayOff) func(ctx context.Context, tx pgx.Tx) error {
+	return func(ctx context.Context, tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO company_days_off (day, name) VALUES ($1, $2)`, d.Day, d.Name)
+		if isUniqueViolation(err, "") {
+			return &handoff.Error{Code: handoff.EINVALID, Message: "Some fields need your attention.",
+				Fields: map[string]string{"day": "That day is already a company day off."}}
+		}
+		// The settings row's updated_at is the calendar's cache key.
+		if err == nil {
+			_, err = tx.Exec(ctx, `UPDATE org_settings SET updated_at = now()`)
+		}
+		return err
+	}
+}
+
+// DeleteDayOffChange removes a company day off.
+func DeleteDayOffChange(day time.Time) func(ctx context.Context, tx pgx.Tx) error {
+	return func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM company_days_off WHERE day = $1`, day)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return notFound()
+		}
+		_, err = tx.Exec(ctx, `UPDATE org_settings SET updated_at = now()`)
+		return err
+	}
+}
+
+// ChangeCalendar applies a change to settings or days off and recomputes the
+// due dates of every open pack in the same transaction, leaving an event on
+// each pack whose dates moved. It returns how many packs moved.
+func (db *DB) ChangeCalendar(ctx context.Context, actor *handoff.User, c CalendarChange, now time.Time) (int, error) {
+	moved := 0
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		// Serialise calendar changes: two admins saving at once must not
+		// recompute from each other's half-applied state.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM org_settings FOR UPDATE`); err != nil {
+			return err
+		}
+		if err := c.Apply(ctx, tx); err != nil {
+			return err
+		}
+		due, err := c.Due(ctx, tx)
+		if err != nil {
+			return err
+		}
+		moved, err = recomputeOpenDues(ctx, tx, actor, due, c.Why, now)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: change calendar (%s): %w", c.Why, err)
+	}
+	return moved, nil
+}
+
+// SettingsTx reads the settings and days off inside a transaction, so a
+// CalendarChange's Due sees the change it is applied with.
+func SettingsTx(ctx context.Context, tx pgx.Tx) (handoff.Settings, []handoff.DayOff, error) {
+	s, err := settings(ctx, tx)
+	if err != nil {
+		return s, nil, err
+	}
+	off, err := daysOff(ctx, tx)
+	return s, off, err
+}
+
+// recomputeOpenDues moves the due dates of packs whose clocks still run.
+// Clocks already met keep the dates they were met against, so history does
+// not change under people's feet.
+func recomputeOpenDues(ctx context.Context, tx pgx.Tx, actor *handoff.User, due DueFunc, why string, now time.Time) (int, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT p.id, p.status, d.closed_won_on, p.kickoff_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on
+		FROM packs p JOIN deals d ON d.id = p.deal_id
+		WHERE p.status <> 'locked'
+		ORDER BY p.id
+		FOR UPDATE OF p`)
+	if err != nil {
+		return 0, err
+	}
+	type open struct {
+		id                  int64
+		status              handoff.Status
+		closedWon           time.Time
+		kickoff             *time.Time
+		packDue, kickoffDue time.Time
+		lockDue             *time.Time
+	}
+	var packs []open
+	for rows.Next() {
+		var o open
+		var status string
+		if err := rows.Scan(&o.id, &status, &o.closedWon, &o.kickoff, &o.packDue, &o.kickoffDue, &o.lockDue); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		o.status = handoff.Status(status)
+		packs = append(packs, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+
+	actorID := int64(0)
+	if actor != nil {
+		actorID = actor.ID
+	}
+	moved := 0
+	for _, o := range packs {
+		n := due(o.closedWon, o.kickoff)
+		var changes []string
+		// A clock that is done keeps its date.
+		if o.status == handoff.StatusDraft && !n.PackDueOn.Equal(o.packDue) {
+			changes = append(changes, "pack due "+day(o.packDue)+" → "+day(n.PackDueOn))
+		} else {
+			n.PackDueOn = o.packDue
+		}
+		if o.status != handoff.StatusAcknowledged && !n.KickoffDueOn.Equal(o.kickoffDue) {
+			changes = append(changes, "kickoff due "+day(o.kickoffDue)+" → "+day(n.KickoffDueOn))
+		} else if o.status == handoff.StatusAcknowledged {
+			n.KickoffDueOn = o.kickoffDue
+		}
+		if n.LockDueOn != nil && (o.lockDue == nil || !n.LockDueOn.Equal(*o.lockDue)) {
+			changes = append(changes, "architecture lock due "+dayPtr(o.lockDue)+" → "+day(*n.LockDueOn))
+		}
+		if len(changes) == 0 {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4, version = version + 1, updated_at = $5
+			WHERE id = $1`, o.id, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, now); err != nil {
+			return 0, err
+		}
+		if err := addEvent(ctx, tx, o.id, actorID, now, handoff.EventDeadlineChanged,
+			why+": "+strings.Join(changes, "; ")+"."); err != nil {
+			return 0, err
+		}
+		moved++
+	}
+	return moved, nil
+}
+
+func day(t time.Time) string { return t.Format("2006-01-02") }
+
+func dayPtr(t *time.Time) string {
+	if t == nil {
+		return "none"
+	}
+	return day(*t)
 }

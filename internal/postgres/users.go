@@ -97,16 +97,25 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*handoff.User, str
 
 // UserFilter narrows the admin's user list.
 type UserFilter struct {
-	Query string // matches name or email, case-insensitively
+	Query      string       // matches name or email, case-insensitively
+	Role       handoff.Role // only this role, when set
+	ActiveOnly bool
 }
 
 // Users lists users by name, filtered by f.
 func (db *DB) Users(ctx context.Context, f UserFilter) ([]*handoff.User, error) {
-	sql := `SELECT ` + userColumns + ` FROM users`
+	sql := `SELECT ` + userColumns + ` FROM users WHERE true`
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
-		sql += ` WHERE name ILIKE $1 OR email ILIKE $1`
 		args = append(args, "%"+escapeLike(q)+"%")
+		sql += fmt.Sprintf(` AND (name ILIKE $%d OR email ILIKE $%d)`, len(args), len(args))
+	}
+	if f.Role != "" {
+		args = append(args, string(f.Role))
+		sql += fmt.Sprintf(` AND role = $%d`, len(args))
+	}
+	if f.ActiveOnly {
+		sql += ` AND active`
 	}
 	sql += ` ORDER BY active DESC, lower(name), id LIMIT 500`
 	rows, err := db.Pool.Query(ctx, sql, args...)

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -68,6 +69,18 @@ func TestRouteRoleMatrix(t *testing.T) {
 		actors[role] = email
 	}
 	target := env.CreateUser("Target Person", "target@example.com", handoff.RoleSE)
+	se, _, _ := env.DB.UserByEmail(context.Background(), actors[handoff.RoleSE])
+	sa, _, _ := env.DB.UserByEmail(context.Background(), actors[handoff.RoleSA])
+	packID := env.CreatePack("Matrix Corp", se, sa, "2026-11-02")
+	// A frozen v1, so version pages exist.
+	if _, err := env.DB.Pool.Exec(context.Background(), `
+		INSERT INTO pack_versions (pack_id, number, documents, submitted_at, submitted_by) VALUES ($1, 1, '{}', now(), $2);
+		`, packID, se.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.DB.Pool.Exec(context.Background(), `INSERT INTO company_days_off (day, name) VALUES ('2026-12-31', 'Shutdown')`); err != nil {
+		t.Fatal(err)
+	}
 
 	routes := walkRoutes(t, env.App.Routes())
 	rules := env.App.RouteRules()
@@ -75,10 +88,14 @@ func TestRouteRoleMatrix(t *testing.T) {
 		t.Fatalf("routes without an access rule (declare one in routes.go): %v", missing)
 	}
 
-	fill := strings.NewReplacer("{id}", strconv.FormatInt(target.ID, 10), "{token}", "no-such-token", "/*", "/favicon.svg")
+	fillUser := strings.NewReplacer("{id}", strconv.FormatInt(target.ID, 10), "{token}", "no-such-token", "/*", "/favicon.svg", "{day}", "2026-12-31")
+	fillPack := strings.NewReplacer("{id}", strconv.FormatInt(packID, 10), "{kind}", "risks", "{n}", "1")
 	for _, rt := range routes {
 		rule := rules[rt.method+" "+rt.pattern]
-		path := fill.Replace(rt.pattern)
+		path := fillUser.Replace(rt.pattern)
+		if strings.HasPrefix(rt.pattern, "/packs/") {
+			path = fillPack.Replace(rt.pattern)
+		}
 		send := func(c *servertest.Client) *servertest.Response {
 			if rt.method == http.MethodGet {
 				return c.Get(path)

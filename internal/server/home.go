@@ -18,18 +18,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) myPacks(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, web.RoleHome(web.RoleHomePage{
-		Page:       s.page(r, "My packs"),
-		Eyebrow:    "Sales Engineer",
-		Heading:    "My packs",
-		Lead:       "Your handoff packs, soonest deadline first, with what each still needs.",
-		EmptyTitle: "You have no handoff packs",
-		EmptyBody:  "When one of your deals is marked Closed-Won, its pack appears here with its due date and what is still missing.",
-	}))
-	return nil
-}
-
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, web.RoleHome(web.RoleHomePage{
 		Page:       s.page(r, "Inbox"),

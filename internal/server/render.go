@@ -65,9 +65,9 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	case handoff.RoleSA:
 		items = []web.NavItem{{Label: "Inbox", Href: "/inbox"}}
 	case handoff.RoleManager:
-		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}}
+		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}, {Label: "Record a deal", Href: "/deals/new"}}
 	case handoff.RoleAdmin:
-		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Overdue", Href: "/overdue"}}
+		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "Overdue", Href: "/overdue"}}
 	}
 	best := -1
 	for i, it := range items {

@@ -60,6 +60,22 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/overdue", only(handoff.RoleManager, handoff.RoleAdmin), s.overdue)
 		rt.handle(http.MethodGet, "/admin", only(handoff.RoleAdmin), s.adminHome)
 
+		// Deals and their packs. Which pack a person may see is decided below
+		// the handler (handoff.CanSeePack, mirrored in the SQL).
+		rt.handle(http.MethodGet, "/deals/new", only(handoff.RoleSE, handoff.RoleManager), s.newDeal)
+		rt.handle(http.MethodPost, "/deals", only(handoff.RoleSE, handoff.RoleManager), s.createDeal)
+		rt.handle(http.MethodGet, "/packs/{id}", anyUser, s.packPage)
+		rt.handle(http.MethodPost, "/packs/{id}/submit", only(handoff.RoleSE), s.submitPack)
+		rt.handle(http.MethodGet, "/packs/{id}/documents/{kind}", anyUser, s.documentPage)
+		rt.handle(http.MethodPost, "/packs/{id}/documents/{kind}", only(handoff.RoleSE), s.saveDocument)
+		rt.handle(http.MethodGet, "/packs/{id}/versions/{n}", anyUser, s.versionPage)
+
+		// Settings.
+		rt.handle(http.MethodGet, "/admin/settings", only(handoff.RoleAdmin), s.settings)
+		rt.handle(http.MethodPost, "/admin/settings", only(handoff.RoleAdmin), s.saveSettings)
+		rt.handle(http.MethodPost, "/admin/settings/days-off", only(handoff.RoleAdmin), s.addDayOff)
+		rt.handle(http.MethodPost, "/admin/settings/days-off/{day}/delete", only(handoff.RoleAdmin), s.deleteDayOff)
+
 		// People.
 		admin := only(handoff.RoleAdmin)
 		rt.handle(http.MethodGet, "/admin/users", admin, s.adminUsers)

@@ -40,6 +40,7 @@ type Server struct {
 	hasher   password.Hasher
 	now      func() time.Time
 
+	cals   calendarCache
 	rules  map[string]rule // "GET /admin/users" → who may reach it
 	router http.Handler
 }

@@ -171,3 +171,24 @@ func (e *Env) Login(email string) *Client {
 	}
 	return c
 }
+
+// CreatePack records a deal for se (and sa, when not nil) through the real
+// storage path and returns its pack id. Closed-Won is closedWon (YYYY-MM-DD).
+func (e *Env) CreatePack(account string, se, sa *handoff.User, closedWon string) int64 {
+	e.T.Helper()
+	cw, err := time.Parse("2006-01-02", closedWon)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	d := handoff.Deal{AccountName: account, OpportunityName: account + " platform", Segment: handoff.SegmentEnterprise,
+		ARR: handoff.Money{Minor: 12_000_000, Currency: "USD"}, ClosedWonOn: cw, SEID: se.ID}
+	if sa != nil {
+		d.SAID = sa.ID
+	}
+	due := cw.AddDate(0, 0, 7)
+	id, err := e.DB.CreateDeal(context.Background(), se, d, postgres.Dues{PackDueOn: due, KickoffDueOn: due}, time.Now())
+	if err != nil {
+		e.T.Fatalf("servertest: create pack: %v", err)
+	}
+	return id
+}

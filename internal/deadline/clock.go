@@ -1,0 +1,219 @@
+package deadline
+
+import (
+	"strconv"
+	"time"
+)
+
+// Kind names one of the three clocks. The values are stable: they are stored.
+type Kind string
+
+// The three clocks of DESIGN §5.
+const (
+	KindPack    Kind = "pack"    // Closed-Won + N business days; done when the pack is first submitted
+	KindKickoff Kind = "kickoff" // Closed-Won + N business days; done when the SA acknowledges
+	KindLock    Kind = "lock"    // kickoff + N calendar days; done when the architecture is locked
+)
+
+// Kinds returns the clocks in the order pages show them.
+func Kinds() []Kind { return []Kind{KindPack, KindKickoff, KindLock} }
+
+// Label is the name people see: "Pack due", "Kickoff due", "Architecture lock due".
+func (k Kind) Label() string {
+	switch k {
+	case KindPack:
+		return "Pack due"
+	case KindKickoff:
+		return "Kickoff due"
+	case KindLock:
+		return "Architecture lock due"
+	}
+	return string(k)
+}
+
+// startName is what the clock counts from, for explanations.
+func (k Kind) startName() string {
+	switch k {
+	case KindPack, KindKickoff:
+		return "Closed-Won"
+	case KindLock:
+		return "kickoff"
+	}
+	return "the start day"
+}
+
+// State is where a clock stands. The values are stable: they are stored and
+// used in CSS classes and filters.
+type State string
+
+// The states of a clock. A clock that is not done is exactly one of on track,
+// at risk or overdue; a done clock stays done on time or late for good.
+const (
+	StateNotStarted State = "not_started" // no start day yet (lock clock before kickoff)
+	StateOnTrack    State = "on_track"
+	StateAtRisk     State = "at_risk" // not done and due today or on the next business day
+	StateOverdue    State = "overdue" // not done and the due day has ended in the org's time zone
+	StateDoneOnTime State = "done_on_time"
+	StateDoneLate   State = "done_late"
+)
+
+// Label is the state in words for badges: "At risk", "Done late".
+func (s State) Label() string {
+	switch s {
+	case StateNotStarted:
+		return "Not started"
+	case StateOnTrack:
+		return "On track"
+	case StateAtRisk:
+		return "At risk"
+	case StateOverdue:
+		return "Overdue"
+	case StateDoneOnTime:
+		return "Done on time"
+	case StateDoneLate:
+		return "Done late"
+	}
+	return string(s)
+}
+
+// IsDone reports whether the clock has stopped, on time or late.
+func (s State) IsDone() bool { return s == StateDoneOnTime || s == StateDoneLate }
+
+// The defaults of DESIGN §5; the organisation may change them in settings.
+const (
+	DefaultPackBusinessDays    = 5
+	DefaultKickoffBusinessDays = 5
+	DefaultLockCalendarDays    = 30
+)
+
+// Rule says how a clock's due day follows from its start day: Days business
+// days, or Days calendar days when Business is false.
+type Rule struct {
+	Kind     Kind
+	Days     int
+	Business bool
+}
+
+// PackRule is the Pack due rule: days business days after Closed-Won.
+func PackRule(days int) Rule { return Rule{Kind: KindPack, Days: days, Business: true} }
+
+// KickoffRule is the Kickoff due rule: days business days after Closed-Won.
+func KickoffRule(days int) Rule { return Rule{Kind: KindKickoff, Days: days, Business: true} }
+
+// LockRule is the Architecture lock due rule: days calendar days after kickoff.
+func LockRule(days int) Rule { return Rule{Kind: KindLock, Days: days, Business: false} }
+
+// Clock is one evaluated deadline of one pack.
+type Clock struct {
+	Kind  Kind
+	Rule  Rule
+	Start Day // zero when not started (lock clock before kickoff)
+	Due   Day // zero when not started
+	Done  Day // zero when not done
+	State State
+}
+
+// Due returns the due day of rule r for a clock starting on start. A clock is
+// due at the end of that day in the organisation's time zone.
+func (c *Calendar) Due(r Rule, start Day) Day {
+	if r.Business {
+		return c.AddBusinessDays(start, r.Days)
+	}
+	return start.AddDays(r.Days)
+}
+
+// Evaluate computes the clock of rule r started on start (zero: not started)
+// and done on done (zero: not done), as seen at instant now. It does not
+// allocate, since dashboards evaluate many clocks per page.
+//
+// Done on or before the due day is on time. An open clock is overdue once its
+// due day has ended in the organisation's time zone, at risk when due today or
+// on the next business day (so a clock due Monday is at risk all Friday), and
+// on track otherwise.
+func (c *Calendar) Evaluate(r Rule, start, done Day, now time.Time) Clock {
+	if start.IsZero() {
+		return Clock{Kind: r.Kind, Rule: r, Done: done, State: StateNotStarted}
+	}
+	return c.EvaluateDue(r, start, c.Due(r, start), done, now)
+}
+
+// EvaluateDue is Evaluate with a due day fixed elsewhere: a stored due date
+// stays the one a clock is judged against, even after the calendar changed
+// (a clock already met keeps the date it was met against).
+func (c *Calendar) EvaluateDue(r Rule, start, due, done Day, now time.Time) Clock {
+	cl := Clock{Kind: r.Kind, Rule: r, Start: start, Due: due, Done: done, State: StateNotStarted}
+	if start.IsZero() || due.IsZero() {
+		return cl
+	}
+	switch {
+	case !done.IsZero() && done.After(cl.Due):
+		cl.State = StateDoneLate
+	case !done.IsZero():
+		cl.State = StateDoneOnTime
+	default:
+		cl.State = c.openState(cl.Due, c.Today(now))
+	}
+	return cl
+}
+
+func (c *Calendar) openState(due, today Day) State {
+	switch {
+	case today.After(due):
+		return StateOverdue
+	case !due.After(c.AddBusinessDays(today, 1)):
+		return StateAtRisk
+	}
+	return StateOnTrack
+}
+
+// Relative puts cl in the words shown beside its date: "due today", "due in 1
+// business day", "3 business days overdue", "done on 2026-12-01, on time",
+// "done on 2026-12-04, 1 business day late", "starts at kickoff". Clocks with
+// calendar-day rules count "days" instead of "business days".
+//
+// Lateness counts business days after the due day up to today (or the done
+// day), and is at least 1: a clock due Friday is "1 business day overdue" all
+// weekend, not "0".
+func (c *Calendar) Relative(cl Clock, now time.Time) string {
+	if cl.Start.IsZero() {
+		if cl.Kind == KindLock {
+			return "starts at kickoff"
+		}
+		return "not started"
+	}
+	due := cl.Due
+	if due.IsZero() {
+		due = c.Due(cl.Rule, cl.Start)
+	}
+	if !cl.Done.IsZero() {
+		if !cl.Done.After(due) {
+			return "done on " + cl.Done.String() + ", on time"
+		}
+		return "done on " + cl.Done.String() + ", " + c.count(cl.Rule, due, cl.Done) + " late"
+	}
+	today := c.Today(now)
+	switch {
+	case today == due:
+		return "due today"
+	case today.After(due):
+		return c.count(cl.Rule, due, today) + " overdue"
+	}
+	return "due in " + c.count(cl.Rule, today, due)
+}
+
+// count phrases the distance from a to b (a before b) in the rule's unit, with
+// the singular for 1. It never says 0: when a and b differ but only weekend or
+// holidays lie between, that is still "1 business day", not "0 business days".
+func (c *Calendar) count(r Rule, a, b Day) string {
+	n, unit := a.DaysUntil(b), "day"
+	if r.Business {
+		n, unit = c.BusinessDaysBetween(a, b), "business day"
+	}
+	if n < 1 {
+		n = 1
+	}
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}

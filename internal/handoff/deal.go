@@ -1,0 +1,169 @@
+package handoff
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Segment is the deal's market segment; it sets the SA staffing guide.
+type Segment string
+
+// The segments of DESIGN §2.
+const (
+	SegmentCommercial Segment = "commercial"
+	SegmentMidMarket  Segment = "mid-market"
+	SegmentEnterprise Segment = "enterprise"
+	SegmentStrategic  Segment = "strategic"
+)
+
+// Segments lists every segment in menu order.
+var Segments = []Segment{SegmentCommercial, SegmentMidMarket, SegmentEnterprise, SegmentStrategic}
+
+// Label is the segment as people write it.
+func (s Segment) Label() string {
+	switch s {
+	case SegmentCommercial:
+		return "Commercial"
+	case SegmentMidMarket:
+		return "Mid-market"
+	case SegmentEnterprise:
+		return "Enterprise"
+	case SegmentStrategic:
+		return "Strategic"
+	}
+	return string(s)
+}
+
+// Contact is a named person on a deal who does not log in (AE, CSM).
+type Contact struct {
+	Name  string
+	Email string
+}
+
+// Deal is a Closed-Won opportunity.
+type Deal struct {
+	ID               int64
+	AccountName      string
+	OpportunityName  string
+	CRMOpportunityID string
+	Segment          Segment
+	ARR              Money
+	ClosedWonOn      time.Time // a civil date at 00:00 UTC
+	AE               Contact
+	CSM              Contact
+	SEID             int64
+	SAID             int64 // 0 until an SA is assigned
+	SEName           string
+	SAName           string
+}
+
+// DealInput is what a person types to record a deal, before validation.
+type DealInput struct {
+	AccountName      string
+	OpportunityName  string
+	CRMOpportunityID string
+	Segment          string
+	ARR              string // "120000" or "120,000.50", in major units
+	Currency         string
+	ClosedWonOn      string // YYYY-MM-DD
+	AEName, AEEmail  string
+	CSMName          string
+	CSMEmail         string
+	SEID             string
+	SAID             string
+}
+
+// ValidateDeal checks a deal typed by a person, returning the deal (without
+// SE and SA, which the caller resolves against real users) or per-field errors
+// keyed by form field name. today bounds the Closed-Won date: a deal is not
+// won in the future.
+func ValidateDeal(in DealInput, today time.Time) (Deal, error) {
+	fe := FieldErrors{}
+	d := Deal{
+		AccountName:      strings.TrimSpace(in.AccountName),
+		OpportunityName:  strings.TrimSpace(in.OpportunityName),
+		CRMOpportunityID: strings.TrimSpace(in.CRMOpportunityID),
+		AE:               Contact{strings.TrimSpace(in.AEName), NormalizeEmail(in.AEEmail)},
+		CSM:              Contact{strings.TrimSpace(in.CSMName), NormalizeEmail(in.CSMEmail)},
+	}
+	requireText(fe, "account_name", d.AccountName, "Enter the customer's account name.", 200)
+	requireText(fe, "opportunity_name", d.OpportunityName, "Enter the opportunity name as it is in the CRM.", 200)
+	if utf8.RuneCountInString(d.CRMOpportunityID) > 100 {
+		fe.Add("crm_opportunity_id", "Keep the CRM opportunity id under 100 characters.")
+	}
+	seg := Segment(strings.TrimSpace(in.Segment))
+	if !contains(Segments, seg) {
+		fe.Add("segment", "Choose a segment.")
+	}
+	d.Segment = seg
+
+	cur := strings.ToUpper(strings.TrimSpace(in.Currency))
+	if cur == "" {
+		cur = "USD"
+	}
+	if !isCurrency(cur) {
+		fe.Add("currency", "Use a three-letter currency code such as USD or EUR.")
+	}
+	if strings.TrimSpace(in.ARR) == "" {
+		fe.Add("arr", "Enter the ARR, e.g. 120000.")
+	} else if minor, err := ParseAmount(in.ARR); err != nil {
+		fe.Add("arr", ErrorMessage(err))
+	} else {
+		d.ARR = Money{Minor: minor, Currency: cur}
+	}
+
+	if on, err := ParseDate(in.ClosedWonOn); err != nil {
+		fe.Add("closed_won_on", ErrorMessage(err))
+	} else if on.After(today) {
+		fe.Add("closed_won_on", "The Closed-Won date can't be in the future.")
+	} else if on.Before(today.AddDate(-3, 0, 0)) {
+		fe.Add("closed_won_on", "That date is more than three years ago; check the year.")
+	} else {
+		d.ClosedWonOn = on
+	}
+	checkContact(fe, "ae", d.AE)
+	checkContact(fe, "csm", d.CSM)
+	return d, fe.Err()
+}
+
+func checkContact(fe FieldErrors, prefix string, c Contact) {
+	if utf8.RuneCountInString(c.Name) > 200 {
+		fe.Add(prefix+"_name", "Keep the name under 200 characters.")
+	}
+	if c.Email != "" {
+		if err := ValidateEmail(c.Email); err != nil {
+			fe.Add(prefix+"_email", ErrorMessage(err))
+		}
+	}
+}
+
+func requireText(fe FieldErrors, field, v, msg string, max int) {
+	switch {
+	case v == "":
+		fe.Add(field, msg)
+	case utf8.RuneCountInString(v) > max:
+		fe.Add(field, "Keep this under "+itoa(max)+" characters.")
+	}
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func isCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, c := range s {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}

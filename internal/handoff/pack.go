@@ -1,0 +1,149 @@
+package handoff
+
+import "time"
+
+// Status is where a pack is in its lifecycle (DESIGN §3).
+type Status string
+
+// Pack statuses.
+const (
+	StatusDraft            Status = "draft"
+	StatusSubmitted        Status = "submitted"
+	StatusChangesRequested Status = "changes_requested"
+	StatusAcknowledged     Status = "acknowledged"
+	StatusLocked           Status = "locked"
+)
+
+// Label is the status in plain words.
+func (s Status) Label() string {
+	switch s {
+	case StatusDraft:
+		return "Draft"
+	case StatusSubmitted:
+		return "Submitted"
+	case StatusChangesRequested:
+		return "Changes requested"
+	case StatusAcknowledged:
+		return "Acknowledged"
+	case StatusLocked:
+		return "Architecture locked"
+	}
+	return string(s)
+}
+
+// Editable reports whether the SE may change documents in this status.
+func (s Status) Editable() bool { return s == StatusDraft || s == StatusChangesRequested }
+
+// Pack is a deal's handoff pack with its deadline dates.
+type Pack struct {
+	ID               int64
+	Deal             Deal
+	Status           Status
+	Version          int // bumped by every change: optimistic concurrency
+	SubmittedVersion int // N of the latest vN; 0 before the first submission
+	PackDueOn        time.Time
+	KickoffDueOn     time.Time
+	LockDueOn        *time.Time
+	FirstSubmittedAt *time.Time
+	SubmittedAt      *time.Time
+	KickoffOn        *time.Time
+	AcknowledgedAt   *time.Time
+	LockedAt         *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// Document is one stored document with who last saved it.
+type Document struct {
+	Kind      DocKind
+	UpdatedAt time.Time
+	UpdatedBy string
+}
+
+// Version is a frozen submission of the five documents.
+type Version struct {
+	Number      int
+	Documents   Documents
+	SubmittedAt time.Time
+	SubmittedBy string
+}
+
+// Event is one line of a pack's history.
+type Event struct {
+	ID      int64
+	At      time.Time
+	Actor   string // "" for the system
+	Kind    string
+	Summary string
+}
+
+// Event kinds.
+const (
+	EventCreated         = "created"
+	EventSectionSaved    = "section_saved"
+	EventSubmitted       = "submitted"
+	EventDeadlineChanged = "deadline_changed"
+)
+
+// ---- permissions on packs ----
+
+// CanSeePack reports whether actor may see p at all: its SE, its SA, and
+// managers and admins. Everyone else gets "not found".
+func CanSeePack(actor *User, p *Pack) bool {
+	if actor == nil || !actor.Active {
+		return false
+	}
+	switch actor.Role {
+	case RoleManager, RoleAdmin:
+		return true
+	case RoleSE:
+		return p.Deal.SEID == actor.ID
+	case RoleSA:
+		return p.Deal.SAID == actor.ID
+	}
+	return false
+}
+
+// CheckEditDocuments says whether actor may change p's documents now: only the
+// pack's own SE, and only while it is a draft or returned for changes.
+func CheckEditDocuments(actor *User, p *Pack) error {
+	if !CanSeePack(actor, p) {
+		return Errorf(ENOTFOUND, "not found")
+	}
+	if actor.Role != RoleSE || p.Deal.SEID != actor.ID {
+		return Errorf(EFORBIDDEN, "Only the pack's Sales Engineer edits its documents.")
+	}
+	if !p.Status.Editable() {
+		return Errorf(ECONFLICT, "This pack was submitted, so its documents are read-only. The SA can return it for changes.")
+	}
+	return nil
+}
+
+// CheckSubmit says whether actor may submit p with these documents now.
+func CheckSubmit(actor *User, p *Pack, docs Documents) error {
+	if err := CheckEditDocuments(actor, p); err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			return Errorf(ECONFLICT, "This pack is already submitted (v%d).", p.SubmittedVersion)
+		}
+		return err
+	}
+	if !docs.Complete() {
+		return Errorf(EINVALID, "The pack is not complete yet. Finish what is listed under each document, then submit.")
+	}
+	return nil
+}
+
+// CanCreateDealFor reports whether actor may record a deal for the SE seID:
+// an SE for themself, a manager (or admin) for any SE.
+func CanCreateDealFor(actor *User, seID int64) bool {
+	if actor == nil || !actor.Active {
+		return false
+	}
+	switch actor.Role {
+	case RoleSE:
+		return actor.ID == seID
+	case RoleManager, RoleAdmin:
+		return true
+	}
+	return false
+}

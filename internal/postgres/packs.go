@@ -1,0 +1,436 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+)
+
+// Dues are a pack's computed due dates.
+type Dues struct {
+	PackDueOn    time.Time
+	KickoffDueOn time.Time
+	LockDueOn    *time.Time
+}
+
+const packColumns = `
+	p.id, p.status, p.version, p.submitted_version, p.pack_due_on, p.kickoff_due_on, p.lock_due_on,
+	p.first_submitted_at, p.submitted_at, p.kickoff_on, p.acknowledged_at, p.locked_at,
+	p.created_at, p.updated_at,
+	d.id AS deal_id, d.account_name, d.opportunity_name, coalesce(d.crm_opportunity_id, '') AS crm_opportunity_id,
+	d.segment, d.arr_minor, d.arr_currency, d.closed_won_on, d.ae_name, d.ae_email, d.csm_name, d.csm_email,
+	d.se_id, coalesce(d.sa_id, 0) AS sa_id, se.name AS se_name, coalesce(sa.name, '') AS sa_name`
+
+const packFrom = `
+	FROM packs p
+	JOIN deals d ON d.id = p.deal_id
+	JOIN users se ON se.id = d.se_id
+	LEFT JOIN users sa ON sa.id = d.sa_id`
+
+// packVisible filters packs to those the actor ($2 sees all, else $3 is the
+// SE or SA) may see; it mirrors handoff.CanSeePack so a query never returns
+// what the domain would hide.
+const packVisible = ` AND ($2::boolean OR d.se_id = $3 OR d.sa_id = $3)`
+
+func visibleArgs(actor *handoff.User) (bool, int64) {
+	return actor.Role == handoff.RoleManager || actor.Role == handoff.RoleAdmin, actor.ID
+}
+
+type packRow struct {
+	ID               int64
+	Status           string
+	Version          int
+	SubmittedVersion int
+	PackDueOn        time.Time
+	KickoffDueOn     time.Time
+	LockDueOn        *time.Time
+	FirstSubmittedAt *time.Time
+	SubmittedAt      *time.Time
+	KickoffOn        *time.Time
+	AcknowledgedAt   *time.Time
+	LockedAt         *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	DealID           int64
+	AccountName      string
+	OpportunityName  string
+	CRMOpportunityID string `db:"crm_opportunity_id"`
+	Segment          string
+	ARRMinor         int64  `db:"arr_minor"`
+	ARRCurrency      string `db:"arr_currency"`
+	ClosedWonOn      time.Time
+	AEName           string `db:"ae_name"`
+	AEEmail          string `db:"ae_email"`
+	CSMName          string `db:"csm_name"`
+	CSMEmail         string `db:"csm_email"`
+	SEID             int64  `db:"se_id"`
+	SAID             int64  `db:"sa_id"`
+	SEName           string `db:"se_name"`
+	SAName           string `db:"sa_name"`
+}
+
+func (r packRow) pack() *handoff.Pack {
+	return &handoff.Pack{
+		ID: r.ID, Status: handoff.Status(r.Status), Version: r.Version, SubmittedVersion: r.SubmittedVersion,
+		PackDueOn: r.PackDueOn, KickoffDueOn: r.KickoffDueOn, LockDueOn: r.LockDueOn,
+		FirstSubmittedAt: r.FirstSubmittedAt, SubmittedAt: r.SubmittedAt, KickoffOn: r.KickoffOn,
+		AcknowledgedAt: r.AcknowledgedAt, LockedAt: r.LockedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Deal: handoff.Deal{
+			ID: r.DealID, AccountName: r.AccountName, OpportunityName: r.OpportunityName,
+			CRMOpportunityID: r.CRMOpportunityID, Segment: handoff.Segment(r.Segment),
+			ARR: handoff.Money{Minor: r.ARRMinor, Currency: r.ARRCurrency}, ClosedWonOn: r.ClosedWonOn,
+			AE: handoff.Contact{Name: r.AEName, Email: r.AEEmail}, CSM: handoff.Contact{Name: r.CSMName, Email: r.CSMEmail},
+			SEID: r.SEID, SAID: r.SAID, SEName: r.SEName, SAName: r.SAName,
+		},
+	}
+}
+
+// CreateDeal records a Closed-Won deal and its draft pack with its due dates,
+// and the "created" event, in one transaction. A CRM id already in use is an
+// EINVALID error on that field.
+func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Deal, dues Dues, now time.Time) (int64, error) {
+	var packID int64
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		var crm *string
+		if d.CRMOpportunityID != "" {
+			crm = &d.CRMOpportunityID
+		}
+		var sa *int64
+		if d.SAID != 0 {
+			sa = &d.SAID
+		}
+		var dealID int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO deals (account_name, opportunity_name, crm_opportunity_id, segment, arr_minor, arr_currency,
+			                   closed_won_on, ae_name, ae_email, csm_name, csm_email, se_id, sa_id, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+			RETURNING id`,
+			d.AccountName, d.OpportunityName, crm, string(d.Segment), d.ARR.Minor, d.ARR.Currency,
+			d.ClosedWonOn, d.AE.Name, d.AE.Email, d.CSM.Name, d.CSM.Email, d.SEID, sa, actor.ID, now).Scan(&dealID)
+		if isUniqueViolation(err, "deals_crm_opportunity_id_key") {
+			return &handoff.Error{Code: handoff.EINVALID, Message: "Some fields need your attention.",
+				Fields: map[string]string{"crm_opportunity_id": "A deal with this CRM opportunity id already exists."}}
+		}
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO packs (deal_id, pack_due_on, kickoff_due_on, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $4) RETURNING id`,
+			dealID, dues.PackDueOn, dues.KickoffDueOn, now).Scan(&packID)
+		if err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventCreated,
+			fmt.Sprintf("Recorded the deal (Closed-Won %s) and opened the pack; pack due %s.",
+				d.ClosedWonOn.Format("2006-01-02"), dues.PackDueOn.Format("2006-01-02")))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: create deal %q: %w", d.AccountName, err)
+	}
+	return packID, nil
+}
+
+func addEvent(ctx context.Context, q Querier, packID, actorID int64, at time.Time, kind, summary string) error {
+	var actor *int64
+	if actorID != 0 {
+		actor = &actorID
+	}
+	_, err := q.Exec(ctx, `INSERT INTO pack_events (pack_id, at, actor_id, kind, summary) VALUES ($1, $2, $3, $4, $5)`,
+		packID, at, actor, kind, summary)
+	if err != nil {
+		return fmt.Errorf("postgres: add %s event to pack %d: %w", kind, packID, err)
+	}
+	return nil
+}
+
+func notFound() error { return handoff.Errorf(handoff.ENOTFOUND, "not found") }
+
+// Pack returns pack id if actor may see it, else a not-found error.
+func (db *DB) Pack(ctx context.Context, actor *handoff.User, id int64) (*handoff.Pack, error) {
+	p, err := packVisibleTo(ctx, db.Pool, actor, id, false)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: pack %d: %w", id, err)
+	}
+	return p, nil
+}
+
+func packVisibleTo(ctx context.Context, q Querier, actor *handoff.User, id int64, lock bool) (*handoff.Pack, error) {
+	all, me := visibleArgs(actor)
+	sql := `SELECT ` + packColumns + packFrom + ` WHERE p.id = $1` + packVisible
+	if lock {
+		sql += ` FOR UPDATE OF p`
+	}
+	rows, err := q.Query(ctx, sql, id, all, me)
+	if err != nil {
+		return nil, err
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[packRow])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := r.pack()
+	if !handoff.CanSeePack(actor, p) {
+		return nil, notFound()
+	}
+	return p, nil
+}
+
+// Documents returns a pack's five documents and who last saved each.
+func (db *DB) Documents(ctx context.Context, packID int64) (handoff.Documents, map[handoff.DocKind]handoff.Document, error) {
+	docs, meta, err := documents(ctx, db.Pool, packID)
+	if err != nil {
+		return docs, nil, fmt.Errorf("postgres: documents of pack %d: %w", packID, err)
+	}
+	return docs, meta, nil
+}
+
+func documents(ctx context.Context, q Querier, packID int64) (handoff.Documents, map[handoff.DocKind]handoff.Document, error) {
+	var docs handoff.Documents
+	meta := map[handoff.DocKind]handoff.Document{}
+	rows, err := q.Query(ctx, `
+		SELECT pd.kind, pd.data, pd.updated_at, coalesce(u.name, '')
+		FROM pack_documents pd LEFT JOIN users u ON u.id = pd.updated_by
+		WHERE pd.pack_id = $1`, packID)
+	if err != nil {
+		return docs, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			kind string
+			data []byte
+			m    handoff.Document
+		)
+		if err := rows.Scan(&kind, &data, &m.UpdatedAt, &m.UpdatedBy); err != nil {
+			return docs, nil, err
+		}
+		m.Kind = handoff.DocKind(kind)
+		meta[m.Kind] = m
+		if err := unmarshalDocument(&docs, m.Kind, data); err != nil {
+			return docs, nil, err
+		}
+	}
+	return docs, meta, rows.Err()
+}
+
+func docTarget(docs *handoff.Documents, kind handoff.DocKind) any {
+	switch kind {
+	case handoff.DocMEDDPICC:
+		return &docs.MEDDPICC
+	case handoff.DocPOC:
+		return &docs.POC
+	case handoff.DocCommitments:
+		return &docs.Commitments
+	case handoff.DocStakeholders:
+		return &docs.Stakeholders
+	case handoff.DocRisks:
+		return &docs.Risks
+	}
+	return nil
+}
+
+func unmarshalDocument(docs *handoff.Documents, kind handoff.DocKind, data []byte) error {
+	target := docTarget(docs, kind)
+	if target == nil {
+		return fmt.Errorf("unknown document kind %q", kind)
+	}
+	if err := json.Unmarshal(data, target); err != nil {
+		return fmt.Errorf("decode %s document: %w", kind, err)
+	}
+	return nil
+}
+
+// ErrStale is returned (wrapped in an ECONFLICT error) when a save was based
+// on an older version of the pack than the one stored.
+var ErrStale = errors.New("stale pack version")
+
+// SaveDocument stores one document of a pack for actor, if the pack is still
+// at version (the one the person's form was based on), and records the save
+// as an event, all in one transaction. It returns the pack's new version.
+func (db *DB) SaveDocument(ctx context.Context, actor *handoff.User, packID int64, version int, kind handoff.DocKind, docs handoff.Documents, now time.Time) (int, error) {
+	var newVersion int
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		p, err := packVisibleTo(ctx, tx, actor, packID, true)
+		if err != nil {
+			return err
+		}
+		if err := handoff.CheckEditDocuments(actor, p); err != nil {
+			return err
+		}
+		if p.Version != version {
+			return fmt.Errorf("%w: %w", &handoff.Error{Code: handoff.ECONFLICT,
+				Message: "This pack changed since you opened it. Your changes are not saved yet."}, ErrStale)
+		}
+		data, err := json.Marshal(docTarget(&docs, kind))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO pack_documents (pack_id, kind, data, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (pack_id, kind) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+			packID, string(kind), data, now, actor.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version`,
+			packID, now).Scan(&newVersion); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventSectionSaved, "Saved the "+kind.Title()+".")
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: save %s of pack %d: %w", kind, packID, err)
+	}
+	return newVersion, nil
+}
+
+// SubmitPack freezes the documents as the next numbered version and marks the
+// pack submitted, if actor may and the pack is complete, in one transaction
+// with its event. version guards against submitting a pack that changed since
+// the person looked at it.
+func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64, version int, now time.Time) (int, error) {
+	var number int
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		p, err := packVisibleTo(ctx, tx, actor, packID, true)
+		if err != nil {
+			return err
+		}
+		docs, _, err := documents(ctx, tx, packID)
+		if err != nil {
+			return err
+		}
+		if err := handoff.CheckSubmit(actor, p, docs); err != nil {
+			return err
+		}
+		if p.Version != version {
+			return fmt.Errorf("%w: %w", handoff.Errorf(handoff.ECONFLICT,
+				"This pack changed since you opened it. Check the latest version, then submit again."), ErrStale)
+		}
+		number = p.SubmittedVersion + 1
+		frozen, err := json.Marshal(docs)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO pack_versions (pack_id, number, documents, submitted_at, submitted_by) VALUES ($1, $2, $3, $4, $5)`,
+			packID, number, frozen, now, actor.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE packs SET status = 'submitted', submitted_version = $2, version = version + 1,
+			       first_submitted_at = coalesce(first_submitted_at, $3), submitted_at = $3, updated_at = $3
+			WHERE id = $1`, packID, number, now); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventSubmitted, fmt.Sprintf("Submitted the pack as v%d.", number))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: submit pack %d: %w", packID, err)
+	}
+	return number, nil
+}
+
+// Versions lists a pack's frozen submissions, newest first (without their
+// documents).
+func (db *DB) Versions(ctx context.Context, packID int64) ([]handoff.Version, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT v.number, v.submitted_at, u.name
+		FROM pack_versions v JOIN users u ON u.id = v.submitted_by
+		WHERE v.pack_id = $1 ORDER BY v.number DESC`, packID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: versions of pack %d: %w", packID, err)
+	}
+	vs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (handoff.Version, error) {
+		var v handoff.Version
+		err := row.Scan(&v.Number, &v.SubmittedAt, &v.SubmittedBy)
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: versions of pack %d: %w", packID, err)
+	}
+	return vs, nil
+}
+
+// Version returns frozen version number of a pack.
+func (db *DB) Version(ctx context.Context, packID int64, number int) (handoff.Version, error) {
+	v := handoff.Version{Number: number}
+	var data []byte
+	err := db.Pool.QueryRow(ctx, `
+		SELECT v.documents, v.submitted_at, u.name
+		FROM pack_versions v JOIN users u ON u.id = v.submitted_by
+		WHERE v.pack_id = $1 AND v.number = $2`, packID, number).Scan(&data, &v.SubmittedAt, &v.SubmittedBy)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, notFound()
+	}
+	if err == nil {
+		err = json.Unmarshal(data, &v.Documents)
+	}
+	if err != nil {
+		return v, fmt.Errorf("postgres: version %d of pack %d: %w", number, packID, err)
+	}
+	return v, nil
+}
+
+// Events returns a pack's history, newest first.
+func (db *DB) Events(ctx context.Context, packID int64) ([]handoff.Event, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT e.id, e.at, coalesce(u.name, ''), e.kind, e.summary
+		FROM pack_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.pack_id = $1 ORDER BY e.id DESC LIMIT 500`, packID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: events of pack %d: %w", packID, err)
+	}
+	evs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (handoff.Event, error) {
+		var e handoff.Event
+		err := row.Scan(&e.ID, &e.At, &e.Actor, &e.Kind, &e.Summary)
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: events of pack %d: %w", packID, err)
+	}
+	return evs, nil
+}
+
+// PackSummary is a pack on a list, with its documents so the list can say
+// what is missing.
+type PackSummary struct {
+	Pack      *handoff.Pack
+	Documents handoff.Documents
+}
+
+// PacksOfSE lists the packs of one SE (at most 500, newest Closed-Won first;
+// the caller orders them by deadline).
+func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+packColumns+`,
+		coalesce((SELECT jsonb_object_agg(pd.kind, pd.data) FROM pack_documents pd WHERE pd.pack_id = p.id), '{}') AS documents
+		`+packFrom+` WHERE d.se_id = $1 ORDER BY d.closed_won_on DESC, p.id DESC LIMIT 500`, seID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: packs of SE %d: %w", seID, err)
+	}
+	type row struct {
+		packRow
+		Documents []byte
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: packs of SE %d: %w", seID, err)
+	}
+	out := make([]PackSummary, len(rs))
+	for i, r := range rs {
+		out[i].Pack = r.pack()
+		if err := json.Unmarshal(r.Documents, &out[i].Documents); err != nil {
+			return nil, fmt.Errorf("postgres: packs of SE %d: decode documents: %w", seID, err)
+		}
+	}
+	return out, nil
+}

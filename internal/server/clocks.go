@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/web"
+)
+
+// calendarCache keeps the org's business-day calendar between requests; it is
+// rebuilt when the settings row's updated_at moves (every settings or
+// day-off change touches it).
+type calendarCache struct {
+	mu       sync.Mutex
+	key      time.Time
+	cal      *deadline.Calendar
+	settings handoff.Settings
+}
+
+// calendar returns the org's settings and the calendar they describe.
+func (s *Server) calendar(ctx context.Context) (*deadline.Calendar, handoff.Settings, error) {
+	settings, err := s.db.Settings(ctx)
+	if err != nil {
+		return nil, settings, err
+	}
+	s.cals.mu.Lock()
+	defer s.cals.mu.Unlock()
+	if s.cals.cal != nil && s.cals.key.Equal(settings.UpdatedAt) {
+		return s.cals.cal, s.cals.settings, nil
+	}
+	off, err := s.db.DaysOff(ctx)
+	if err != nil {
+		return nil, settings, err
+	}
+	cal, err := newCalendar(settings, off)
+	if err != nil {
+		return nil, settings, err
+	}
+	s.cals.key, s.cals.cal, s.cals.settings = settings.UpdatedAt, cal, settings
+	return cal, settings, nil
+}
+
+func newCalendar(settings handoff.Settings, off []handoff.DayOff) (*deadline.Calendar, error) {
+	days := make([]deadline.DayOff, len(off))
+	for i, d := range off {
+		days[i] = deadline.DayOff{Day: deadline.DayOf(d.Day, time.UTC), Name: d.Name}
+	}
+	return deadline.NewCalendar(settings.TimeZone, settings.HolidayCountries, days)
+}
+
+// rules are the three clocks as the settings define them.
+func rules(settings handoff.Settings) (pack, kickoff, lock deadline.Rule) {
+	return deadline.Rule{Kind: deadline.KindPack, Days: settings.PackDueBusinessDays, Business: true},
+		deadline.Rule{Kind: deadline.KindKickoff, Days: settings.KickoffDueBusinessDays, Business: true},
+		deadline.Rule{Kind: deadline.KindLock, Days: settings.LockDueCalendarDays, Business: false}
+}
+
+// dueFunc computes due dates under a calendar and settings.
+func dueFunc(cal *deadline.Calendar, settings handoff.Settings) postgres.DueFunc {
+	pr, kr, lr := rules(settings)
+	return func(closedWon time.Time, kickoff *time.Time) postgres.Dues {
+		cw := deadline.DayOf(closedWon, time.UTC)
+		d := postgres.Dues{
+			PackDueOn:    cal.Explain(pr, cw).Due.Time(),
+			KickoffDueOn: cal.Explain(kr, cw).Due.Time(),
+		}
+		if kickoff != nil {
+			t := cal.Explain(lr, deadline.DayOf(*kickoff, time.UTC)).Due.Time()
+			d.LockDueOn = &t
+		}
+		return d
+	}
+}
+
+func dayOf(t *time.Time) deadline.Day {
+	if t == nil {
+		return deadline.Day{}
+	}
+	return deadline.DayOf(*t, time.UTC)
+}
+
+// doneDay is the day a clock was met, in the org's time zone.
+func doneDay(cal *deadline.Calendar, t *time.Time) deadline.Day {
+	if t == nil {
+		return deadline.Day{}
+	}
+	return deadline.DayOf(*t, cal.Location())
+}
+
+// clockViews evaluates a pack's three clocks at now for display, against the
+// stored due dates: they were computed when the clock started or the
+// calendar last changed, and a clock already met keeps the date it was met
+// against. The explanation shows how the current rules reach a date.
+func clockViews(cal *deadline.Calendar, settings handoff.Settings, p *handoff.Pack, now time.Time) []web.ClockView {
+	pr, kr, lr := rules(settings)
+	cw := deadline.DayOf(p.Deal.ClosedWonOn, time.UTC)
+	kickoff := dayOf(p.KickoffOn)
+	return []web.ClockView{
+		clockView(cal, pr, cal.EvaluateDue(pr, cw, dayOf(&p.PackDueOn), doneDay(cal, p.FirstSubmittedAt), now), cw, now),
+		clockView(cal, kr, cal.EvaluateDue(kr, cw, dayOf(&p.KickoffDueOn), kickoff, now), cw, now),
+		clockView(cal, lr, cal.EvaluateDue(lr, kickoff, dayOf(p.LockDueOn), doneDay(cal, p.LockedAt), now), kickoff, now),
+	}
+}
+
+func clockView(cal *deadline.Calendar, r deadline.Rule, c deadline.Clock, start deadline.Day, now time.Time) web.ClockView {
+	v := web.ClockView{
+		Kind:     string(c.Kind),
+		Label:    c.Kind.Label(),
+		State:    string(c.State),
+		Relative: cal.Relative(c, now),
+	}
+	if !c.Due.IsZero() {
+		v.Due = c.Due.String()
+	}
+	if !start.IsZero() {
+		ex := cal.Explain(r, start)
+		ev := &web.ExplanationView{Rule: ex.Rule, Start: ex.Start.String(), Due: ex.Due.String()}
+		for _, st := range ex.Steps {
+			ev.Steps = append(ev.Steps, web.StepView{Day: st.Day.String(), Weekday: st.Day.Weekday().String(), Counted: st.Counted, N: st.N, Reason: st.Reason})
+		}
+		v.Explanation = ev
+	}
+	return v
+}

@@ -1,0 +1,218 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+)
+
+// maxRows bounds the rows one document form may carry.
+const maxRows = 200
+
+// docForm is a parsed document form: the documents with this one replaced by
+// what the person typed, and what they asked for (save, add a row, remove one).
+type docForm struct {
+	version int
+	action  string // "save", "add" or "remove"
+	remove  int
+}
+
+func parseDocAction(r *http.Request) docForm {
+	f := docForm{action: "save", remove: -1}
+	f.version, _ = strconv.Atoi(r.PostFormValue("version"))
+	if a := r.PostFormValue("action"); a == "add" {
+		f.action = "add"
+	}
+	if rm := r.PostFormValue("remove"); rm != "" {
+		if i, err := strconv.Atoi(rm); err == nil && i >= 0 {
+			f.action, f.remove = "remove", i
+		}
+	}
+	return f
+}
+
+func val(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+
+func rowCount(r *http.Request) int {
+	n, _ := strconv.Atoi(r.PostFormValue("rows"))
+	return max(0, min(n, maxRows))
+}
+
+func row(list string, i int, field string) string { return list + "." + strconv.Itoa(i) + "." + field }
+
+// parseDocument reads one document's fields from the form into docs. Rows
+// left entirely blank are dropped, so an unused empty row never blocks a save.
+func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Documents) {
+	switch kind {
+	case handoff.DocMEDDPICC:
+		docs.MEDDPICC.Rows = map[string]handoff.MEDDPICCRow{}
+		for _, el := range handoff.MEDDPICCElements {
+			p := "meddpicc." + el.Value + "."
+			docs.MEDDPICC.Rows[el.Value] = handoff.MEDDPICCRow{Status: val(r, p+"status"), Notes: val(r, p+"notes"), PersonID: val(r, p+"person_id")}
+		}
+	case handoff.DocPOC:
+		docs.POC = handoff.POC{Summary: val(r, "summary"), StartOn: val(r, "start_on"), EndOn: val(r, "end_on")}
+		for i := range rowCount(r) {
+			c := handoff.Criterion{ID: val(r, row("criteria", i, "id")), Promised: val(r, row("criteria", i, "promised")),
+				Demonstrated: val(r, row("criteria", i, "demonstrated")), Outcome: val(r, row("criteria", i, "outcome")),
+				Evidence: val(r, row("criteria", i, "evidence"))}
+			if c.Promised+c.Demonstrated+c.Outcome+c.Evidence != "" {
+				docs.POC.Criteria = append(docs.POC.Criteria, c)
+			}
+		}
+	case handoff.DocCommitments:
+		docs.Commitments = handoff.Commitments{NoneBeyondContract: r.PostFormValue("none_beyond_contract") == "1"}
+		for i := range rowCount(r) {
+			c := handoff.Commitment{ID: val(r, row("items", i, "id")), Kind: val(r, row("items", i, "kind")),
+				Description: val(r, row("items", i, "description")), Evidence: val(r, row("items", i, "evidence")),
+				EvidenceDetail: val(r, row("items", i, "evidence_detail")), DueOn: val(r, row("items", i, "due_on")),
+				Amount: val(r, row("items", i, "amount")),
+				Value:  handoff.Money{Currency: strings.ToUpper(val(r, row("items", i, "currency")))}}
+			if c.Kind+c.Description+c.Evidence+c.EvidenceDetail+c.DueOn+c.Amount != "" {
+				docs.Commitments.Items = append(docs.Commitments.Items, c)
+			}
+		}
+	case handoff.DocStakeholders:
+		docs.Stakeholders = handoff.Stakeholders{}
+		for i := range rowCount(r) {
+			p := handoff.Stakeholder{ID: val(r, row("people", i, "id")), Name: val(r, row("people", i, "name")),
+				Title: val(r, row("people", i, "title")), Email: handoff.NormalizeEmail(val(r, row("people", i, "email"))),
+				Role: val(r, row("people", i, "role")), Sentiment: val(r, row("people", i, "sentiment")), Notes: val(r, row("people", i, "notes"))}
+			if p.Name+p.Title+p.Email+p.Role+p.Sentiment+p.Notes != "" {
+				docs.Stakeholders.People = append(docs.Stakeholders.People, p)
+			}
+		}
+	case handoff.DocRisks:
+		docs.Risks = handoff.Risks{NoKnownRisks: r.PostFormValue("no_known_risks") == "1"}
+		for i := range rowCount(r) {
+			k := handoff.Risk{ID: val(r, row("items", i, "id")), Category: val(r, row("items", i, "category")),
+				Description: val(r, row("items", i, "description")), Severity: val(r, row("items", i, "severity")),
+				Mitigation: val(r, row("items", i, "mitigation")), Owner: val(r, row("items", i, "owner")),
+				Status: val(r, row("items", i, "status"))}
+			if k.Category+k.Description+k.Severity+k.Mitigation+k.Owner != "" {
+				docs.Risks.Items = append(docs.Risks.Items, k)
+			}
+		}
+	}
+}
+
+// editRows applies "add a row" or "remove row i" to the document being edited.
+func editRows(kind handoff.DocKind, docs *handoff.Documents, f docForm) {
+	add, rm := f.action == "add", f.remove
+	switch kind {
+	case handoff.DocPOC:
+		docs.POC.Criteria = editSlice(docs.POC.Criteria, add, rm)
+	case handoff.DocCommitments:
+		docs.Commitments.Items = editSlice(docs.Commitments.Items, add, rm)
+	case handoff.DocStakeholders:
+		docs.Stakeholders.People = editSlice(docs.Stakeholders.People, add, rm)
+	case handoff.DocRisks:
+		docs.Risks.Items = editSlice(docs.Risks.Items, add, rm)
+	}
+}
+
+func editSlice[T any](rows []T, add bool, rm int) []T {
+	if rm >= 0 && rm < len(rows) {
+		rows = append(rows[:rm:rm], rows[rm+1:]...)
+	}
+	if add && len(rows) < maxRows {
+		var zero T
+		rows = append(rows, zero)
+	}
+	return rows
+}
+
+// ensureRow gives an empty list one blank row to start typing in.
+func ensureRow(kind handoff.DocKind, docs *handoff.Documents) {
+	switch kind {
+	case handoff.DocPOC:
+		if len(docs.POC.Criteria) == 0 {
+			docs.POC.Criteria = []handoff.Criterion{{}}
+		}
+	case handoff.DocCommitments:
+		if len(docs.Commitments.Items) == 0 && !docs.Commitments.NoneBeyondContract {
+			docs.Commitments.Items = []handoff.Commitment{{}}
+		}
+	case handoff.DocStakeholders:
+		if len(docs.Stakeholders.People) == 0 {
+			docs.Stakeholders.People = []handoff.Stakeholder{{}}
+		}
+	case handoff.DocRisks:
+		if len(docs.Risks.Items) == 0 && !docs.Risks.NoKnownRisks {
+			docs.Risks.Items = []handoff.Risk{{}}
+		}
+	}
+}
+
+// finishDocument validates the typed document, converts typed amounts and
+// gives new rows their ids. It returns per-field errors keyed by form name.
+func finishDocument(kind handoff.DocKind, docs *handoff.Documents) error {
+	fe := handoff.FieldErrors{}
+	var err error
+	switch kind {
+	case handoff.DocMEDDPICC:
+		err = docs.MEDDPICC.Validate(docs.Stakeholders)
+	case handoff.DocPOC:
+		for i := range docs.POC.Criteria {
+			setID(&docs.POC.Criteria[i].ID)
+		}
+		err = docs.POC.Validate()
+	case handoff.DocCommitments:
+		for i := range docs.Commitments.Items {
+			c := &docs.Commitments.Items[i]
+			setID(&c.ID)
+			if c.Amount != "" {
+				minor, aerr := handoff.ParseAmount(c.Amount)
+				if aerr != nil {
+					fe.Add(row("items", i, "amount"), handoff.ErrorMessage(aerr))
+				}
+				c.Value.Minor = minor
+				if c.Value.Currency == "" {
+					fe.Add(row("items", i, "currency"), "Say which currency, e.g. USD.")
+				}
+			} else {
+				c.Value = handoff.Money{}
+			}
+		}
+		err = docs.Commitments.Validate()
+	case handoff.DocStakeholders:
+		for i := range docs.Stakeholders.People {
+			setID(&docs.Stakeholders.People[i].ID)
+		}
+		err = docs.Stakeholders.Validate()
+	case handoff.DocRisks:
+		for i := range docs.Risks.Items {
+			setID(&docs.Risks.Items[i].ID)
+			if docs.Risks.Items[i].Status == "" {
+				docs.Risks.Items[i].Status = "open"
+			}
+		}
+		err = docs.Risks.Validate()
+	}
+	for k, v := range handoff.InvalidFields(err) {
+		fe.Add(k, v)
+	}
+	if err != nil && handoff.InvalidFields(err) == nil {
+		return err
+	}
+	return fe.Err()
+}
+
+func setID(id *string) {
+	if *id == "" {
+		*id = handoff.NewRowID()
+	}
+}
+
+// showAmounts fills the typed-amount fields from stored values, so a saved
+// ledger shows its amounts in the form.
+func showAmounts(docs *handoff.Documents) {
+	for i := range docs.Commitments.Items {
+		c := &docs.Commitments.Items[i]
+		if c.Amount == "" && c.Value.Currency != "" {
+			c.Amount = handoff.FormatAmount(c.Value.Minor)
+		}
+	}
+}

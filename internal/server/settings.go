@@ -1,0 +1,206 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/web"
+)
+
+func countryOptions() []handoff.Option {
+	var out []handoff.Option
+	for _, c := range deadline.Countries() {
+		out = append(out, handoff.Option{Value: c.Code, Label: c.Name})
+	}
+	return out
+}
+
+// settingsPage builds the settings page from stored settings.
+func (s *Server) settingsPage(r *http.Request) (web.SettingsPage, error) {
+	ctx := r.Context()
+	st, err := s.db.Settings(ctx)
+	if err != nil {
+		return web.SettingsPage{}, err
+	}
+	off, err := s.db.DaysOff(ctx)
+	if err != nil {
+		return web.SettingsPage{}, err
+	}
+	return web.SettingsPage{
+		Page: s.page(r, "Settings"), TimeZone: st.TimeZone, Countries: countryOptions(), Chosen: st.HolidayCountries,
+		PackDays: strconv.Itoa(st.PackDueBusinessDays), KickoffDays: strconv.Itoa(st.KickoffDueBusinessDays),
+		LockDays: strconv.Itoa(st.LockDueCalendarDays), ThresholdAmount: handoff.FormatAmount(st.ApprovalThreshold.Minor),
+		ThresholdCurrency: st.ApprovalThreshold.Currency, DaysOff: off,
+	}, nil
+}
+
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
+	if err := handoff.Authorize(currentUser(r), handoff.ActionManageSettings); err != nil {
+		return err
+	}
+	p, err := s.settingsPage(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.Settings(p))
+	return nil
+}
+
+// recalc is the Due step of every calendar change: it rebuilds the calendar
+// from what the transaction sees, so due dates follow the change.
+func recalc(ctx context.Context, tx pgx.Tx) (postgres.DueFunc, error) {
+	st, off, err := postgres.SettingsTx(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := newCalendar(st, off)
+	if err != nil {
+		return nil, err
+	}
+	return dueFunc(cal, st), nil
+}
+
+func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	actor := currentUser(r)
+	if err := handoff.Authorize(actor, handoff.ActionManageSettings); err != nil {
+		return err
+	}
+	p, err := s.settingsPage(r)
+	if err != nil {
+		return err
+	}
+	p.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone"))
+	p.Chosen = r.PostForm["countries"]
+	p.PackDays, p.KickoffDays, p.LockDays = val(r, "pack_days"), val(r, "kickoff_days"), val(r, "lock_days")
+	p.ThresholdAmount, p.ThresholdCurrency = val(r, "threshold_amount"), strings.ToUpper(val(r, "threshold_currency"))
+
+	st, err := s.db.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	fe := handoff.FieldErrors{}
+	st.TimeZone, st.HolidayCountries = p.TimeZone, p.Chosen
+	if _, err := deadline.NewCalendar(st.TimeZone, nil, nil); err != nil || st.TimeZone == "" {
+		fe.Add("time_zone", "Use an IANA time zone name such as America/New_York or Europe/Berlin.")
+	}
+	if _, err := deadline.NewCalendar("UTC", st.HolidayCountries, nil); err != nil {
+		fe.Add("countries", "Choose countries from the list.")
+	}
+	days := func(field, raw string, lo, hi int, into *int) {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < lo || n > hi {
+			fe.Add(field, "Enter a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi)+".")
+			return
+		}
+		*into = n
+	}
+	days("pack_days", p.PackDays, 1, 60, &st.PackDueBusinessDays)
+	days("kickoff_days", p.KickoffDays, 1, 60, &st.KickoffDueBusinessDays)
+	days("lock_days", p.LockDays, 1, 365, &st.LockDueCalendarDays)
+	if minor, err := handoff.ParseAmount(p.ThresholdAmount); err != nil {
+		fe.Add("threshold_amount", handoff.ErrorMessage(err))
+	} else {
+		st.ApprovalThreshold.Minor = minor
+	}
+	if len(p.ThresholdCurrency) != 3 || strings.Trim(p.ThresholdCurrency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		fe.Add("threshold_currency", "Use a three-letter currency code such as USD.")
+	} else {
+		st.ApprovalThreshold.Currency = p.ThresholdCurrency
+	}
+	if len(fe) > 0 {
+		p.Errors = web.FieldErrors(fe)
+		s.render(w, r, http.StatusUnprocessableEntity, web.Settings(p))
+		return nil
+	}
+	moved, err := s.db.ChangeCalendar(ctx, actor, postgres.CalendarChange{
+		Why: "Settings changed", Apply: postgres.UpdateSettingsChange(st), Due: recalc,
+	}, s.now())
+	if err != nil {
+		return err
+	}
+	s.flash(r, web.FlashSuccess, "Settings saved. "+movedWords(moved))
+	redirect(w, r, "/admin/settings")
+	return nil
+}
+
+func movedWords(n int) string {
+	switch n {
+	case 0:
+		return "No open pack's due dates changed."
+	case 1:
+		return "1 open pack's due dates moved; its history says how."
+	}
+	return strconv.Itoa(n) + " open packs' due dates moved; each pack's history says how."
+}
+
+func (s *Server) addDayOff(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	actor := currentUser(r)
+	if err := handoff.Authorize(actor, handoff.ActionManageSettings); err != nil {
+		return err
+	}
+	p, err := s.settingsPage(r)
+	if err != nil {
+		return err
+	}
+	p.DayOffDay, p.DayOffName = val(r, "day"), val(r, "name")
+	fe := handoff.FieldErrors{}
+	day, err := handoff.ParseDate(p.DayOffDay)
+	if err != nil {
+		fe.Add("day", handoff.ErrorMessage(err))
+	}
+	if p.DayOffName == "" {
+		fe.Add("name", "Name the day off, e.g. Year-end shutdown.")
+	} else if len([]rune(p.DayOffName)) > 100 {
+		fe.Add("name", "Keep the name under 100 characters.")
+	}
+	if len(fe) == 0 {
+		_, err = s.db.ChangeCalendar(ctx, actor, postgres.CalendarChange{
+			Why:   "Company day off added (" + p.DayOffDay + " " + p.DayOffName + ")",
+			Apply: postgres.AddDayOffChange(handoff.DayOff{Day: day, Name: p.DayOffName}), Due: recalc,
+		}, s.now())
+		if fields := handoff.InvalidFields(err); fields != nil {
+			for k, v := range fields {
+				fe.Add(k, v)
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(fe) > 0 {
+		p.DayOffErrors = web.FieldErrors(fe)
+		s.render(w, r, http.StatusUnprocessableEntity, web.Settings(p))
+		return nil
+	}
+	s.flash(r, web.FlashSuccess, p.DayOffName+" on "+p.DayOffDay+" is a company day off now.")
+	redirect(w, r, "/admin/settings")
+	return nil
+}
+
+func (s *Server) deleteDayOff(w http.ResponseWriter, r *http.Request) error {
+	actor := currentUser(r)
+	if err := handoff.Authorize(actor, handoff.ActionManageSettings); err != nil {
+		return err
+	}
+	day, err := handoff.ParseDate(chi.URLParam(r, "day"))
+	if err != nil {
+		return handoff.Errorf(handoff.ENOTFOUND, "not found")
+	}
+	if _, err := s.db.ChangeCalendar(r.Context(), actor, postgres.CalendarChange{
+		Why: "Company day off removed (" + day.Format("2006-01-02") + ")", Apply: postgres.DeleteDayOffChange(day), Due: recalc,
+	}, s.now()); err != nil {
+		return err
+	}
+	s.flash(r, web.FlashSuccess, "Removed the day off on "+day.Format("2006-01-02")+".")
+	redirect(w, r, "/admin/settings")
+	return nil
+}

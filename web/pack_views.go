@@ -1,0 +1,151 @@
+package web
+
+import "github.com/handoff-app/handoff/internal/handoff"
+
+// ClockView is one deadline as a page shows it.
+type ClockView struct {
+	Kind        string
+	Label       string
+	Due         string // YYYY-MM-DD, "" when the clock has not started
+	State       string // not_started, on_track, at_risk, overdue, done_on_time, done_late
+	Relative    string // "due in 2 business days", "3 business days overdue"…
+	Explanation *ExplanationView
+}
+
+// Badge is the CSS class of the clock's state badge.
+func (c ClockView) Badge() string {
+	switch c.State {
+	case "overdue", "done_late":
+		return "badge-bad"
+	case "at_risk":
+		return "badge-warn"
+	case "done_on_time":
+		return "badge-ok"
+	}
+	return "badge-neutral"
+}
+
+// StateLabel is the state in a word or two, always shown beside the colour.
+func (c ClockView) StateLabel() string {
+	switch c.State {
+	case "overdue":
+		return "Overdue"
+	case "at_risk":
+		return "At risk"
+	case "done_on_time":
+		return "Done on time"
+	case "done_late":
+		return "Done late"
+	case "not_started":
+		return "Not started"
+	}
+	return "On track"
+}
+
+// ExplanationView shows how a due date comes about.
+type ExplanationView struct {
+	Rule  string
+	Start string
+	Due   string
+	Steps []StepView
+}
+
+// StepView is one day between start and due.
+type StepView struct {
+	Day     string
+	Weekday string
+	Counted bool
+	N       int
+	Reason  string
+}
+
+// PackHead is the deal summary shown atop every pack page.
+type PackHead struct {
+	ID               int64
+	Account          string
+	Opportunity      string
+	Status           handoff.Status
+	SEName           string
+	SAName           string
+	Segment          string
+	ARR              string
+	ClosedWonOn      string
+	CRMOpportunityID string
+	AE               handoff.Contact
+	CSM              handoff.Contact
+	SubmittedVersion int
+}
+
+// DocStatus is one document's completeness on the pack page.
+type DocStatus struct {
+	Kind      handoff.DocKind
+	Missing   []string
+	UpdatedAt string
+	UpdatedBy string
+}
+
+// PackPage is the pack overview.
+type PackPage struct {
+	Page
+	Head         PackHead
+	Clocks       []ClockView
+	Docs         []DocStatus
+	CanEdit      bool
+	Version      int
+	SubmitErrors []string
+	Versions     []handoff.Version
+	Events       []handoff.Event
+}
+
+// DocFormPage edits (or shows) one document.
+type DocFormPage struct {
+	Page
+	Head     PackHead
+	Kind     handoff.DocKind
+	Docs     handoff.Documents // the values shown: saved, or what the person typed
+	Errors   FieldErrors
+	Version  int
+	Editable bool
+	Notice   string                // e.g. "Not saved yet" after adding a row
+	Conflict *ConflictView         // set when the save hit a newer version
+	People   []handoff.Stakeholder // the saved stakeholder map, for MEDDPICC's person pickers
+}
+
+// ConflictView shows the saved version beside the person's unsaved input.
+type ConflictView struct {
+	Current   handoff.Documents
+	UpdatedBy string
+	UpdatedAt string
+}
+
+// VersionPage shows a frozen submission.
+type VersionPage struct {
+	Page
+	Head    PackHead
+	Version handoff.Version
+}
+
+// MyPacksRow is one pack on the SE's home.
+type MyPacksRow struct {
+	Head    PackHead
+	Clocks  []ClockView
+	Missing int
+	Next    string // what to do next, in words
+}
+
+// MyPacksPage is the SE's home.
+type MyPacksPage struct {
+	Page
+	Rows []MyPacksRow
+}
+
+// DealFormPage records a new Closed-Won deal.
+type DealFormPage struct {
+	Page
+	In      handoff.DealInput
+	Errors  FieldErrors
+	SEs     []*handoff.User
+	SAs     []*handoff.User
+	FixedSE *handoff.User // set when an SE records their own deal
+	Today   string
+}
