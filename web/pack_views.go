@@ -1,6 +1,10 @@
 package web
 
-import "github.com/handoff-app/handoff/internal/handoff"
+import (
+	"time"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+)
 
 // ClockView is one deadline as a page shows it.
 type ClockView struct {
@@ -76,12 +80,15 @@ type PackHead struct {
 	SubmittedVersion int
 }
 
-// DocStatus is one document's completeness on the pack page.
+// DocStatus is one document's completeness and review on the pack page.
 type DocStatus struct {
 	Kind      handoff.DocKind
 	Missing   []string
 	UpdatedAt string
 	UpdatedBy string
+	Review    handoff.Review
+	Questions []handoff.Question
+	CanEdit   bool // this person may edit this document now
 }
 
 // PackPage is the pack overview.
@@ -95,6 +102,102 @@ type PackPage struct {
 	SubmitErrors []string
 	Versions     []handoff.Version
 	Events       []handoff.Event
+
+	Reviewing  bool // the SA may review documents now
+	CanAnswer  bool // the SE may answer questions now
+	Ack        *AckView
+	ShowArch   bool
+	Assign     *AssignView
+	Comment    CommentForm
+	Timeline   []TimelineItem
+	Commitment []CommitmentRow // big commitments of the latest version and their decisions
+}
+
+// AckView is the kickoff acknowledgment box for the SA.
+type AckView struct {
+	Blockers []string
+	Kickoff  string
+	Today    string
+	Error    string
+	Version  int
+}
+
+// AssignView lets a manager change the SE and SA.
+type AssignView struct {
+	SEs, SAs   []*handoff.User
+	SEID, SAID string
+}
+
+// CommentForm is the comment box, with what was typed if it failed.
+type CommentForm struct {
+	Allowed bool
+	Body    string
+	Error   string
+}
+
+// TimelineItem is one line of the pack's timeline: an event or a comment.
+type TimelineItem struct {
+	At        time.Time
+	Who       string
+	Text      string
+	IsComment bool
+}
+
+// CommitmentRow is a commitment at or above the approval threshold with the
+// SA's standing decision.
+type CommitmentRow struct {
+	C        handoff.Commitment
+	Decision *handoff.CommitmentDecision
+}
+
+// ReviewForm is the SA's decision form on a document page.
+type ReviewForm struct {
+	Current   handoff.Review
+	Decision  string
+	Reason    string
+	Questions string
+	Errors    FieldErrors
+	Version   int
+}
+
+// ArchitecturePage is the reference architecture, editable by the SA after
+// kickoff, read-only once locked.
+type ArchitecturePage struct {
+	Page
+	Head     PackHead
+	Arch     handoff.Architecture
+	Missing  []string
+	Errors   FieldErrors
+	Editable bool
+	Locked   bool
+	Version  int
+	LockErr  string
+	SavedBy  string
+	SavedAt  string
+	Conflict bool
+	NotYet   bool // before kickoff there is no architecture yet
+}
+
+// ComparePage shows what changed between two versions.
+type ComparePage struct {
+	Page
+	Head     PackHead
+	Versions []handoff.Version
+	From, To int
+	Changes  []handoff.Change
+}
+
+// InboxGroup is one group of the SA's inbox: packs needing the same next step.
+type InboxGroup struct {
+	Title string
+	Hint  string
+	Rows  []MyPacksRow
+}
+
+// InboxPage is the SA's home.
+type InboxPage struct {
+	Page
+	Groups []InboxGroup
 }
 
 // DocFormPage edits (or shows) one document.
@@ -109,6 +212,12 @@ type DocFormPage struct {
 	Notice   string                // e.g. "Not saved yet" after adding a row
 	Conflict *ConflictView         // set when the save hit a newer version
 	People   []handoff.Stakeholder // the saved stakeholder map, for MEDDPICC's person pickers
+
+	ShowingVersion int         // >0 when a read-only page shows a frozen version
+	Review         *ReviewForm // the SA's review form, when they may review
+	Commitments    []CommitmentRow
+	CanDecide      bool // the SA may approve or veto commitments now
+	Threshold      string
 }
 
 // ConflictView shows the saved version beside the person's unsaved input.

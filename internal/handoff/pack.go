@@ -107,16 +107,7 @@ func CanSeePack(actor *User, p *Pack) bool {
 // CheckEditDocuments says whether actor may change p's documents now: only the
 // pack's own SE, and only while it is a draft or returned for changes.
 func CheckEditDocuments(actor *User, p *Pack) error {
-	if !CanSeePack(actor, p) {
-		return Errorf(ENOTFOUND, "not found")
-	}
-	if actor.Role != RoleSE || p.Deal.SEID != actor.ID {
-		return Errorf(EFORBIDDEN, "Only the pack's Sales Engineer edits its documents.")
-	}
-	if !p.Status.Editable() {
-		return Errorf(ECONFLICT, "This pack was submitted, so its documents are read-only. The SA can return it for changes.")
-	}
-	return nil
+	return Decide(actor, p, ActEditDocuments)
 }
 
 // CheckSubmit says whether actor may submit p with these documents now.

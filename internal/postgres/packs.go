@@ -264,7 +264,11 @@ func (db *DB) SaveDocument(ctx context.Context, actor *handoff.User, packID int6
 		if err != nil {
 			return err
 		}
-		if err := handoff.CheckEditDocuments(actor, p); err != nil {
+		rs, err := reviews(ctx, tx, packID)
+		if err != nil {
+			return err
+		}
+		if err := handoff.CheckEditDocument(actor, p, kind, rs[kind]); err != nil {
 			return err
 		}
 		if p.Version != version {
@@ -324,6 +328,14 @@ func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64,
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO pack_versions (pack_id, number, documents, submitted_at, submitted_by) VALUES ($1, $2, $3, $4, $5)`,
 			packID, number, frozen, now, actor.ID); err != nil {
+			return err
+		}
+		// Returned documents come back for review; accepted ones carry over,
+		// since the SE could not change them meanwhile.
+		if _, err := tx.Exec(ctx, `DELETE FROM document_reviews WHERE pack_id = $1 AND decision = 'returned'`, packID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE document_reviews SET version = $2 WHERE pack_id = $1`, packID, number); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `

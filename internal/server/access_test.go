@@ -89,7 +89,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 	}
 
 	fillUser := strings.NewReplacer("{id}", strconv.FormatInt(target.ID, 10), "{token}", "no-such-token", "/*", "/favicon.svg", "{day}", "2026-12-31")
-	fillPack := strings.NewReplacer("{id}", strconv.FormatInt(packID, 10), "{kind}", "risks", "{n}", "1")
+	fillPack := strings.NewReplacer("{id}", strconv.FormatInt(packID, 10), "{kind}", "risks", "{n}", "1", "{qid}", "1", "{cid}", "no-such-commitment")
 	for _, rt := range routes {
 		rule := rules[rt.method+" "+rt.pattern]
 		path := fillUser.Replace(rt.pattern)

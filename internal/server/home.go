@@ -18,18 +18,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, web.RoleHome(web.RoleHomePage{
-		Page:       s.page(r, "Inbox"),
-		Eyebrow:    "Solutions Architect",
-		Heading:    "Inbox",
-		Lead:       "Packs assigned to you, oldest deadline first.",
-		EmptyTitle: "Nothing waiting for you",
-		EmptyBody:  "When an SE submits a pack for one of your deals, it appears here for review and kickoff.",
-	}))
-	return nil
-}
-
 func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, web.RoleHome(web.RoleHomePage{
 		Page:       s.page(r, "Overdue"),

@@ -35,13 +35,23 @@ func packHead(p *handoff.Pack) web.PackHead {
 }
 
 func (s *Server) packPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderPack(w, r, http.StatusOK, nil)
+	return s.renderPack(w, r, http.StatusOK, packExtras{})
 }
 
-// renderPack renders the pack overview, with submitErrors when a submission
-// was refused.
-func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, submitErrors []string) error {
+// packExtras carries what a refused action on the pack page sends back: the
+// message and what the person typed.
+type packExtras struct {
+	submitErrors []string
+	ackError     string
+	ackKickoff   string
+	commentBody  string
+	commentError string
+}
+
+// renderPack renders the pack overview for the current person.
+func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, x packExtras) error {
 	ctx := r.Context()
+	actor := currentUser(r)
 	p, err := s.packFromURL(r)
 	if err != nil {
 		return err
@@ -62,21 +72,105 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
+	comments, err := s.db.Comments(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	reviews, err := s.db.Reviews(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	questions, err := s.db.Questions(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	decisions, err := s.db.CommitmentDecisions(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
 	missing := docs.Missing()
 	page := web.PackPage{
-		Page: s.page(r, p.Deal.AccountName), Head: packHead(p), Clocks: clockViews(cal, settings, p, s.now()),
-		CanEdit: handoff.CheckEditDocuments(currentUser(r), p) == nil, Version: p.Version,
-		SubmitErrors: submitErrors, Versions: versions, Events: events,
+		Page: s.page(r, p.Deal.AccountName), Head: packHead(p), Clocks: clockViews(cal, settings, p, now),
+		CanEdit: handoff.Decide(actor, p, handoff.ActSubmit) == nil, Version: p.Version,
+		SubmitErrors: x.submitErrors, Versions: versions, Events: events,
+		Reviewing: handoff.Decide(actor, p, handoff.ActReview) == nil,
+		CanAnswer: handoff.Decide(actor, p, handoff.ActAnswer) == nil,
+		ShowArch:  p.Status == handoff.StatusAcknowledged || p.Status == handoff.StatusLocked,
+		Comment:   web.CommentForm{Allowed: handoff.Decide(actor, p, handoff.ActComment) == nil, Body: x.commentBody, Error: x.commentError},
+		Timeline:  timeline(events, comments),
 	}
 	for _, k := range handoff.DocKinds {
-		ds := web.DocStatus{Kind: k, Missing: missing[k]}
+		ds := web.DocStatus{Kind: k, Missing: missing[k], Review: reviews[k],
+			CanEdit: handoff.CheckEditDocument(actor, p, k, reviews[k]) == nil}
 		if m, ok := meta[k]; ok {
 			ds.UpdatedBy, ds.UpdatedAt = m.UpdatedBy, web.DateTime(m.UpdatedAt)
 		}
+		for _, q := range questions {
+			if q.Kind == k {
+				ds.Questions = append(ds.Questions, q)
+			}
+		}
 		page.Docs = append(page.Docs, ds)
+	}
+	if p.SubmittedVersion > 0 {
+		v, err := s.db.Version(ctx, p.ID, p.SubmittedVersion)
+		if err != nil {
+			return err
+		}
+		page.Commitment = bigCommitments(v.Documents, decisions, settings.ApprovalThreshold)
+		if handoff.Decide(actor, p, handoff.ActAcknowledge) == nil {
+			page.Ack = &web.AckView{
+				Blockers: handoff.AckBlockers(reviews, v.Documents, decisions, settings.ApprovalThreshold),
+				Kickoff:  x.ackKickoff, Today: cal.Today(now).String(), Error: x.ackError, Version: p.SubmittedVersion,
+			}
+		}
+	}
+	if handoff.Decide(actor, p, handoff.ActAssign) == nil {
+		a := &web.AssignView{SEID: strconv.FormatInt(p.Deal.SEID, 10)}
+		if p.Deal.SAID != 0 {
+			a.SAID = strconv.FormatInt(p.Deal.SAID, 10)
+		}
+		if a.SEs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSE, ActiveOnly: true}); err != nil {
+			return err
+		}
+		if a.SAs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSA, ActiveOnly: true}); err != nil {
+			return err
+		}
+		page.Assign = a
 	}
 	s.render(w, r, status, web.PackView(page))
 	return nil
+}
+
+// bigCommitments lists the commitments of docs that need the SA's decision,
+// with the decision standing on each.
+func bigCommitments(docs handoff.Documents, decisions map[string]handoff.CommitmentDecision, threshold handoff.Money) []web.CommitmentRow {
+	var out []web.CommitmentRow
+	for _, c := range docs.Commitments.Items {
+		if !handoff.NeedsDecision(c, threshold) {
+			continue
+		}
+		row := web.CommitmentRow{C: c}
+		if d, ok := handoff.DecisionFor(c, decisions); ok {
+			row.Decision = &d
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// timeline interleaves events and comments, newest first.
+func timeline(events []handoff.Event, comments []handoff.Comment) []web.TimelineItem {
+	items := make([]web.TimelineItem, 0, len(events)+len(comments))
+	for _, e := range events {
+		items = append(items, web.TimelineItem{At: e.At, Who: e.Actor, Text: e.Summary})
+	}
+	for _, c := range comments {
+		items = append(items, web.TimelineItem{At: c.At, Who: c.Author, Text: c.Body, IsComment: true})
+	}
+	slices.SortStableFunc(items, func(a, b web.TimelineItem) int { return b.At.Compare(a.At) })
+	return items
 }
 
 func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
@@ -104,7 +198,7 @@ func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
 				list = append(list, k.Title()+": "+m)
 			}
 		}
-		return s.renderPack(w, r, http.StatusUnprocessableEntity, list)
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{submitErrors: list})
 	case handoff.ECONFLICT:
 		s.flash(r, web.FlashError, handoff.ErrorMessage(err))
 		redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10))
@@ -114,10 +208,10 @@ func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
 }
 
 // docPage builds the page of one document for p.
-func (s *Server) docPage(r *http.Request, p *handoff.Pack, kind handoff.DocKind, docs handoff.Documents, saved handoff.Documents) web.DocFormPage {
+func (s *Server) docPage(r *http.Request, p *handoff.Pack, kind handoff.DocKind, docs, saved handoff.Documents, review handoff.Review) web.DocFormPage {
 	return web.DocFormPage{
 		Page: s.page(r, kind.Title()+" · "+p.Deal.AccountName), Head: packHead(p), Kind: kind, Docs: docs,
-		Version: p.Version, Editable: handoff.CheckEditDocuments(currentUser(r), p) == nil,
+		Version: p.Version, Editable: handoff.CheckEditDocument(currentUser(r), p, kind, review) == nil,
 		People: saved.Stakeholders.People,
 	}
 }
@@ -131,6 +225,15 @@ func docKindFromURL(r *http.Request) (handoff.DocKind, error) {
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDocument(w, r, http.StatusOK, nil)
+}
+
+// renderDocument renders one document: the form for its SE while editable,
+// otherwise the latest submitted version read-only, with the SA's review and
+// commitment decisions when they may act. rf carries a refused review form.
+func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status int, rf *web.ReviewForm) error {
+	ctx := r.Context()
+	actor := currentUser(r)
 	kind, err := docKindFromURL(r)
 	if err != nil {
 		return err
@@ -139,17 +242,50 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, _, err := s.db.Documents(r.Context(), p.ID)
+	docs, _, err := s.db.Documents(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	reviews, err := s.db.Reviews(ctx, p.ID)
 	if err != nil {
 		return err
 	}
 	shown := docs
 	showAmounts(&shown)
-	page := s.docPage(r, p, kind, shown, docs)
+	page := s.docPage(r, p, kind, shown, docs, reviews[kind])
 	if page.Editable {
 		ensureRow(kind, &page.Docs)
+		s.render(w, r, status, web.DocumentPage(page))
+		return nil
 	}
-	s.render(w, r, http.StatusOK, web.DocumentPage(page))
+	if p.SubmittedVersion > 0 {
+		v, err := s.db.Version(ctx, p.ID, p.SubmittedVersion)
+		if err != nil {
+			return err
+		}
+		page.Docs, page.ShowingVersion = v.Documents, v.Number
+		if kind == handoff.DocCommitments {
+			_, settings, err := s.calendar(ctx)
+			if err != nil {
+				return err
+			}
+			decisions, err := s.db.CommitmentDecisions(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			page.Commitments = bigCommitments(v.Documents, decisions, settings.ApprovalThreshold)
+			page.CanDecide = handoff.Decide(actor, p, handoff.ActDecideCommitment) == nil
+			page.Threshold = web.Money(settings.ApprovalThreshold)
+		}
+	}
+	if handoff.Decide(actor, p, handoff.ActReview) == nil && reviews[kind].Decision != handoff.DecisionReturned {
+		if rf == nil {
+			rf = &web.ReviewForm{Decision: string(reviews[kind].Decision)}
+		}
+		rf.Current, rf.Version = reviews[kind], p.SubmittedVersion
+		page.Review = rf
+	}
+	s.render(w, r, status, web.DocumentPage(page))
 	return nil
 }
 
@@ -171,11 +307,15 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	reviews, err := s.db.Reviews(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	form := parseDocAction(r)
 	typed := saved
 	parseDocument(r, kind, &typed)
 
-	page := s.docPage(r, p, kind, typed, saved)
+	page := s.docPage(r, p, kind, typed, saved, reviews[kind])
 	page.Version = form.version // keep the version the form was based on
 	if form.action != "save" {
 		editRows(kind, &page.Docs, form)

@@ -69,6 +69,17 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/packs/{id}/documents/{kind}", anyUser, s.documentPage)
 		rt.handle(http.MethodPost, "/packs/{id}/documents/{kind}", only(handoff.RoleSE), s.saveDocument)
 		rt.handle(http.MethodGet, "/packs/{id}/versions/{n}", anyUser, s.versionPage)
+		rt.handle(http.MethodGet, "/packs/{id}/compare", anyUser, s.compare)
+		rt.handle(http.MethodPost, "/packs/{id}/comments", anyUser, s.addComment)
+		rt.handle(http.MethodPost, "/packs/{id}/assign", only(handoff.RoleManager, handoff.RoleAdmin), s.assign)
+		rt.handle(http.MethodPost, "/packs/{id}/questions/{qid}/answer", only(handoff.RoleSE), s.answerQuestion)
+		// The SA's side.
+		rt.handle(http.MethodPost, "/packs/{id}/documents/{kind}/review", only(handoff.RoleSA), s.reviewDocument)
+		rt.handle(http.MethodPost, "/packs/{id}/commitments/{cid}/decide", only(handoff.RoleSA), s.decideCommitment)
+		rt.handle(http.MethodPost, "/packs/{id}/acknowledge", only(handoff.RoleSA), s.acknowledge)
+		rt.handle(http.MethodGet, "/packs/{id}/architecture", anyUser, s.architecturePage)
+		rt.handle(http.MethodPost, "/packs/{id}/architecture", only(handoff.RoleSA), s.saveArchitecture)
+		rt.handle(http.MethodPost, "/packs/{id}/lock", only(handoff.RoleSA), s.lockArchitecture)
 
 		// Settings.
 		rt.handle(http.MethodGet, "/admin/settings", only(handoff.RoleAdmin), s.settings)

@@ -1,0 +1,85 @@
+package handoff
+
+// PackAction is something a person does to a pack. Decide is the one place
+// that says who may do what, when.
+type PackAction string
+
+// Pack actions.
+const (
+	ActEditDocuments    PackAction = "edit_documents"
+	ActSubmit           PackAction = "submit"
+	ActReview           PackAction = "review"
+	ActAnswer           PackAction = "answer"
+	ActDecideCommitment PackAction = "decide_commitment"
+	ActAcknowledge      PackAction = "acknowledge"
+	ActEditArchitecture PackAction = "edit_architecture"
+	ActLock             PackAction = "lock"
+	ActComment          PackAction = "comment"
+	ActAssign           PackAction = "assign"
+)
+
+// PackActions lists every pack action.
+var PackActions = []PackAction{ActEditDocuments, ActSubmit, ActReview, ActAnswer, ActDecideCommitment,
+	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign}
+
+// Statuses lists every pack status in lifecycle order.
+var Statuses = []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
+
+// actionRule is who performs an action and in which statuses.
+type actionRule struct {
+	who      string // "se" (the pack's SE), "sa" (its SA), "lead" (manager/admin), "any" (anyone who sees it)
+	statuses []Status
+	refusal  string // why, in a status not listed
+}
+
+var actionRules = map[PackAction]actionRule{
+	ActEditDocuments:    {"se", []Status{StatusDraft, StatusChangesRequested}, "This pack was submitted, so its documents are read-only. The SA can return it for changes."},
+	ActSubmit:           {"se", []Status{StatusDraft, StatusChangesRequested}, "This pack is already submitted."},
+	ActReview:           {"sa", []Status{StatusSubmitted, StatusChangesRequested}, "Documents are reviewed between submission and kickoff."},
+	ActAnswer:           {"se", []Status{StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, "Questions are answered between submission and the architecture lock."},
+	ActDecideCommitment: {"sa", []Status{StatusSubmitted, StatusChangesRequested}, "Commitments are decided between submission and kickoff."},
+	ActAcknowledge:      {"sa", []Status{StatusSubmitted}, "Only a submitted pack with every document accepted can be acknowledged."},
+	ActEditArchitecture: {"sa", []Status{StatusAcknowledged}, "The reference architecture is written after kickoff and is read-only once locked."},
+	ActLock:             {"sa", []Status{StatusAcknowledged}, "Only an acknowledged pack's architecture can be locked."},
+	ActComment:          {"any", Statuses, ""},
+	ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, "A locked pack's people no longer change."},
+}
+
+var whoWords = map[string]string{
+	"se":   "Only the pack's Sales Engineer can do that.",
+	"sa":   "Only the pack's Solutions Architect can do that.",
+	"lead": "Only a manager can do that.",
+}
+
+// Decide says whether actor may take action on p now: nil, or an error that
+// is not-found when p is not theirs to see, forbidden when it is not their
+// part, and a conflict (in words) when the pack is not in a status for it.
+// Handlers and storage both call it; storage calls it inside the transaction
+// that makes the change, on the row it locked.
+func Decide(actor *User, p *Pack, a PackAction) error {
+	if !CanSeePack(actor, p) {
+		return Errorf(ENOTFOUND, "not found")
+	}
+	rule, ok := actionRules[a]
+	if !ok {
+		return Errorf(EFORBIDDEN, "That is not something a pack supports.")
+	}
+	var mine bool
+	switch rule.who {
+	case "se":
+		mine = actor.Role == RoleSE && p.Deal.SEID == actor.ID
+	case "sa":
+		mine = actor.Role == RoleSA && p.Deal.SAID == actor.ID
+	case "lead":
+		mine = actor.Role == RoleManager || actor.Role == RoleAdmin
+	case "any":
+		mine = true
+	}
+	if !mine {
+		return Errorf(EFORBIDDEN, "%s", whoWords[rule.who])
+	}
+	if !contains(rule.statuses, p.Status) {
+		return Errorf(ECONFLICT, "%s", rule.refusal)
+	}
+	return nil
+}

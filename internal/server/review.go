@@ -1,0 +1,399 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/web"
+)
+
+// The SA's journey: review, decide commitments, acknowledge at kickoff, write
+// and lock the reference architecture; and the conversation around it. Every
+// handler here only parses, calls storage (which asks handoff.Decide inside
+// its transaction) and renders.
+
+func (s *Server) packPath(p *handoff.Pack, rest string) string {
+	return "/packs/" + strconv.FormatInt(p.ID, 10) + rest
+}
+
+// refuse turns a conflict (stale form, wrong status) into a flash on the pack
+// page, where the person sees the current state; other errors pass through.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, p *handoff.Pack, err error) error {
+	if handoff.ErrorCode(err) != handoff.ECONFLICT && handoff.ErrorCode(err) != handoff.EFORBIDDEN {
+		return err
+	}
+	s.flash(r, web.FlashError, handoff.ErrorMessage(err))
+	redirect(w, r, s.packPath(p, ""))
+	return nil
+}
+
+func formVersion(r *http.Request) int {
+	v, _ := strconv.Atoi(r.PostFormValue("version"))
+	return v
+}
+
+func (s *Server) reviewDocument(w http.ResponseWriter, r *http.Request) error {
+	kind, err := docKindFromURL(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	in := handoff.ReviewInput{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason"), Questions: r.PostFormValue("questions")}
+	d, qs, err := in.Validate()
+	if fields := handoff.InvalidFields(err); fields != nil {
+		return s.renderDocument(w, r, http.StatusUnprocessableEntity, &web.ReviewForm{
+			Decision: in.Decision, Reason: in.Reason, Questions: in.Questions, Errors: fields})
+	}
+	err = s.db.ReviewDocument(r.Context(), currentUser(r), p.ID, formVersion(r), kind, d, strings.TrimSpace(in.Reason), qs, s.now())
+	if err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	msg := "Recorded: " + d.Label() + " for the " + kind.Title() + "."
+	if d == handoff.DecisionReturned {
+		msg += " The pack is back with the SE, who sees your reason."
+	}
+	s.flash(r, web.FlashSuccess, msg)
+	redirect(w, r, s.packPath(p, "#doc-"+string(kind)))
+	return nil
+}
+
+func (s *Server) answerQuestion(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	qid, err := strconv.ParseInt(chi.URLParam(r, "qid"), 10, 64)
+	if err != nil {
+		return handoff.Errorf(handoff.ENOTFOUND, "not found")
+	}
+	answer := strings.TrimSpace(r.PostFormValue("answer"))
+	if answer == "" || len([]rune(answer)) > 5000 {
+		s.flash(r, web.FlashError, "Write an answer (up to 5000 characters) before saving it.")
+		redirect(w, r, s.packPath(p, ""))
+		return nil
+	}
+	if err := s.db.AnswerQuestion(r.Context(), currentUser(r), p.ID, qid, answer, s.now()); err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	s.flash(r, web.FlashSuccess, "Answer saved. The SA sees it with the question.")
+	redirect(w, r, s.packPath(p, ""))
+	return nil
+}
+
+func (s *Server) decideCommitment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	_, settings, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	approve := r.PostFormValue("decision") == "approve"
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if !approve && r.PostFormValue("decision") != "veto" {
+		return s.renderDocumentWithError(w, r, "Choose approve or veto.")
+	}
+	if !approve && reason == "" {
+		return s.renderDocumentWithError(w, r, "Give a reason for the veto: the SE and managers read it.")
+	}
+	err = s.db.DecideCommitment(ctx, currentUser(r), p.ID, formVersion(r), chi.URLParam(r, "cid"), approve, reason, settings.ApprovalThreshold, s.now())
+	if err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	word := "Approved"
+	if !approve {
+		word = "Vetoed"
+	}
+	s.flash(r, web.FlashSuccess, word+" the commitment.")
+	redirect(w, r, s.packPath(p, "/documents/commitments"))
+	return nil
+}
+
+// renderDocumentWithError sends the SA back to the commitment ledger with a
+// message.
+func (s *Server) renderDocumentWithError(w http.ResponseWriter, r *http.Request, msg string) error {
+	s.flash(r, web.FlashError, msg)
+	redirect(w, r, "/packs/"+chi.URLParam(r, "id")+"/documents/commitments")
+	return nil
+}
+
+func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	cal, settings, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	raw := strings.TrimSpace(r.PostFormValue("kickoff_on"))
+	again := func(msg string) error {
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{ackError: msg, ackKickoff: raw})
+	}
+	kickoff, err := handoff.ParseDate(raw)
+	if err != nil {
+		return again(handoff.ErrorMessage(err))
+	}
+	now := s.now()
+	if err := handoff.CheckKickoffDate(kickoff, p.Deal.ClosedWonOn, cal.Today(now).Time()); err != nil {
+		return again(handoff.ErrorMessage(err))
+	}
+	_, _, lr := rules(settings)
+	lockDue := cal.Due(lr, deadline.DayOf(kickoff, time.UTC)).Time()
+	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, settings.ApprovalThreshold, now)
+	if handoff.ErrorCode(err) == handoff.EINVALID {
+		return again(handoff.ErrorMessage(err))
+	}
+	if err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	s.flash(r, web.FlashSuccess, "Acknowledged at the kickoff on "+raw+". The architecture lock is due "+lockDue.Format("2006-01-02")+".")
+	redirect(w, r, s.packPath(p, ""))
+	return nil
+}
+
+// architecturePage renders the reference architecture of a pack that has had
+// its kickoff.
+func (s *Server) architecturePage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	a, meta, err := s.db.Architecture(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderArchitecture(w, r, http.StatusOK, p, a, meta, nil, "")
+}
+
+func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, status int, p *handoff.Pack, a handoff.Architecture, meta handoff.Document, errs map[string]string, lockErr string) error {
+	page := web.ArchitecturePage{
+		NotYet: p.Status != handoff.StatusAcknowledged && p.Status != handoff.StatusLocked,
+		Page: s.page(r, "Reference architecture · "+p.Deal.AccountName), Head: packHead(p), Arch: a, Missing: a.Missing(),
+		Errors: errs, Editable: handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture) == nil,
+		Locked: p.Status == handoff.StatusLocked, Version: p.Version, LockErr: lockErr, SavedBy: meta.UpdatedBy,
+	}
+	if meta.UpdatedBy != "" {
+		page.SavedAt = web.DateTime(meta.UpdatedAt)
+	}
+	s.render(w, r, status, web.ArchitectureView(page))
+	return nil
+}
+
+func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	if err := handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture); err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	a := handoff.Architecture{
+		DocLink: val(r, "doc_link"), Summary: val(r, "summary"),
+		SignOffName: val(r, "sign_off_name"), SignOffTitle: val(r, "sign_off_title"), SignOffOn: val(r, "sign_off_on"),
+	}
+	for _, part := range handoff.ArchParts {
+		*a.Part(part.Value) = handoff.ArchPart{Link: val(r, part.Value+".link"), Notes: val(r, part.Value+".notes")}
+	}
+	cal, _, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Validate(*p.KickoffOn, cal.Today(s.now()).Time()); err != nil {
+		fields := handoff.InvalidFields(err)
+		if fields == nil {
+			return err
+		}
+		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, p, a, handoff.Document{}, fields, "")
+	}
+	err = s.db.SaveArchitecture(ctx, currentUser(r), p.ID, formVersion(r), a, s.now())
+	if errors.Is(err, postgres.ErrStale) {
+		fresh, ferr := s.db.Pack(ctx, currentUser(r), p.ID)
+		if ferr != nil {
+			return ferr
+		}
+		page := web.ArchitecturePage{Page: s.page(r, "Reference architecture"), Head: packHead(fresh), Arch: a, Missing: a.Missing(),
+			Editable: true, Version: fresh.Version, Conflict: true}
+		s.render(w, r, http.StatusConflict, web.ArchitectureView(page))
+		return nil
+	}
+	if err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	msg := "Saved the reference architecture draft."
+	if m := a.Missing(); len(m) == 0 {
+		msg += " Everything the lock needs is there."
+	}
+	s.flash(r, web.FlashSuccess, msg)
+	redirect(w, r, s.packPath(p, "/architecture"))
+	return nil
+}
+
+func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	err = s.db.LockArchitecture(ctx, currentUser(r), p.ID, s.now())
+	if handoff.ErrorCode(err) == handoff.EINVALID {
+		a, meta, aerr := s.db.Architecture(ctx, p.ID)
+		if aerr != nil {
+			return aerr
+		}
+		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, p, a, meta, nil, handoff.ErrorMessage(err))
+	}
+	if err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	s.flash(r, web.FlashSuccess, "Architecture locked. The handoff is complete.")
+	redirect(w, r, s.packPath(p, ""))
+	return nil
+}
+
+func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	body := strings.TrimSpace(r.PostFormValue("body"))
+	if body == "" || len([]rune(body)) > 5000 {
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{commentBody: r.PostFormValue("body"),
+			commentError: "Write a comment of up to 5000 characters."})
+	}
+	if err := s.db.AddComment(r.Context(), currentUser(r), p.ID, body, s.now()); err != nil {
+		return err
+	}
+	redirect(w, r, s.packPath(p, "#history-h"))
+	return nil
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	se, err := s.pickUser(r, r.PostFormValue("se_id"), handoff.RoleSE, true)
+	if err != nil {
+		s.flash(r, web.FlashError, handoff.ErrorMessage(err))
+		redirect(w, r, s.packPath(p, ""))
+		return nil
+	}
+	sa, err := s.pickUser(r, r.PostFormValue("sa_id"), handoff.RoleSA, false)
+	if err != nil {
+		s.flash(r, web.FlashError, handoff.ErrorMessage(err))
+		redirect(w, r, s.packPath(p, ""))
+		return nil
+	}
+	if err := s.db.Assign(r.Context(), currentUser(r), p.ID, se, sa, s.now()); err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	s.flash(r, web.FlashSuccess, "Assignment saved. Both people see the pack now.")
+	redirect(w, r, s.packPath(p, ""))
+	return nil
+}
+
+func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	versions, err := s.db.Versions(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if len(versions) == 0 {
+		return handoff.Errorf(handoff.ENOTFOUND, "not found")
+	}
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
+	if to == 0 {
+		to = versions[0].Number
+	}
+	if from == 0 {
+		from = max(1, to-1)
+	}
+	a, err := s.db.Version(ctx, p.ID, from)
+	if err != nil {
+		return err
+	}
+	b, err := s.db.Version(ctx, p.ID, to)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.CompareView(web.ComparePage{
+		Page: s.page(r, "Compare versions · "+p.Deal.AccountName), Head: packHead(p), Versions: versions,
+		From: from, To: to, Changes: handoff.Diff(a.Documents, b.Documents),
+	}))
+	return nil
+}
+
+// inbox is the SA's home: assigned packs grouped by the next step, oldest
+// deadline first within each group.
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	packs, err := s.db.PacksOfSA(ctx, currentUser(r).ID)
+	if err != nil {
+		return err
+	}
+	cal, settings, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	groups := []web.InboxGroup{
+		{Title: "Review", Hint: "Submitted packs with documents waiting for your decision."},
+		{Title: "Decide commitments", Hint: "Every document is decided; big commitments still need your approve or veto."},
+		{Title: "Acknowledge at kickoff", Hint: "Ready: record the kickoff date to acknowledge."},
+		{Title: "Lock the architecture", Hint: "After kickoff: publish a customer-signed reference architecture."},
+		{Title: "Waiting for the SE", Hint: "Returned for changes, or still being prepared."},
+		{Title: "Done", Hint: "Architecture locked."},
+	}
+	for _, ps := range packs {
+		row := web.MyPacksRow{Head: packHead(ps.Pack), Clocks: clockViews(cal, settings, ps.Pack, now)}
+		g := 4
+		switch ps.Pack.Status {
+		case handoff.StatusSubmitted:
+			g = 2
+			for _, k := range handoff.DocKinds {
+				if ps.Reviews[k].Decision == handoff.DecisionPending {
+					g = 0
+				}
+			}
+			if g == 2 && len(handoff.UndecidedCommitments(ps.Documents, ps.Decisions, settings.ApprovalThreshold)) > 0 {
+				g = 1
+			}
+		case handoff.StatusAcknowledged:
+			g = 3
+		case handoff.StatusLocked:
+			g = 5
+		}
+		groups[g].Rows = append(groups[g].Rows, row)
+	}
+	var out []web.InboxGroup
+	for _, g := range groups {
+		if len(g.Rows) > 0 {
+			slices.SortStableFunc(g.Rows, func(a, b web.MyPacksRow) int { return nextDue(a).Compare(nextDue(b)) })
+			out = append(out, g)
+		}
+	}
+	s.render(w, r, http.StatusOK, web.Inbox(web.InboxPage{Page: s.page(r, "Inbox"), Groups: out}))
+	return nil
+}
