@@ -184,7 +184,7 @@ func (s *Server) architecturePage(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, status int, p *handoff.Pack, a handoff.Architecture, meta handoff.Document, errs map[string]string, lockErr string) error {
 	page := web.ArchitecturePage{
 		NotYet: p.Status != handoff.StatusAcknowledged && p.Status != handoff.StatusLocked,
-		Page: s.page(r, "Reference architecture · "+p.Deal.AccountName), Head: packHead(p), Arch: a, Missing: a.Missing(),
+		Page:   s.page(r, "Reference architecture · "+p.Deal.AccountName), Head: packHead(p), Arch: a, Missing: a.Missing(),
 		Errors: errs, Editable: handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture) == nil,
 		Locked: p.Status == handoff.StatusLocked, Version: p.Version, LockErr: lockErr, SavedBy: meta.UpdatedBy,
 	}
