@@ -32,7 +32,10 @@ CREATE TABLE packs (
     deal_id            bigint      NOT NULL REFERENCES deals (id) ON DELETE CASCADE,
     status             text        NOT NULL DEFAULT 'draft'
                        CHECK (status IN ('draft', 'submitted', 'changes_requested', 'acknowledged', 'locked')),
-    -- Bumped by every change; a save based on an older value is a conflict.
+    -- Bumped by every change to the documents (and, after kickoff, the
+    -- architecture); a save based on an older value is a conflict. Reviews,
+    -- assignment and deadline recomputes do not touch what the forms edit, so
+    -- they leave it alone.
     version            integer     NOT NULL DEFAULT 1 CHECK (version >= 1),
     submitted_version  integer     NOT NULL DEFAULT 0 CHECK (submitted_version >= 0),
     pack_due_on        date        NOT NULL,

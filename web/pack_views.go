@@ -48,10 +48,12 @@ func (c ClockView) StateLabel() string {
 
 // ExplanationView shows how a due date comes about.
 type ExplanationView struct {
-	Rule  string
-	Start string
-	Due   string
-	Steps []StepView
+	Rule     string
+	Start    string
+	Due      string
+	Business bool   // business days are counted (else calendar days)
+	Note     string // e.g. why the shown date differs from today's rules
+	Steps    []StepView
 }
 
 // StepView is one day between start and due.
@@ -257,4 +259,11 @@ type DealFormPage struct {
 	SAs     []*handoff.User
 	FixedSE *handoff.User // set when an SE records their own deal
 	Today   string
+}
+
+// OverviewPage is the manager's list of open packs.
+type OverviewPage struct {
+	Page
+	Rows  []MyPacksRow
+	Limit int
 }

@@ -63,3 +63,17 @@ func CheckDeactivate(actor, target *User, activeAdmins int) error {
 	}
 	return nil
 }
+
+// CheckOpenPacks refuses to take an SE or SA away from packs still in
+// progress (by a role change or deactivation): nobody could work on them.
+func CheckOpenPacks(target *User, openPacks int) error {
+	if openPacks == 0 {
+		return nil
+	}
+	what := "packs"
+	if openPacks == 1 {
+		what = "pack"
+	}
+	return Errorf(ECONFLICT, "%s is the %s on %d open %s. A manager reassigns them first (from each pack's page); then try again.",
+		target.Name, target.Role.Short(), openPacks, what)
+}

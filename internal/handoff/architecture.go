@@ -80,7 +80,7 @@ func (a *Architecture) Validate(kickoff, today time.Time) error {
 		}
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			fe.Add(field, "Use a full web address starting with https://")
+			fe.Add(field, "Use a full web address starting with https:// (or http://).")
 		}
 	}
 	checkLink("doc_link", a.DocLink)

@@ -3,44 +3,61 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
-// LoginFailures counts the failed logins recorded under key since since, and
-// when the oldest of them happened (zero when none), so the caller can say
-// when the limit lifts. Kept in PostgreSQL so every instance sees one count.
-func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
-	var (
-		n      int
-		oldest *time.Time
-	)
-	err := db.Pool.QueryRow(ctx, `
-		SELECT count(*), min(at) FROM login_failures WHERE key = $1 AND at > $2`, key, since).Scan(&n, &oldest)
+// ReserveLoginAttempt is the login limit. Under a per-key advisory lock it
+// counts each key's failures in the window and, when every key is under
+// limit, records this attempt as a failure before the password is checked.
+// Counting and recording in one locked step means parallel guesses cannot all
+// slip past the count. It returns how long to wait when a key is at its limit
+// (nothing is recorded then). Kept in PostgreSQL so every instance shares it.
+func (db *DB) ReserveLoginAttempt(ctx context.Context, keys []string, now time.Time, limit int, window time.Duration) (time.Duration, error) {
+	var wait time.Duration
+	keys = slices.Sorted(slices.Values(keys)) // one lock order for everyone: no deadlocks
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		for _, key := range keys {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('handoff:login:' || $1))`, key); err != nil {
+				return err
+			}
+		}
+		for _, key := range keys {
+			var (
+				n      int
+				oldest *time.Time
+			)
+			if err := tx.QueryRow(ctx, `SELECT count(*), min(at) FROM login_failures WHERE key = $1 AND at > $2`,
+				key, now.Add(-window)).Scan(&n, &oldest); err != nil {
+				return err
+			}
+			if n >= limit && oldest != nil {
+				wait = max(wait, oldest.Add(window).Sub(now))
+			}
+		}
+		if wait > 0 {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `
+			WITH gone AS (DELETE FROM login_failures WHERE at < $2::timestamptz - interval '1 hour')
+			INSERT INTO login_failures (key, at) SELECT unnest($1::text[]), $2`, keys, now)
+		return err
+	})
 	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("postgres: login failures for %s: %w", key, err)
+		return 0, fmt.Errorf("postgres: reserve login attempt: %w", err)
 	}
-	if oldest == nil {
-		return n, time.Time{}, nil
-	}
-	return n, *oldest, nil
+	return wait, nil
 }
 
-// RecordLoginFailure notes a failed login under each key at at, and forgets
-// failures older than an hour so the table stays small.
-func (db *DB) RecordLoginFailure(ctx context.Context, at time.Time, keys ...string) error {
+// ForgetLoginAttempt removes the attempt reserved at now, after the password
+// turned out right, and the account's earlier failures with it.
+func (db *DB) ForgetLoginAttempt(ctx context.Context, keys []string, accountKey string, now time.Time) error {
 	_, err := db.Pool.Exec(ctx, `
-		WITH gone AS (DELETE FROM login_failures WHERE at < $2::timestamptz - interval '1 hour')
-		INSERT INTO login_failures (key, at) SELECT unnest($1::text[]), $2`, keys, at)
+		DELETE FROM login_failures WHERE (key = ANY($1) AND at = $2) OR key = $3`, keys, now, accountKey)
 	if err != nil {
-		return fmt.Errorf("postgres: record login failure: %w", err)
-	}
-	return nil
-}
-
-// ClearLoginFailures forgets the failures under key, after a successful login.
-func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	if _, err := db.Pool.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, key); err != nil {
-		return fmt.Errorf("postgres: clear login failures for %s: %w", key, err)
+		return fmt.Errorf("postgres: forget login attempt: %w", err)
 	}
 	return nil
 }

@@ -92,11 +92,22 @@ func (r packRow) pack() *handoff.Pack {
 }
 
 // CreateDeal records a Closed-Won deal and its draft pack with its due dates,
-// and the "created" event, in one transaction. A CRM id already in use is an
-// EINVALID error on that field.
-func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Deal, dues Dues, now time.Time) (int64, error) {
+// and the "created" event, in one transaction. The due dates come from the
+// calendar as this transaction sees it, with the settings row share-locked,
+// so a settings change running at the same moment either sees this pack or
+// ran before its dates were computed. A CRM id already in use is an EINVALID
+// error on that field.
+func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Deal, due DueSource, now time.Time) (int64, error) {
 	var packID int64
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM org_settings FOR SHARE`); err != nil {
+			return err
+		}
+		dueOf, err := due(ctx, tx)
+		if err != nil {
+			return err
+		}
+		dues := dueOf(d.ClosedWonOn, nil)
 		var crm *string
 		if d.CRMOpportunityID != "" {
 			crm = &d.CRMOpportunityID
@@ -106,7 +117,7 @@ func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Dea
 			sa = &d.SAID
 		}
 		var dealID int64
-		err := tx.QueryRow(ctx, `
+		err = tx.QueryRow(ctx, `
 			INSERT INTO deals (account_name, opportunity_name, crm_opportunity_id, segment, arr_minor, arr_currency,
 			                   closed_won_on, ae_name, ae_email, csm_name, csm_email, se_id, sa_id, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
@@ -443,6 +454,26 @@ func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) 
 		if err := json.Unmarshal(r.Documents, &out[i].Documents); err != nil {
 			return nil, fmt.Errorf("postgres: packs of SE %d: decode documents: %w", seID, err)
 		}
+	}
+	return out, nil
+}
+
+// OpenPacks lists packs whose architecture is not locked yet, earliest
+// kickoff deadline first, at most limit. It is the manager's interim list until
+// the filtered, paginated overdue views arrive.
+func (db *DB) OpenPacks(ctx context.Context, limit int) ([]*handoff.Pack, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+packColumns+packFrom+`
+		WHERE p.status <> 'locked' ORDER BY p.kickoff_due_on, p.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open packs: %w", err)
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[packRow])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open packs: %w", err)
+	}
+	out := make([]*handoff.Pack, len(rs))
+	for i, r := range rs {
+		out[i] = r.pack()
 	}
 	return out, nil
 }

@@ -158,16 +158,13 @@ func (db *DB) ReviewDocument(ctx context.Context, actor *handoff.User, packID in
 		switch d {
 		case handoff.DecisionReturned:
 			evKind, summary = handoff.EventReturned, "Returned the "+kind.Title()+" for changes: "+reason
-			if _, err := tx.Exec(ctx, `UPDATE packs SET status = 'changes_requested', version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE packs SET status = 'changes_requested', updated_at = $2 WHERE id = $1`, packID, now); err != nil {
 				return err
 			}
 		case handoff.DecisionWithQuestions:
 			summary = "Accepted the " + kind.Title() + " with questions: " + strings.Join(questions, " / ")
 		default:
 			summary = "Accepted the " + kind.Title() + "."
-			if _, err := tx.Exec(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {
-				return err
-			}
 		}
 		return addEvent(ctx, tx, packID, actor.ID, now, evKind, summary)
 	})
@@ -245,9 +242,6 @@ func (db *DB) DecideCommitment(ctx context.Context, actor *handoff.User, packID 
 			packID, commitmentID, handoff.Fingerprint(*c), approve, reason, actor.ID, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {
-			return err
-		}
 		if approve {
 			return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventCommitmentApproved, "Approved the commitment \""+c.Description+"\".")
 		}
@@ -291,8 +285,7 @@ func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64
 			return handoff.Errorf(handoff.EINVALID, "Not yet: %s", strings.Join(blockers, " "))
 		}
 		if _, err := tx.Exec(ctx, `
-			UPDATE packs SET status = 'acknowledged', kickoff_on = $2, acknowledged_at = $3, lock_due_on = $4,
-			       version = version + 1, updated_at = $3
+			UPDATE packs SET status = 'acknowledged', kickoff_on = $2, acknowledged_at = $3, lock_due_on = $4, updated_at = $3
 			WHERE id = $1`, packID, kickoff, now, lockDue); err != nil {
 			return err
 		}
@@ -483,7 +476,7 @@ func (db *DB) Assign(ctx context.Context, actor *handoff.User, packID, seID, saI
 		if _, err := tx.Exec(ctx, `UPDATE deals SET se_id = $2, sa_id = $3, updated_at = $4 WHERE id = $1`, p.Deal.ID, seID, sa, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE packs SET updated_at = $2 WHERE id = $1`, packID, now); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventReassigned, "Reassigned: "+strings.Join(changes, "; ")+".")

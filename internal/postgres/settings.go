@@ -59,12 +59,15 @@ func daysOff(ctx context.Context, q Querier) ([]handoff.DayOff, error) {
 // DueFunc computes a pack's due dates under the calendar being saved.
 type DueFunc func(closedWonOn time.Time, kickoffOn *time.Time) Dues
 
+// DueSource builds the DueFunc of the calendar a transaction sees.
+type DueSource func(ctx context.Context, tx pgx.Tx) (DueFunc, error)
+
 // CalendarChange is one change to the rules deadlines follow. Apply runs in
 // the transaction; Due then computes every open pack's new dates.
 type CalendarChange struct {
 	Why   string // "Settings changed", "Company day off added: …"
 	Apply func(ctx context.Context, tx pgx.Tx) error
-	Due   func(ctx context.Context, tx pgx.Tx) (DueFunc, error)
+	Due   DueSource
 }
 
 // UpdateSettingsChange stores new settings.
@@ -212,7 +215,7 @@ func recomputeOpenDues(ctx context.Context, tx pgx.Tx, actor *handoff.User, due 
 			continue
 		}
 		if _, err := tx.Exec(ctx, `
-			UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4, version = version + 1, updated_at = $5
+			UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4, updated_at = $5
 			WHERE id = $1`, o.id, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, now); err != nil {
 			return 0, err
 		}

@@ -210,6 +210,15 @@ func (db *DB) SetUserRole(ctx context.Context, id int64, role handoff.Role) (*ha
 		if err := handoff.CheckRoleChange(target, role, admins); err != nil {
 			return err
 		}
+		if role != target.Role {
+			n, err := openPacksOf(ctx, tx, target)
+			if err != nil {
+				return err
+			}
+			if err := handoff.CheckOpenPacks(target, n); err != nil {
+				return err
+			}
+		}
 		rows, err := tx.Query(ctx, `UPDATE users SET role = $2, updated_at = now() WHERE id = $1 RETURNING `+userColumns, id, string(role))
 		if err != nil {
 			return err
@@ -234,6 +243,13 @@ func (db *DB) SetUserActive(ctx context.Context, actor *handoff.User, id int64, 
 		}
 		if !active {
 			if err := handoff.CheckDeactivate(actor, target, admins); err != nil {
+				return err
+			}
+			n, err := openPacksOf(ctx, tx, target)
+			if err != nil {
+				return err
+			}
+			if err := handoff.CheckOpenPacks(target, n); err != nil {
 				return err
 			}
 		}
@@ -348,4 +364,13 @@ func (db *DB) SeedUsers(ctx context.Context, users []NewUser) (bool, error) {
 		return false, fmt.Errorf("postgres: seed users: %w", err)
 	}
 	return seeded, nil
+}
+
+// openPacksOf counts the packs not yet locked on which u is the SE or SA.
+func openPacksOf(ctx context.Context, q Querier, u *handoff.User) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `
+		SELECT count(*) FROM packs p JOIN deals d ON d.id = p.deal_id
+		WHERE p.status <> 'locked' AND (d.se_id = $1 OR d.sa_id = $1)`, u.ID).Scan(&n)
+	return n, err
 }

@@ -87,6 +87,28 @@ func TestRouteRoleMatrix(t *testing.T) {
 	if missing := undeclared(routes, rules); len(missing) > 0 {
 		t.Fatalf("routes without an access rule (declare one in routes.go): %v", missing)
 	}
+	// The declared rules must match this independent, hand-written
+	// statement of who reaches what (DESIGN §1 and §8), so a route declared
+	// too wide fails here even though it has a rule.
+	for _, rt := range routes {
+		key := rt.method + " " + rt.pattern
+		want, ok := expectedAccess[key]
+		if !ok {
+			t.Errorf("%s is not in expectedAccess; add it with the roles that should reach it", key)
+			continue
+		}
+		got := "public"
+		if r := rules[key]; !r.Public {
+			var names []string
+			for _, role := range r.Roles {
+				names = append(names, string(role))
+			}
+			got = strings.Join(names, ",")
+		}
+		if got != want {
+			t.Errorf("%s is declared for %q, want %q", key, got, want)
+		}
+	}
 
 	fillUser := strings.NewReplacer("{id}", strconv.FormatInt(target.ID, 10), "{token}", "no-such-token", "/*", "/favicon.svg", "{day}", "2026-12-31")
 	fillPack := strings.NewReplacer("{id}", strconv.FormatInt(packID, 10), "{kind}", "risks", "{n}", "1", "{qid}", "1", "{cid}", "no-such-commitment")
@@ -129,4 +151,57 @@ func TestRouteRoleMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// expectedAccess is who should reach each route: "public", or the roles.
+var expectedAccess = map[string]string{
+	"GET /healthz":  "public",
+	"GET /readyz":   "public",
+	"GET /static/*": "public",
+	"GET /":         "public",
+	"GET /login":    "public",
+	"POST /login":   "public",
+	"POST /logout":  "se,sa,manager,admin",
+
+	"GET /set-password/{token}":  "public",
+	"POST /set-password/{token}": "public",
+	"GET /account":               "se,sa,manager,admin",
+	"POST /account/password":     "se,sa,manager,admin",
+
+	"GET /packs":   "se",
+	"GET /inbox":   "sa",
+	"GET /overdue": "manager,admin",
+	"GET /admin":   "admin",
+
+	"GET /deals/new": "se,manager",
+	"POST /deals":    "se,manager",
+
+	"GET /packs/{id}":                           "se,sa,manager,admin",
+	"POST /packs/{id}/submit":                   "se",
+	"GET /packs/{id}/documents/{kind}":          "se,sa,manager,admin",
+	"POST /packs/{id}/documents/{kind}":         "se",
+	"GET /packs/{id}/versions/{n}":              "se,sa,manager,admin",
+	"GET /packs/{id}/compare":                   "se,sa,manager,admin",
+	"POST /packs/{id}/comments":                 "se,sa,manager,admin",
+	"POST /packs/{id}/assign":                   "manager,admin",
+	"POST /packs/{id}/questions/{qid}/answer":   "se",
+	"POST /packs/{id}/documents/{kind}/review":  "sa",
+	"POST /packs/{id}/commitments/{cid}/decide": "sa",
+	"POST /packs/{id}/acknowledge":              "sa",
+	"GET /packs/{id}/architecture":              "se,sa,manager,admin",
+	"POST /packs/{id}/architecture":             "sa",
+	"POST /packs/{id}/lock":                     "sa",
+
+	"GET /admin/settings":                        "admin",
+	"POST /admin/settings":                       "admin",
+	"POST /admin/settings/days-off":              "admin",
+	"POST /admin/settings/days-off/{day}/delete": "admin",
+	"GET /admin/users":                           "admin",
+	"GET /admin/users/new":                       "admin",
+	"POST /admin/users":                          "admin",
+	"GET /admin/users/{id}":                      "admin",
+	"POST /admin/users/{id}/role":                "admin",
+	"POST /admin/users/{id}/deactivate":          "admin",
+	"POST /admin/users/{id}/activate":            "admin",
+	"POST /admin/users/{id}/password":            "admin",
 }

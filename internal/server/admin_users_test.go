@@ -236,3 +236,45 @@ func TestEveryoneChangesTheirOwnPassword(t *testing.T) {
 		t.Errorf("the other session should have ended: %d", res.StatusCode)
 	}
 }
+
+func TestSetPasswordTokenNeverReachesTheLogs(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	env.CreateUser("Ada Admin", "ada@example.com", handoff.RoleAdmin)
+	res := env.Login("ada@example.com").PostForm("/admin/users", url.Values{"name": {"Jo Park"}, "email": {"jo@example.com"}, "role": {"sa"}})
+	link, _ := url.Parse(res.Text(`[data-testid="set-password-link"]`))
+	token := strings.TrimPrefix(link.Path, "/set-password/")
+	if token == "" {
+		t.Fatal("no token")
+	}
+	c := env.Client()
+	c.Get(link.Path)
+	c.PostForm(link.Path, url.Values{"password": {"short"}})
+	if strings.Contains(env.Logs(), token) {
+		t.Fatal("the one-time token was logged")
+	}
+	if !strings.Contains(env.Logs(), "/set-password/{token}") {
+		t.Error("the set-password requests were not logged at all")
+	}
+}
+
+func TestPeopleWithOpenPacksKeepTheirRole(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	env.CreateUser("Ada Admin", "ada@example.com", handoff.RoleAdmin)
+	sam := env.CreateUser("Sam Rivera", "sam@example.com", handoff.RoleSE)
+	env.CreatePack("Acme", sam, nil, "2026-11-20")
+	admin := env.Login("ada@example.com")
+	for _, tc := range []struct {
+		action string
+		form   url.Values
+	}{{"role", url.Values{"role": {"sa"}}}, {"deactivate", nil}} {
+		res := admin.PostForm(userPath(sam, tc.action), tc.form)
+		if res.StatusCode != http.StatusConflict || !strings.Contains(res.Text(".flash-error, .field-error"), "open pack") {
+			t.Errorf("%s with an open pack = %d %q", tc.action, res.StatusCode, res.Text(".flash-error, .field-error"))
+		}
+	}
+	if u, _ := env.DB.User(context.Background(), sam.ID); u.Role != handoff.RoleSE || !u.Active {
+		t.Errorf("Sam changed anyway: %+v", u)
+	}
+}

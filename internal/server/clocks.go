@@ -118,7 +118,11 @@ func clockView(cal *deadline.Calendar, r deadline.Rule, c deadline.Clock, start 
 	}
 	if !start.IsZero() {
 		ex := cal.Explain(r, start)
-		ev := &web.ExplanationView{Rule: ex.Rule, Start: ex.Start.String(), Due: ex.Due.String()}
+		ev := &web.ExplanationView{Rule: ex.Rule, Start: ex.Start.String(), Due: ex.Due.String(), Business: r.Business, Note: ex.Note}
+		if !c.Due.IsZero() && !c.Due.Equal(ex.Due) {
+			// The stored date was fixed under earlier rules (a met clock keeps it).
+			ev.Note = "This clock's date, " + c.Due.String() + ", was set under the rules in force at the time; today's rules would give " + ex.Due.String() + ", as shown below."
+		}
 		for _, st := range ex.Steps {
 			ev.Steps = append(ev.Steps, web.StepView{Day: st.Day.String(), Weekday: st.Day.Weekday().String(), Counted: st.Counted, N: st.N, Reason: st.Reason})
 		}

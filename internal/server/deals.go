@@ -46,7 +46,7 @@ func (s *Server) createDeal(w http.ResponseWriter, r *http.Request) error {
 		CSMName: r.PostFormValue("csm_name"), CSMEmail: r.PostFormValue("csm_email"),
 		SEID: r.PostFormValue("se_id"), SAID: r.PostFormValue("sa_id"),
 	}
-	cal, settings, err := s.calendar(ctx)
+	cal, _, err := s.calendar(ctx)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *Server) createDeal(w http.ResponseWriter, r *http.Request) error {
 		return s.dealForm(w, r, http.StatusUnprocessableEntity, in, fe)
 	}
 
-	packID, err := s.db.CreateDeal(ctx, actor, deal, dueFunc(cal, settings)(deal.ClosedWonOn, nil), now)
+	packID, err := s.db.CreateDeal(ctx, actor, deal, recalc, now)
 	if fields := handoff.InvalidFields(err); fields != nil {
 		return s.dealForm(w, r, http.StatusUnprocessableEntity, in, fields)
 	}

@@ -42,9 +42,11 @@ func rowCount(r *http.Request) int {
 
 func row(list string, i int, field string) string { return list + "." + strconv.Itoa(i) + "." + field }
 
-// parseDocument reads one document's fields from the form into docs. Rows
-// left entirely blank are dropped, so an unused empty row never blocks a save.
-func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Documents) {
+// parseDocument reads one document's fields from the form into docs. With
+// dropBlank, rows left entirely blank are dropped (on save, so an unused empty
+// row never blocks it); adding and removing rows keeps them, so "remove row i"
+// removes the row the person clicked.
+func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Documents, dropBlank bool) {
 	switch kind {
 	case handoff.DocMEDDPICC:
 		docs.MEDDPICC.Rows = map[string]handoff.MEDDPICCRow{}
@@ -58,7 +60,7 @@ func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Document
 			c := handoff.Criterion{ID: val(r, row("criteria", i, "id")), Promised: val(r, row("criteria", i, "promised")),
 				Demonstrated: val(r, row("criteria", i, "demonstrated")), Outcome: val(r, row("criteria", i, "outcome")),
 				Evidence: val(r, row("criteria", i, "evidence"))}
-			if c.Promised+c.Demonstrated+c.Outcome+c.Evidence != "" {
+			if !dropBlank || c.Promised+c.Demonstrated+c.Outcome+c.Evidence != "" {
 				docs.POC.Criteria = append(docs.POC.Criteria, c)
 			}
 		}
@@ -70,7 +72,7 @@ func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Document
 				EvidenceDetail: val(r, row("items", i, "evidence_detail")), DueOn: val(r, row("items", i, "due_on")),
 				Amount: val(r, row("items", i, "amount")),
 				Value:  handoff.Money{Currency: strings.ToUpper(val(r, row("items", i, "currency")))}}
-			if c.Kind+c.Description+c.Evidence+c.EvidenceDetail+c.DueOn+c.Amount != "" {
+			if !dropBlank || c.Kind+c.Description+c.Evidence+c.EvidenceDetail+c.DueOn+c.Amount != "" {
 				docs.Commitments.Items = append(docs.Commitments.Items, c)
 			}
 		}
@@ -80,7 +82,7 @@ func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Document
 			p := handoff.Stakeholder{ID: val(r, row("people", i, "id")), Name: val(r, row("people", i, "name")),
 				Title: val(r, row("people", i, "title")), Email: handoff.NormalizeEmail(val(r, row("people", i, "email"))),
 				Role: val(r, row("people", i, "role")), Sentiment: val(r, row("people", i, "sentiment")), Notes: val(r, row("people", i, "notes"))}
-			if p.Name+p.Title+p.Email+p.Role+p.Sentiment+p.Notes != "" {
+			if !dropBlank || p.Name+p.Title+p.Email+p.Role+p.Sentiment+p.Notes != "" {
 				docs.Stakeholders.People = append(docs.Stakeholders.People, p)
 			}
 		}
@@ -91,7 +93,7 @@ func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Document
 				Description: val(r, row("items", i, "description")), Severity: val(r, row("items", i, "severity")),
 				Mitigation: val(r, row("items", i, "mitigation")), Owner: val(r, row("items", i, "owner")),
 				Status: val(r, row("items", i, "status"))}
-			if k.Category+k.Description+k.Severity+k.Mitigation+k.Owner != "" {
+			if !dropBlank || k.Category+k.Description+k.Severity+k.Mitigation+k.Owner != "" {
 				docs.Risks.Items = append(docs.Risks.Items, k)
 			}
 		}

@@ -48,7 +48,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	code := handoff.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", middleware.GetReqID(r.Context()))
+		s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", logPath(r), "request_id", middleware.GetReqID(r.Context()))
 	}
 	heading, msg := errorWords(status)
 	if code != handoff.EINTERNAL && code != handoff.ENOTFOUND {

@@ -43,29 +43,24 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
-	now := s.now()
-	keys := []string{"ip:" + clientIP(r)}
-	if email != "" {
-		keys = append(keys, "email:"+handoff.NormalizeEmail(email))
-	}
-	for _, key := range keys {
-		n, oldest, err := s.db.LoginFailures(ctx, key, now.Add(-loginWindow))
-		if err != nil {
-			return err
-		}
-		if n >= loginLimit {
-			wait := max(1, int(math.Ceil(oldest.Add(loginWindow).Sub(now).Seconds())))
-			w.Header().Set("Retry-After", strconv.Itoa(wait))
-			s.log.WarnContext(ctx, "login rate limited", "key", key, "failures", n)
-			return again(http.StatusTooManyRequests, fmt.Sprintf(
-				"Too many failed logins. For your account's safety, wait %s and try again (after %s UTC).",
-				seconds(wait), now.Add(time.Duration(wait)*time.Second).UTC().Format("15:04:05")))
-		}
-	}
-
 	if email == "" || pw == "" {
 		return again(http.StatusUnprocessableEntity, "Enter your email and your password.")
 	}
+	now := s.now()
+	keys := []string{"ip:" + clientIP(r), "email:" + handoff.NormalizeEmail(email)}
+	wait, err := s.db.ReserveLoginAttempt(ctx, keys, now, loginLimit, loginWindow)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		secs := max(1, int(math.Ceil(wait.Seconds())))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.log.WarnContext(ctx, "login rate limited", "keys", len(keys))
+		return again(http.StatusTooManyRequests, fmt.Sprintf(
+			"Too many failed logins. For your account's safety, wait %s and try again (after %s UTC).",
+			seconds(secs), now.Add(time.Duration(secs)*time.Second).UTC().Format("15:04:05")))
+	}
+
 	u, hash, err := s.db.UserByEmail(ctx, email)
 	if err != nil && handoff.ErrorCode(err) != handoff.ENOTFOUND {
 		return err
@@ -79,13 +74,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.hasher.Waste(pw) // same cost as a real check: no timing hint that the email is unknown
 	}
 	if !ok || u == nil || !u.Active {
-		if err := s.db.RecordLoginFailure(ctx, now, keys...); err != nil {
-			return err
-		}
-		return again(http.StatusUnauthorized, loginFailed)
+		return again(http.StatusUnauthorized, loginFailed) // the reserved attempt stands as a failure
 	}
 
-	if err := s.db.ClearLoginFailures(ctx, "email:"+u.Email); err != nil {
+	if err := s.db.ForgetLoginAttempt(ctx, keys, "email:"+u.Email, now); err != nil {
 		return err
 	}
 	if err := s.db.RecordLogin(ctx, u.ID, now); err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/handoff-app/handoff/internal/handoff"
@@ -303,5 +304,34 @@ func TestHTTPSTurnsOnSecureCookiesAndHSTS(t *testing.T) {
 	}
 	if !strings.Contains(res.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Errorf("no HSTS under https")
+	}
+}
+
+// Parallel guesses must not slip past the count: the limit is checked and the
+// attempt recorded in one locked step.
+func TestParallelLoginFloodIsLimited(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	env.CreateUser("Sam Rivera", "sam@example.com", handoff.RoleSE)
+	var wg sync.WaitGroup
+	codes := make([]int, 40)
+	for i := range codes {
+		wg.Go(func() {
+			codes[i] = env.Client().PostForm("/login", url.Values{"email": {"sam@example.com"}, "password": {"guess " + strconv.Itoa(i)}}).StatusCode
+		})
+	}
+	wg.Wait()
+	checked := 0
+	for _, c := range codes {
+		switch c {
+		case http.StatusUnauthorized:
+			checked++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("unexpected status %d", c)
+		}
+	}
+	if checked != 10 {
+		t.Errorf("%d passwords were checked, want exactly the limit of 10", checked)
 	}
 }

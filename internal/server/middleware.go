@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -12,6 +13,15 @@ import (
 )
 
 type logFieldsKey struct{}
+
+// logPath is the request path as logs may hold it: one-time set-password
+// tokens are secrets, so their paths are logged as the route pattern.
+func logPath(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/set-password/") {
+		return "/set-password/{token}"
+	}
+	return r.URL.Path
+}
 
 // logFields collects values that inner middleware learns (who the user is) for
 // the access log line written by the outer one.
@@ -29,7 +39,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		next.ServeHTTP(ww, r)
 		attrs := []any{
 			"method", r.Method,
-			"path", r.URL.Path,
+			"path", logPath(r),
 			"route", chi.RouteContext(r.Context()).RoutePattern(),
 			"status", ww.Status(),
 			"bytes", ww.BytesWritten(),
@@ -59,7 +69,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 			s.log.ErrorContext(r.Context(), "panic serving request",
 				"panic", fmt.Sprint(rec),
 				"method", r.Method,
-				"path", r.URL.Path,
+				"path", logPath(r),
 				"request_id", middleware.GetReqID(r.Context()),
 				"stack", string(debug.Stack()),
 			)
@@ -105,4 +115,33 @@ func (s *Server) crossOriginProtection() (func(http.Handler) http.Handler, error
 			"This form was sent from another site, so it was refused to protect your account. Open Handoff directly and try again.")
 	}))
 	return cop.Handler, nil
+}
+
+// maxFormBytes bounds a form post; the largest document form is far smaller.
+const maxFormBytes = 1 << 20
+
+// formHygiene parses form posts (up to maxFormBytes) and repairs every value
+// once: text that is not UTF-8, or holds NUL bytes (pasted from a PDF, say),
+// cannot be stored in PostgreSQL, and would otherwise surface as a 500 deep in
+// some handler.
+func (s *Server) formHygiene(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				s.renderError(w, r, http.StatusRequestEntityTooLarge, "Form not accepted",
+					"The form was too large or could not be read. Nothing was saved; go back, shorten the text, and try again.")
+				return
+			}
+			for _, vals := range []map[string][]string{r.PostForm, r.Form} {
+				for k, vs := range vals {
+					for i, v := range vs {
+						vs[i] = strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "")
+					}
+					vals[k] = vs
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

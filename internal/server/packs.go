@@ -183,7 +183,11 @@ func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.db.SubmitPack(ctx, currentUser(r), p.ID, version, s.now())
 	switch handoff.ErrorCode(err) {
 	case "":
-		s.flash(r, web.FlashSuccess, "Submitted as v"+strconv.Itoa(n)+". The documents are frozen; the SA has it now.")
+		msg := "Submitted as v" + strconv.Itoa(n) + ". The documents are frozen; " + p.Deal.SAName + " has it now."
+		if p.Deal.SAName == "" {
+			msg = "Submitted as v" + strconv.Itoa(n) + ". The documents are frozen. No SA is assigned yet: ask your manager to assign one."
+		}
+		s.flash(r, web.FlashSuccess, msg)
 		redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10))
 		return nil
 	case handoff.EINVALID:
@@ -313,7 +317,7 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 	}
 	form := parseDocAction(r)
 	typed := saved
-	parseDocument(r, kind, &typed)
+	parseDocument(r, kind, &typed, form.action == "save")
 
 	page := s.docPage(r, p, kind, typed, saved, reviews[kind])
 	page.Version = form.version // keep the version the form was based on

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/server/servertest"
 )
@@ -379,4 +381,49 @@ func TestSubmitting(t *testing.T) {
 			t.Error("the database let a frozen version change")
 		}
 	})
+}
+
+func TestRemoveRowRemovesTheOneClicked(t *testing.T) {
+	t.Parallel()
+	e := newPackEnv(t)
+	sam := e.Login("sam@example.com")
+	// Rows: [blank, Carla, Dan]; the person removes Carla (index 1).
+	form := url.Values{"rows": {"3"}, "people.1.name": {"Carla"}, "people.2.name": {"Dan"}, "remove": {"1"}}
+	doc := e.save(t, sam, handoff.DocStakeholders, form).Doc()
+	var names []string
+	doc.Find(`input[name$=".name"]`).Each(func(_ int, s *goquery.Selection) {
+		v, _ := s.Attr("value")
+		names = append(names, v)
+	})
+	if strings.Join(names, ",") != ",Dan" {
+		t.Errorf("rows after removing Carla = %q, want [blank, Dan]", names)
+	}
+	// Adding to a fresh page with its one blank row gives two rows.
+	doc = e.save(t, sam, handoff.DocStakeholders, url.Values{"rows": {"1"}, "action": {"add"}}).Doc()
+	if n := doc.Find("fieldset.row-set").Length(); n != 2 {
+		t.Errorf("rows after adding to one blank row = %d, want 2", n)
+	}
+}
+
+func TestUnstorableTextIsRepairedNotA500(t *testing.T) {
+	t.Parallel()
+	e := newPackEnv(t)
+	sam := e.Login("sam@example.com")
+	res := e.save(t, sam, handoff.DocPOC, url.Values{"summary": {"pasted\x00from a PDF \xff here"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save with NUL and invalid UTF-8 = %d", res.StatusCode)
+	}
+	docs, _, _ := e.DB.Documents(context.Background(), e.pack)
+	if docs.POC.Summary != "pastedfrom a PDF \uFFFD here" {
+		t.Errorf("stored summary = %q", docs.POC.Summary)
+	}
+	deal := sam.PostForm("/deals", url.Values{"account_name": {"Null\x00Corp"}, "opportunity_name": {"N"}, "segment": {"commercial"},
+		"arr": {"1"}, "closed_won_on": {"2026-11-20"}, "se_id": {strconv.FormatInt(e.sam.ID, 10)}})
+	if deal.StatusCode != http.StatusSeeOther {
+		t.Errorf("deal with a NUL byte = %d", deal.StatusCode)
+	}
+	big := sam.PostForm("/deals", url.Values{"account_name": {strings.Repeat("x", 2<<20)}})
+	if big.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MiB form = %d, want 413", big.StatusCode)
+	}
 }

@@ -17,7 +17,7 @@ import (
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		s.log.ErrorContext(r.Context(), "render failed", "err", err, "path", r.URL.Path)
+		s.log.ErrorContext(r.Context(), "render failed", "err", err, "path", logPath(r))
 		http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
 		return
 	}

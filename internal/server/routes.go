@@ -41,7 +41,7 @@ func (s *Server) routes() http.Handler {
 	bare.handleHTTP(http.MethodGet, "/static/*", public, http.StripPrefix("/static", s.assets))
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate)
+		r.Use(s.formHygiene, s.sessions.LoadAndSave, s.authenticate)
 		rt := router{r, s}
 
 		rt.handle(http.MethodGet, "/", public, s.home)

@@ -54,6 +54,10 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// DueSource computes due dates from the calendar a transaction sees; storage
+// uses it wherever due dates are set (recording a deal, calendar changes).
+func (s *Server) DueSource() postgres.DueSource { return recalc }
+
 // recalc is the Due step of every calendar change: it rebuilds the calendar
 // from what the transaction sees, so due dates follow the change.
 func recalc(ctx context.Context, tx pgx.Tx) (postgres.DueFunc, error) {
@@ -79,7 +83,10 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone"))
-	p.Chosen = r.PostForm["countries"]
+	p.Chosen = []string{} // none ticked is a real choice: weekends only
+	for _, c := range r.PostForm["countries"] {
+		p.Chosen = append(p.Chosen, strings.ToUpper(strings.TrimSpace(c)))
+	}
 	p.PackDays, p.KickoffDays, p.LockDays = val(r, "pack_days"), val(r, "kickoff_days"), val(r, "lock_days")
 	p.ThresholdAmount, p.ThresholdCurrency = val(r, "threshold_amount"), strings.ToUpper(val(r, "threshold_currency"))
 

@@ -34,10 +34,16 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 		t.Fatalf("pack due = %s, want 2026-12-03 (Thanksgiving and the weekend skipped)", got)
 	}
 
+	// Sam has the risk log open while the admin changes the rules: moving due
+	// dates must not make his save a conflict.
+	openVersion := version(t, sam, pack+"/documents/risks")
 	form := url.Values{"time_zone": {"America/New_York"}, "countries": {"US"}, "pack_days": {"7"}, "kickoff_days": {"5"},
 		"lock_days": {"30"}, "threshold_amount": {"25000"}, "threshold_currency": {"USD"}}
 	if res := admin.PostForm("/admin/settings", form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save settings = %d\n%s", res.StatusCode, res.Body)
+	}
+	if res := sam.PostForm(pack+"/documents/risks", url.Values{"version": {openVersion}, "no_known_risks": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("save after a settings change = %d, want 303 (no false conflict)", res.StatusCode)
 	}
 	if msg := admin.Get("/admin/settings").Text(".flash"); !strings.Contains(msg, "moved") {
 		t.Errorf("flash = %q", msg)
@@ -68,6 +74,21 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 	if got := dueOn(t, sam, pack, "pack"); got != "2026-12-07" {
 		t.Errorf("pack due after removing the day off = %s", got)
 	}
+
+	t.Run("WeekendsOnly", func(t *testing.T) {
+		none := url.Values{"time_zone": {"America/New_York"}, "pack_days": {"7"}, "kickoff_days": {"5"},
+			"lock_days": {"30"}, "threshold_amount": {"25000"}, "threshold_currency": {"USD"}}
+		if res := admin.PostForm("/admin/settings", none); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("no holiday countries = %d\n%s", res.StatusCode, res.Body)
+		}
+		// Thanksgiving is a business day now: 7 business days from 11-25 is 12-04.
+		if got := dueOn(t, sam, pack, "pack"); got != "2026-12-04" {
+			t.Errorf("pack due with weekends only = %s, want 2026-12-04", got)
+		}
+		if res := admin.PostForm("/admin/settings", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("restore = %d", res.StatusCode)
+		}
+	})
 
 	t.Run("BadInputKeepsValues", func(t *testing.T) {
 		bad := url.Values{"time_zone": {"Mars/Olympus"}, "countries": {"US", "XX"}, "pack_days": {"0"}, "kickoff_days": {"five"},

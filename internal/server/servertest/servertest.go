@@ -36,6 +36,9 @@ type Env struct {
 // Logs returns everything the server has logged so far.
 func (e *Env) Logs() string { return e.logs.String() }
 
+// Today is the instant every test server starts its clock at.
+func Today() time.Time { return time.Date(2026, time.November, 25, 17, 0, 0, 0, time.UTC) }
+
 // Option changes how New builds the server.
 type Option func(*server.Config)
 
@@ -51,7 +54,11 @@ func New(t testing.TB, opts ...Option) *Env {
 	db := postgrestest.New(t)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := server.Config{Hasher: password.Cheap()}
+	// Tests live on 2026-11-25 (a Wednesday before Thanksgiving, noon in New
+	// York), with the clock running from there, so dates in tests never age
+	// out of the rules (a Closed-Won more than three years ago is refused).
+	start := time.Now()
+	cfg := server.Config{Hasher: password.Cheap(), Now: func() time.Time { return Today().Add(time.Since(start)) }}
 	WithBaseURL("http://127.0.0.1")(&cfg)
 	for _, o := range opts {
 		o(&cfg)
@@ -185,8 +192,7 @@ func (e *Env) CreatePack(account string, se, sa *handoff.User, closedWon string)
 	if sa != nil {
 		d.SAID = sa.ID
 	}
-	due := cw.AddDate(0, 0, 7)
-	id, err := e.DB.CreateDeal(context.Background(), se, d, postgres.Dues{PackDueOn: due, KickoffDueOn: due}, time.Now())
+	id, err := e.DB.CreateDeal(context.Background(), se, d, e.App.DueSource(), time.Now())
 	if err != nil {
 		e.T.Fatalf("servertest: create pack: %v", err)
 	}

@@ -1,0 +1,144 @@
+package handoff
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// decideActor is one person in the Decide table, with what DESIGN §3 says
+// they are to the pack: "se" (its SE), "sa" (its assigned SA), "lead"
+// (manager or admin), or "" for someone who can see it but plays no part.
+// sees is false for everyone the pack must stay hidden from.
+type decideActor struct {
+	name string
+	user *User
+	sees bool
+	is   string
+}
+
+// decideActors returns the eight actors of the Decide table, relative to a
+// pack whose SE is id 1 and whose SA is id 3 (see decidePack).
+func decideActors() []decideActor {
+	return []decideActor{
+		{"OwnerSE", &User{ID: 1, Name: "Sam SE", Role: RoleSE, Active: true}, true, "se"},
+		{"OtherSE", &User{ID: 2, Name: "Olga SE", Role: RoleSE, Active: true}, false, ""},
+		{"AssignedSA", &User{ID: 3, Name: "Ada SA", Role: RoleSA, Active: true}, true, "sa"},
+		{"OtherSA", &User{ID: 4, Name: "Otto SA", Role: RoleSA, Active: true}, false, ""},
+		{"Manager", &User{ID: 5, Name: "Mia Manager", Role: RoleManager, Active: true}, true, "lead"},
+		{"Admin", &User{ID: 6, Name: "Abe Admin", Role: RoleAdmin, Active: true}, true, "lead"},
+		{"InactiveOwnerSE", &User{ID: 1, Name: "Sam SE", Role: RoleSE, Active: false}, false, ""},
+		{"Nil", nil, false, ""},
+	}
+}
+
+// decidePack is a pack whose SE is user 1 and whose SA is user 3.
+func decidePack(s Status) *Pack {
+	return &Pack{ID: 100, Deal: Deal{ID: 50, SEID: 1, SAID: 3}, Status: s, Version: 4, SubmittedVersion: 1}
+}
+
+func TestDecideEveryCombination(t *testing.T) {
+	t.Parallel()
+	// The lifecycle written out by hand from DESIGN §3, independent of
+	// actionRules: who performs each action ("se", "sa", "lead", or "any" who
+	// can see the pack) and in which statuses.
+	allStatuses := []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
+	allowed := map[PackAction]struct {
+		who      string
+		statuses []Status
+	}{
+		ActEditDocuments:    {"se", []Status{StatusDraft, StatusChangesRequested}},
+		ActSubmit:           {"se", []Status{StatusDraft, StatusChangesRequested}},
+		ActReview:           {"sa", []Status{StatusSubmitted, StatusChangesRequested}},
+		ActDecideCommitment: {"sa", []Status{StatusSubmitted, StatusChangesRequested}},
+		ActAnswer:           {"se", []Status{StatusSubmitted, StatusChangesRequested, StatusAcknowledged}},
+		ActAcknowledge:      {"sa", []Status{StatusSubmitted}},
+		ActEditArchitecture: {"sa", []Status{StatusAcknowledged}},
+		ActLock:             {"sa", []Status{StatusAcknowledged}},
+		ActComment:          {"any", allStatuses},
+		ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}},
+	}
+
+	// The table must cover exactly what the code exposes, so a new action or
+	// status cannot slip past it.
+	if len(PackActions) != len(allowed) {
+		t.Fatalf("PackActions has %d actions, the specification %d", len(PackActions), len(allowed))
+	}
+	for _, a := range PackActions {
+		if _, ok := allowed[a]; !ok {
+			t.Fatalf("PackActions has %q, which the specification does not cover", a)
+		}
+	}
+	if !slices.Equal(Statuses, allStatuses) {
+		t.Fatalf("Statuses = %q, want %q in lifecycle order", Statuses, allStatuses)
+	}
+
+	actors := decideActors()
+	cases := 0
+	for _, status := range Statuses {
+		for _, action := range PackActions {
+			rule := allowed[action]
+			for _, ac := range actors {
+				want := ""
+				switch {
+				case !ac.sees:
+					want = ENOTFOUND
+				case rule.who != "any" && rule.who != ac.is:
+					want = EFORBIDDEN
+				case !slices.Contains(rule.statuses, status):
+					want = ECONFLICT
+				}
+				outcome := want
+				if outcome == "" {
+					outcome = "Allowed"
+				}
+				cases++
+				t.Run(fmt.Sprintf("%s/%s/%s/%s", status, action, ac.name, outcome), func(t *testing.T) {
+					t.Parallel()
+					err := Decide(ac.user, decidePack(status), action)
+					if got := ErrorCode(err); got != want {
+						t.Fatalf("Decide(%s, %s pack, %s) = %v (code %q), want code %q", ac.name, status, action, err, got, want)
+					}
+					switch want {
+					case ENOTFOUND:
+						// Someone who may not see the pack learns nothing about it.
+						if msg := ErrorMessage(err); msg != "not found" {
+							t.Errorf("message = %q, want %q", msg, "not found")
+						}
+					case EFORBIDDEN, ECONFLICT:
+						if ErrorMessage(err) == "" {
+							t.Errorf("%s error has no message for the person", want)
+						}
+					}
+				})
+			}
+		}
+	}
+	if want := 5 * 10 * 8; cases != want {
+		t.Errorf("ran %d cases, want %d (5 statuses × 10 actions × 8 actors)", cases, want)
+	}
+}
+
+func TestDecideUnknownAction(t *testing.T) {
+	t.Parallel()
+	for _, action := range []PackAction{"", "delete", "Submit", "approve"} {
+		for _, ac := range decideActors() {
+			want := EFORBIDDEN
+			if !ac.sees {
+				want = ENOTFOUND
+			}
+			t.Run(fmt.Sprintf("%q/%s/%s", action, ac.name, want), func(t *testing.T) {
+				t.Parallel()
+				for _, status := range Statuses {
+					err := Decide(ac.user, decidePack(status), action)
+					if got := ErrorCode(err); got != want {
+						t.Fatalf("Decide(%s, %s pack, %q) = %v (code %q), want code %q", ac.name, status, action, err, got, want)
+					}
+					if ErrorMessage(err) == "" {
+						t.Errorf("refusal of %q has no message", action)
+					}
+				}
+			})
+		}
+	}
+}
