@@ -261,9 +261,34 @@ type DealFormPage struct {
 	Today   string
 }
 
-// OverviewPage is the manager's list of open packs.
-type OverviewPage struct {
+// OverduePage is the manager's overdue and at-risk lists.
+type OverduePage struct {
 	Page
-	Rows  []MyPacksRow
-	Limit int
+	Clock, State, Segment, Sort string
+	SEID, SAID                  string
+	SEs, SAs                    []*handoff.User
+	Counts                      []OverdueCount
+	Rows                        []OverdueRow
+	NextURL                     string
+	FirstPage                   bool
+	Query                       string // the filters as URL parameters, for the CSV link
+	Today                       string
+}
+
+// OverdueCount is one count card at the top of the lists.
+type OverdueCount struct {
+	Clock, Kind, State string
+	N                  int
+	Capped             bool
+	URL                string
+	Current            bool
+}
+
+// OverdueRow is one late or at-risk clock of a pack.
+type OverdueRow struct {
+	Head  PackHead
+	Clock string
+	Due   string
+	Late  int
+	Words string
 }

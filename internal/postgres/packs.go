@@ -457,23 +457,3 @@ func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) 
 	}
 	return out, nil
 }
-
-// OpenPacks lists packs whose architecture is not locked yet, earliest
-// kickoff deadline first, at most limit. It is the manager's interim list until
-// the filtered, paginated overdue views arrive.
-func (db *DB) OpenPacks(ctx context.Context, limit int) ([]*handoff.Pack, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+packColumns+packFrom+`
-		WHERE p.status <> 'locked' ORDER BY p.kickoff_due_on, p.id LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: open packs: %w", err)
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[packRow])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: open packs: %w", err)
-	}
-	out := make([]*handoff.Pack, len(rs))
-	for i, r := range rs {
-		out[i] = r.pack()
-	}
-	return out, nil
-}

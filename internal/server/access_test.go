@@ -168,10 +168,12 @@ var expectedAccess = map[string]string{
 	"GET /account":               "se,sa,manager,admin",
 	"POST /account/password":     "se,sa,manager,admin",
 
-	"GET /packs":   "se",
-	"GET /inbox":   "sa",
-	"GET /overdue": "manager,admin",
-	"GET /admin":   "admin",
+	"GET /packs":       "se",
+	"GET /inbox":       "sa",
+	"GET /overdue":     "manager,admin",
+	"GET /overdue.csv": "manager,admin",
+	"GET /stats":       "manager,admin",
+	"GET /admin":       "admin",
 
 	"GET /deals/new": "se,manager",
 	"POST /deals":    "se,manager",

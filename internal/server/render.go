@@ -65,9 +65,9 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	case handoff.RoleSA:
 		items = []web.NavItem{{Label: "Inbox", Href: "/inbox"}}
 	case handoff.RoleManager:
-		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}, {Label: "Record a deal", Href: "/deals/new"}}
+		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}, {Label: "Record a deal", Href: "/deals/new"}}
 	case handoff.RoleAdmin:
-		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "Overdue", Href: "/overdue"}}
+		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}}
 	}
 	best := -1
 	for i, it := range items {

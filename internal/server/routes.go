@@ -58,6 +58,8 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/packs", only(handoff.RoleSE), s.myPacks)
 		rt.handle(http.MethodGet, "/inbox", only(handoff.RoleSA), s.inbox)
 		rt.handle(http.MethodGet, "/overdue", only(handoff.RoleManager, handoff.RoleAdmin), s.overdue)
+		rt.handle(http.MethodGet, "/overdue.csv", only(handoff.RoleManager, handoff.RoleAdmin), s.overdueCSV)
+		rt.handle(http.MethodGet, "/stats", only(handoff.RoleManager, handoff.RoleAdmin), s.statsPage)
 		rt.handle(http.MethodGet, "/admin", only(handoff.RoleAdmin), s.adminHome)
 
 		// Deals and their packs. Which pack a person may see is decided below

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"github.com/handoff-app/handoff/internal/browsertest"
+	"github.com/handoff-app/handoff/internal/demo"
+	"github.com/handoff-app/handoff/internal/postgres/postgrestest"
+)
+
+// The manager's journey of issue 6 in a real browser: filter to one SE's
+// overdue kickoffs, open one, come back with the filter kept, download the
+// CSV of the same view.
+func TestBrowserManagerFiltersAndDownloads(t *testing.T) {
+	t.Parallel()
+	r := mustRunServe(t, postgrestest.URL(t), map[string]string{"HANDOFF_DEMO": "1"})
+	base := r.URL
+	ny, _ := time.LoadLocation("America/New_York")
+	weeksAgo := time.Now().In(ny).AddDate(0, 0, -21).Format("2006-01-02")
+	for _, d := range []struct{ who, id, account string }{
+		{"sam.se@example.com", "3", "Initech"}, {"sam.se@example.com", "3", "Hooli"}, {"priya.se@example.com", "4", "Umbrella"},
+	} {
+		newFormClient(t, base, d.who).post("/deals", url.Values{"account_name": {d.account}, "opportunity_name": {d.account + " platform"},
+			"segment": {"enterprise"}, "arr": {"250000"}, "closed_won_on": {weeksAgo}, "se_id": {d.id}, "sa_id": {"5"}})
+	}
+
+	ctx := browsertest.New(t)
+	login(t, ctx, base, "manager@example.com", demo.Password)
+	if h1 := text(t, ctx, "main h1"); h1 != "Overdue" {
+		t.Fatalf("manager home = %q", h1)
+	}
+	do(t, ctx,
+		choose("#f-clock", "kickoff"),
+		choose("#f-se", "3"),
+		browsertest.ClickAndWait(`form.filters button[type=submit]`),
+	)
+	listed := text(t, ctx, `[data-testid="overdue-list"] tbody`)
+	if !strings.Contains(listed, "Initech") || !strings.Contains(listed, "Hooli") || strings.Contains(listed, "Umbrella") {
+		t.Fatalf("Sam's overdue kickoffs = %q", listed)
+	}
+	filtered := location(t, ctx)
+	if !strings.Contains(filtered, "clock=kickoff") || !strings.Contains(filtered, "se=3") {
+		t.Fatalf("the filter is not in the URL: %s", filtered)
+	}
+
+	// Open one, then come back: the same filtered view.
+	do(t, ctx, browsertest.ClickAndWait(`[data-testid="overdue-list"] tbody tr:first-child a`))
+	if !strings.Contains(text(t, ctx, "main h1"), "Initech") && !strings.Contains(text(t, ctx, "main h1"), "Hooli") {
+		t.Fatalf("opened %q", text(t, ctx, "main h1"))
+	}
+	do(t, ctx, chromedp.NavigateBack(), chromedp.WaitVisible(css(`[data-testid="overdue-list"]`)))
+	if location(t, ctx) != filtered {
+		t.Errorf("came back to %s, want %s", location(t, ctx), filtered)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value(css("#f-se"))); v != "3" {
+		t.Errorf("the SE filter shows %q after coming back", v)
+	}
+
+	// Download the CSV of this view.
+	dir := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	do(t, ctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: ptr(true)})
+			return err
+		}),
+		chromedp.Click(css(`[data-testid="csv"]`)),
+	)
+	var file string
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			file = filepath.Join(dir, ev.GUID)
+			break
+		}
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0][1] != "account" || rows[1][3] != "kickoff" || rows[1][8] != "Sam Rivera" || rows[2][8] != "Sam Rivera" {
+		t.Errorf("csv = %v", rows)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,197 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+)
+
+// Clocks of the manager's lists, in the order rows with the same due date
+// sort: the pack clock before kickoff before the lock.
+var overdueClocks = []struct {
+	kind, due, open string
+}{
+	{"pack", "p.pack_due_on", "p.status = 'draft'"},
+	{"kickoff", "p.kickoff_due_on", "p.status IN ('draft', 'submitted', 'changes_requested')"},
+	{"lock", "p.lock_due_on", "p.status = 'acknowledged'"},
+}
+
+// OverdueFilter selects the rows of the manager's lists. The open-clock
+// conditions and due-date columns match the partial indexes of migration
+// 00005, so each list reads its index in due order and stops after a page.
+type OverdueFilter struct {
+	Clock     string // "pack", "kickoff", "lock"; "" for all three
+	State     string // "overdue" (due before Today) or "at_risk" (due Today..RiskUntil)
+	SEID      int64
+	SAID      int64
+	Segment   handoff.Segment
+	Today     time.Time // the org's today, a civil date
+	RiskUntil time.Time // the last due day that is still "at risk" (the next business day)
+	ByARR     bool      // largest ARR first instead of latest first
+	After     *Cursor   // keyset: rows after this one
+	Limit     int
+}
+
+// Cursor marks a row of the lists for keyset pagination.
+type Cursor struct {
+	Due    time.Time
+	ARR    int64
+	Clock  string
+	PackID int64
+}
+
+// OverdueRow is one late or at-risk clock of one pack.
+type OverdueRow struct {
+	Clock string
+	Due   time.Time
+	Pack  *handoff.Pack
+}
+
+func clockOrder(kind string) int {
+	for i, c := range overdueClocks {
+		if c.kind == kind {
+			return i
+		}
+	}
+	return -1
+}
+
+// OverdueSQL builds the list query for f: one index-ordered branch per clock,
+// merged by (due, clock, pack id). It is exported so the benchmark can
+// EXPLAIN exactly what the page runs.
+func OverdueSQL(f OverdueFilter) (string, []any) {
+	args := []any{}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	limit := arg(f.Limit)
+	var branches []string
+	for i, c := range overdueClocks {
+		if f.Clock != "" && f.Clock != c.kind {
+			continue
+		}
+		where := []string{c.open}
+		if f.State == "at_risk" {
+			where = append(where, c.due+" >= "+arg(f.Today), c.due+" <= "+arg(f.RiskUntil))
+		} else {
+			where = append(where, c.due+" < "+arg(f.Today))
+		}
+		if f.After != nil {
+			// Rows after the cursor in (due, clock, id) order — or (ARR
+			// descending, clock, id) — as a row comparison an index can seek to.
+			id := f.After.PackID
+			switch o := clockOrder(f.After.Clock); {
+			case i < o:
+				id = math.MaxInt64 // rows tied with the cursor in an earlier clock came before it
+			case i > o:
+				id = 0 // rows tied with the cursor in a later clock come after it
+			}
+			if f.ByARR {
+				where = append(where, "(d.arr_minor, -p.id) < ("+arg(f.After.ARR)+"::bigint, "+arg(-id)+"::bigint)")
+			} else {
+				where = append(where, "("+c.due+", p.id) > ("+arg(f.After.Due)+"::date, "+arg(id)+"::bigint)")
+			}
+		}
+		where = append(where, filterSQL(f, arg)...)
+		order := c.due + ", p.id"
+		if f.ByARR {
+			order = "d.arr_minor DESC, p.id"
+		}
+		branches = append(branches, `(SELECT '`+c.kind+`' AS clock, `+c.due+` AS due, `+itoa(i)+` AS clock_order, `+packColumns+packFrom+`
+			WHERE `+strings.Join(where, " AND ")+`
+			ORDER BY `+order+` LIMIT `+limit+`)`)
+	}
+	order := "due, clock_order, id"
+	if f.ByARR {
+		order = "arr_minor DESC, clock_order, id"
+	}
+	return `SELECT * FROM (` + strings.Join(branches, " UNION ALL ") + `) merged ORDER BY ` + order + ` LIMIT ` + limit, args
+}
+
+func filterSQL(f OverdueFilter, arg func(any) string) []string {
+	var where []string
+	if f.SEID != 0 {
+		where = append(where, "d.se_id = "+arg(f.SEID))
+	}
+	if f.SAID != 0 {
+		where = append(where, "d.sa_id = "+arg(f.SAID))
+	}
+	if f.Segment != "" {
+		where = append(where, "d.segment = "+arg(string(f.Segment)))
+	}
+	return where
+}
+
+// Overdue returns one page of the manager's list for f.
+func (db *DB) Overdue(ctx context.Context, f OverdueFilter) ([]OverdueRow, error) {
+	sql, args := OverdueSQL(f)
+	rows, err := db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: overdue list: %w", err)
+	}
+	type row struct {
+		Clock      string
+		Due        time.Time
+		ClockOrder int
+		packRow
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: overdue list: %w", err)
+	}
+	out := make([]OverdueRow, len(rs))
+	for i, r := range rs {
+		out[i] = OverdueRow{Clock: r.Clock, Due: r.Due, Pack: r.pack()}
+	}
+	return out, nil
+}
+
+// CountCap bounds the counts at the top of the lists: past it the page says
+// "10,000+", so counting costs a bounded index range, not the table.
+const CountCap = 10000
+
+// CountSQL builds the capped count of one clock and state under f.
+func CountSQL(f OverdueFilter, clock string) (string, []any) {
+	args := []any{}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	c := overdueClocks[clockOrder(clock)]
+	where := []string{c.open}
+	if f.State == "at_risk" {
+		where = append(where, c.due+" >= "+arg(f.Today), c.due+" <= "+arg(f.RiskUntil))
+	} else {
+		where = append(where, c.due+" < "+arg(f.Today))
+	}
+	filters := filterSQL(f, arg)
+	from := "packs p"
+	if len(filters) > 0 {
+		from += " JOIN deals d ON d.id = p.deal_id"
+		where = append(where, filters...)
+	}
+	return `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` LIMIT ` + arg(CountCap+1) + `) capped`, args
+}
+
+// OverdueCounts returns, for each clock, how many rows f's state holds (at
+// most CountCap+1), ignoring f.Clock.
+func (db *DB) OverdueCounts(ctx context.Context, f OverdueFilter) (map[string]int, error) {
+	out := map[string]int{}
+	for _, c := range overdueClocks {
+		sql, args := CountSQL(f, c.kind)
+		var n int
+		if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			return nil, fmt.Errorf("postgres: count %s %s: %w", f.State, c.kind, err)
+		}
+		out[c.kind] = n
+	}
+	return out, nil
+}

@@ -1,0 +1,257 @@
+package server
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/web"
+)
+
+// overduePageSize is how many rows a page of the manager's lists shows.
+const overduePageSize = 50
+
+// overdueQuery is the manager's list as its URL states it, so a view can be
+// bookmarked and shared.
+type overdueQuery struct {
+	Clock, State, Segment, Sort string
+	SEID, SAID                  int64
+	After                       string // cursor: due.clock.id (or arr.clock.id when sorting by ARR)
+}
+
+func parseOverdueQuery(q url.Values) overdueQuery {
+	oq := overdueQuery{Clock: q.Get("clock"), State: q.Get("state"), Segment: q.Get("segment"), Sort: q.Get("sort"), After: q.Get("after")}
+	switch oq.Clock {
+	case "pack", "kickoff", "lock":
+	default:
+		oq.Clock = ""
+	}
+	if oq.State != "at_risk" {
+		oq.State = "overdue"
+	}
+	if oq.Sort != "arr" {
+		oq.Sort = "late"
+	}
+	if !contains(handoff.Segments, handoff.Segment(oq.Segment)) {
+		oq.Segment = ""
+	}
+	oq.SEID, _ = strconv.ParseInt(q.Get("se"), 10, 64)
+	oq.SAID, _ = strconv.ParseInt(q.Get("sa"), 10, 64)
+	return oq
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// values writes the query back as URL parameters (without the cursor).
+func (oq overdueQuery) values() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("clock", oq.Clock)
+	set("state", oq.State)
+	set("segment", oq.Segment)
+	if oq.Sort == "arr" {
+		v.Set("sort", "arr")
+	}
+	if oq.SEID != 0 {
+		v.Set("se", strconv.FormatInt(oq.SEID, 10))
+	}
+	if oq.SAID != 0 {
+		v.Set("sa", strconv.FormatInt(oq.SAID, 10))
+	}
+	return v
+}
+
+// filter turns the query into storage's filter at the org's today.
+func (oq overdueQuery) filter(cal *deadline.Calendar, now time.Time, limit int) postgres.OverdueFilter {
+	today := cal.Today(now)
+	f := postgres.OverdueFilter{
+		Clock: oq.Clock, State: oq.State, SEID: oq.SEID, SAID: oq.SAID, Segment: handoff.Segment(oq.Segment),
+		Today: today.Time(), RiskUntil: cal.AddBusinessDays(today, 1).Time(), ByARR: oq.Sort == "arr", Limit: limit,
+	}
+	f.After = parseCursor(oq.After)
+	return f
+}
+
+// parseCursor reads "2026-11-20.kickoff.123" or "12000000.kickoff.123"; a bad
+// cursor starts from the first page.
+func parseCursor(s string) *postgres.Cursor {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	c := &postgres.Cursor{Clock: parts[1], PackID: id}
+	if d, err := time.Parse("2006-01-02", parts[0]); err == nil {
+		c.Due = d
+	} else if arr, err := strconv.ParseInt(parts[0], 10, 64); err == nil {
+		c.ARR = arr
+	} else {
+		return nil
+	}
+	return c
+}
+
+func cursorOf(row postgres.OverdueRow, byARR bool) string {
+	head := row.Due.Format("2006-01-02")
+	if byARR {
+		head = strconv.FormatInt(row.Pack.Deal.ARR.Minor, 10)
+	}
+	return head + "." + row.Clock + "." + strconv.FormatInt(row.Pack.ID, 10)
+}
+
+// lateness says how late (or how soon due) a row is, in business days.
+func lateness(cal *deadline.Calendar, due time.Time, today deadline.Day) (int, string) {
+	d := deadline.DayOf(due, time.UTC)
+	if d.Before(today) {
+		n := cal.BusinessDaysBetween(d, today)
+		n = max(n, 1) // a clock due Friday is one business day late all weekend
+		if n == 1 {
+			return n, "1 business day overdue"
+		}
+		return n, strconv.Itoa(n) + " business days overdue"
+	}
+	if d.Equal(today) {
+		return 0, "due today"
+	}
+	n := cal.BusinessDaysBetween(today, d)
+	if n <= 1 {
+		return 0, "due next business day"
+	}
+	return 0, "due in " + strconv.Itoa(n) + " business days"
+}
+
+func clockLabel(kind string) string { return deadline.Kind(kind).Label() }
+
+func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := handoff.Authorize(currentUser(r), handoff.ActionViewOverdue); err != nil {
+		return err
+	}
+	cal, _, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	oq := parseOverdueQuery(r.URL.Query())
+	f := oq.filter(cal, now, overduePageSize+1)
+	rows, err := s.db.Overdue(ctx, f)
+	if err != nil {
+		return err
+	}
+	page := web.OverduePage{Page: s.page(r, "Overdue"), Clock: oq.Clock, State: oq.State, Segment: oq.Segment, Sort: oq.Sort,
+		SEID: idString(oq.SEID), SAID: idString(oq.SAID), Today: cal.Today(now).String(), FirstPage: oq.After == ""}
+	base := oq.values()
+	page.Query = base.Encode()
+	if len(rows) > overduePageSize {
+		rows = rows[:overduePageSize]
+		next := oq.values()
+		next.Set("after", cursorOf(rows[len(rows)-1], f.ByARR))
+		page.NextURL = "/overdue?" + next.Encode()
+	}
+	today := cal.Today(now)
+	for _, row := range rows {
+		late, words := lateness(cal, row.Due, today)
+		page.Rows = append(page.Rows, web.OverdueRow{Head: packHead(row.Pack), Clock: clockLabel(row.Clock), Due: row.Due.Format("2006-01-02"),
+			Late: late, Words: words})
+	}
+	// Counts of both states for each clock, under the same people and
+	// segment filters, each capped so counting stays cheap at any size.
+	for _, state := range []string{"overdue", "at_risk"} {
+		cf := f
+		cf.State = state
+		counts, err := s.db.OverdueCounts(ctx, cf)
+		if err != nil {
+			return err
+		}
+		for _, kind := range []string{"pack", "kickoff", "lock"} {
+			link := oq.values()
+			link.Set("clock", kind)
+			link.Set("state", state)
+			page.Counts = append(page.Counts, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: state, N: counts[kind],
+				Capped: counts[kind] > postgres.CountCap, URL: "/overdue?" + link.Encode(),
+				Current: oq.Clock == kind && oq.State == state})
+		}
+	}
+	if page.SEs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSE}); err != nil {
+		return err
+	}
+	if page.SAs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSA}); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.Overdue(page))
+	return nil
+}
+
+func idString(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// overdueCSV streams the list under the same filters, page by page through
+// the keyset, so memory stays flat however many rows there are.
+func (s *Server) overdueCSV(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := handoff.Authorize(currentUser(r), handoff.ActionViewOverdue); err != nil {
+		return err
+	}
+	cal, _, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	oq := parseOverdueQuery(r.URL.Query())
+	oq.After = ""
+	f := oq.filter(cal, now, 1000)
+	today := cal.Today(now)
+
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="handoff-`+oq.State+`-`+today.String()+`.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"pack_id", "account", "opportunity", "clock", "state", "due", "business_days_late", "status",
+		"se", "sa", "segment", "arr_minor", "currency", "closed_won", "url"})
+	for {
+		rows, err := s.db.Overdue(ctx, f)
+		if err != nil {
+			// Headers are sent; the truncated file ends here and the log says why.
+			s.log.ErrorContext(ctx, "overdue csv failed mid-stream", "err", err)
+			return nil
+		}
+		for _, row := range rows {
+			late, _ := lateness(cal, row.Due, today)
+			p := row.Pack
+			_ = cw.Write([]string{strconv.FormatInt(p.ID, 10), p.Deal.AccountName, p.Deal.OpportunityName, row.Clock, oq.State,
+				row.Due.Format("2006-01-02"), strconv.Itoa(late), string(p.Status), p.Deal.SEName, p.Deal.SAName,
+				string(p.Deal.Segment), strconv.FormatInt(p.Deal.ARR.Minor, 10), p.Deal.ARR.Currency,
+				p.Deal.ClosedWonOn.Format("2006-01-02"), s.cfg.BaseURL.String() + "/packs/" + strconv.FormatInt(p.ID, 10)})
+		}
+		cw.Flush()
+		if len(rows) < f.Limit {
+			return cw.Error()
+		}
+		last := rows[len(rows)-1]
+		f.After = &postgres.Cursor{Due: last.Due, ARR: last.Pack.Deal.ARR.Minor, Clock: last.Clock, PackID: last.Pack.ID}
+	}
+}

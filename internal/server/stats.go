@@ -1,0 +1,50 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/stats"
+	"github.com/handoff-app/handoff/web"
+)
+
+// statsPage shows the manager's numbers over a window of Closed-Won dates.
+func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := handoff.Authorize(currentUser(r), handoff.ActionViewOverdue); err != nil {
+		return err
+	}
+	days, _ := strconv.Atoi(r.URL.Query().Get("days"))
+	switch days {
+	case 30, 90, 180, 365:
+	default:
+		days = 90
+	}
+	cal, _, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	since := cal.Today(now).AddDays(-days)
+	rows, err := s.db.StatsWindow(ctx, since.Time())
+	if err != nil {
+		return err
+	}
+	loads, err := s.db.OpenAccountsPerSA(ctx)
+	if err != nil {
+		return err
+	}
+	page := web.StatsPage{Page: s.page(r, "Stats"), Days: days, Report: stats.Build(cal, rows, loads, since, now)}
+	oq := overdueQuery{State: "overdue"}
+	counts, err := s.db.OverdueCounts(ctx, oq.filter(cal, now, 1))
+	if err != nil {
+		return err
+	}
+	for _, kind := range []string{"pack", "kickoff", "lock"} {
+		page.Overdue = append(page.Overdue, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: "overdue", N: counts[kind],
+			Capped: counts[kind] > 10000, URL: "/overdue?clock=" + kind})
+	}
+	s.render(w, r, http.StatusOK, web.Stats(page))
+	return nil
+}
