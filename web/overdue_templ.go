@@ -194,11 +194,11 @@ func Overdue(p OverduePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("clock", "Clock", []handoff.Option{{"pack", "Pack due"}, {"kickoff", "Kickoff due"}, {"lock", "Architecture lock due"}}, p.Clock, "All clocks", nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Select("clock", "Clock", []handoff.Option{{Value: "pack", Label: "Pack due"}, {Value: "kickoff", Label: "Kickoff due"}, {Value: "lock", Label: "Architecture lock due"}}, p.Clock, "All clocks", nil).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("state", "State", []handoff.Option{{"at_risk", "At risk"}}, stateSel(p.State), "Overdue", nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Select("state", "State", []handoff.Option{{Value: "at_risk", Label: "At risk"}}, stateSel(p.State), "Overdue", nil).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -214,7 +214,7 @@ func Overdue(p OverduePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("sort", "Sort by", []handoff.Option{{"arr", "ARR, largest first"}}, sortSel(p.Sort), "Most late first", nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Select("sort", "Sort by", []handoff.Option{{Value: "arr", Label: "ARR, largest first"}}, sortSel(p.Sort), "Most late first", nil).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
