@@ -217,9 +217,9 @@ func Users(p UsersPage) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var12 string
-						templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(DateTime(*u.LastLoginAt))
+						templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(When(ctx, *u.LastLoginAt))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/admin_users.templ`, Line: 54, Col: 106}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/admin_users.templ`, Line: 54, Col: 107}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 						if templ_7745c5c3_Err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -36,3 +37,19 @@ func Date(t time.Time) string { return t.Format("2006-01-02") }
 
 // DateTime formats a moment in UTC to the minute.
 func DateTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+type locationKey struct{}
+
+// WithLocation carries the org's time zone to the templates rendered with ctx.
+func WithLocation(ctx context.Context, loc *time.Location) context.Context {
+	return context.WithValue(ctx, locationKey{}, loc)
+}
+
+// When formats a moment to the minute in the org's time zone carried by ctx
+// ("2026-11-25 11:52 EST"), or in UTC when none is.
+func When(ctx context.Context, t time.Time) string {
+	if loc, ok := ctx.Value(locationKey{}).(*time.Location); ok && loc != nil {
+		return t.In(loc).Format("2006-01-02 15:04 MST")
+	}
+	return DateTime(t)
+}

@@ -44,6 +44,22 @@ func (s *Server) calendar(ctx context.Context) (*deadline.Calendar, handoff.Sett
 	return cal, settings, nil
 }
 
+// orgLocation is the org's time zone as last loaded (UTC before the first
+// page that loads the calendar), for showing moments in people's own time.
+func (s *Server) orgLocation() *time.Location {
+	s.cals.mu.Lock()
+	defer s.cals.mu.Unlock()
+	if s.cals.cal == nil {
+		return time.UTC
+	}
+	return s.cals.cal.Location()
+}
+
+// when formats a moment in the org's time zone.
+func (s *Server) when(t time.Time) string {
+	return t.In(s.orgLocation()).Format("2006-01-02 15:04 MST")
+}
+
 func newCalendar(settings handoff.Settings, off []handoff.DayOff) (*deadline.Calendar, error) {
 	days := make([]deadline.DayOff, len(off))
 	for i, d := range off {

@@ -104,7 +104,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		ds := web.DocStatus{Kind: k, Missing: missing[k], Review: reviews[k],
 			CanEdit: handoff.CheckEditDocument(actor, p, k, reviews[k]) == nil}
 		if m, ok := meta[k]; ok {
-			ds.UpdatedBy, ds.UpdatedAt = m.UpdatedBy, web.DateTime(m.UpdatedAt)
+			ds.UpdatedBy, ds.UpdatedAt = m.UpdatedBy, s.when(m.UpdatedAt)
 		}
 		for _, q := range questions {
 			if q.Kind == k {
@@ -351,9 +351,9 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 			return ferr
 		}
 		page.Docs, page.Version = typed, fresh.Version
-		page.Conflict = &web.ConflictView{Current: current, UpdatedBy: cmeta[kind].UpdatedBy, UpdatedAt: web.DateTime(cmeta[kind].UpdatedAt)}
+		page.Conflict = &web.ConflictView{Current: current, UpdatedBy: cmeta[kind].UpdatedBy, UpdatedAt: s.when(cmeta[kind].UpdatedAt)}
 		if page.Conflict.UpdatedBy == "" {
-			page.Conflict.UpdatedBy, page.Conflict.UpdatedAt = "someone", web.DateTime(fresh.UpdatedAt)
+			page.Conflict.UpdatedBy, page.Conflict.UpdatedAt = "someone", s.when(fresh.UpdatedAt)
 		}
 		s.render(w, r, http.StatusConflict, web.DocumentPage(page))
 		return nil

@@ -16,7 +16,7 @@ import (
 // component becomes a clean 500 page rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	if err := c.Render(web.WithLocation(r.Context(), s.orgLocation()), &buf); err != nil {
 		s.log.ErrorContext(r.Context(), "render failed", "err", err, "path", logPath(r))
 		http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
 		return

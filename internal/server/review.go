@@ -189,7 +189,7 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 		Locked: p.Status == handoff.StatusLocked, Version: p.Version, LockErr: lockErr, SavedBy: meta.UpdatedBy,
 	}
 	if meta.UpdatedBy != "" {
-		page.SavedAt = web.DateTime(meta.UpdatedAt)
+		page.SavedAt = s.when(meta.UpdatedAt)
 	}
 	s.render(w, r, status, web.ArchitectureView(page))
 	return nil

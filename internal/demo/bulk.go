@@ -1,0 +1,1599 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/password"
+	"github.com/handoff-app/handoff/internal/postgres"
+)
+
+// MaxDeals is the most deals one Generate run makes.
+const MaxDeals = 1_000_000
+
+// ErrNotEmpty is returned when the database already holds deals: the bulk
+// demo makes a whole org's history and never mixes it with real data.
+var ErrNotEmpty = errors.New("demo: the database already has deals; handoff demo fills an empty database only (create a new database, or drop and recreate this one)")
+
+// Options say how big a demo org to make.
+type Options struct {
+	Deals int       // 1..MaxDeals
+	Now   time.Time // the instant the history ends; zero means time.Now()
+	Seed  int64     // the same seed and Now give the same org
+}
+
+// Summary is what Generate made.
+type Summary struct {
+	Deals    int
+	People   int // people added (the demo logins when absent, and the generated staff)
+	Events   int
+	ByStatus map[handoff.Status]int
+	Overdue  int // packs with at least one overdue clock
+	AtRisk   int // packs with an at-risk clock and none overdue
+	Elapsed  time.Duration
+	Logins   []Person // people to log in as, all with Password
+}
+
+// String is the one-line account of the run.
+func (s Summary) String() string {
+	var parts []string
+	for _, st := range []handoff.Status{handoff.StatusDraft, handoff.StatusSubmitted, handoff.StatusChangesRequested, handoff.StatusAcknowledged, handoff.StatusLocked} {
+		parts = append(parts, fmt.Sprintf("%s %d", strings.ToLower(st.Label()), s.ByStatus[st]))
+	}
+	return fmt.Sprintf("%d deals (%s), %d people added, %d events; %d packs overdue, %d at risk; %.1fs",
+		s.Deals, strings.Join(parts, ", "), s.People, s.Events, s.Overdue, s.AtRisk, s.Elapsed.Seconds())
+}
+
+// batchDeals is how many deals go to the database in one transaction: each
+// table's COPY then carries about 2,000–20,000 rows, and memory stays bounded
+// whatever the total.
+const batchDeals = 2000
+
+// writers is how many connections COPY at once: PostgreSQL parses JSON and
+// maintains indexes on one core per connection.
+const writers = 2
+
+// Generate fills an empty database with a believable org: the demo logins,
+// managers, SEs and SAs, and opts.Deals Closed-Won deals over the last two
+// years whose packs are in every state of their lifecycle, with full
+// documents, versions, reviews, commitment decisions, architectures and
+// events, all consistent with the org's calendar. It streams batches through
+// COPY and writes a progress line to progress (nil: none). It refuses a
+// database that already has deals (ErrNotEmpty); if it fails part way it
+// empties the deal tables again, so it can simply be rerun.
+func Generate(ctx context.Context, db *postgres.DB, opts Options, progress io.Writer) (Summary, error) {
+	start := time.Now()
+	sum := Summary{ByStatus: map[handoff.Status]int{}}
+	if opts.Deals < 1 || opts.Deals > MaxDeals {
+		return sum, fmt.Errorf("demo: the number of deals must be between 1 and %d, not %d", MaxDeals, opts.Deals)
+	}
+	if progress == nil {
+		progress = io.Discard
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+
+	// One run at a time: the lock is held on a connection of its own until
+	// the load ends.
+	lock, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("demo: %w", err)
+	}
+	defer lock.Release()
+	var locked bool
+	if err := lock.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtext('handoff:demo'))`).Scan(&locked); err != nil {
+		return sum, fmt.Errorf("demo: lock: %w", err)
+	}
+	if !locked {
+		return sum, errors.New("demo: another handoff demo is loading this database")
+	}
+	defer func() {
+		_, _ = lock.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('handoff:demo'))`)
+	}()
+
+	var exists bool
+	if err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM deals)`).Scan(&exists); err != nil {
+		return sum, fmt.Errorf("demo: count deals: %w", err)
+	}
+	if exists {
+		return sum, ErrNotEmpty
+	}
+
+	settings, err := db.Settings(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("demo: %w", err)
+	}
+	off, err := db.DaysOff(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("demo: %w", err)
+	}
+	days := make([]deadline.DayOff, len(off))
+	for i, d := range off {
+		days[i] = deadline.DayOff{Day: deadline.DayOf(d.Day, time.UTC), Name: d.Name}
+	}
+	cal, err := deadline.NewCalendar(settings.TimeZone, settings.HolidayCountries, days)
+	if err != nil {
+		return sum, fmt.Errorf("demo: calendar: %w", err)
+	}
+
+	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e3779b97f4a7c15))
+	// Every person gets the same hash: hashing is deliberately slow, and the
+	// password is public anyway.
+	hash, err := password.Default().Hash(Password)
+	if err != nil {
+		return sum, fmt.Errorf("demo: %w", err)
+	}
+	st, err := addPeople(ctx, db, opts.Deals, hash, rng)
+	if err != nil {
+		return sum, err
+	}
+	sum.People, sum.Logins = st.added, st.logins
+
+	g := newGenerator(rng, cal, settings, now, st, opts.Deals, &sum)
+	if err := load(ctx, db, g, opts.Deals, progress, start); err != nil {
+		// Leave the database as it was found: without deals.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		if _, terr := db.Pool.Exec(cctx, `TRUNCATE deals CASCADE`); terr != nil {
+			err = errors.Join(err, fmt.Errorf("demo: empty the deal tables after the failure: %w", terr))
+		}
+		return sum, err
+	}
+	sum.Deals = opts.Deals
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// ---- people ----
+
+// person is a login the generator assigns deals to.
+type person struct {
+	id   int64
+	name string
+}
+
+// staff is the org's people as stored.
+type staff struct {
+	ses, sas         []person
+	demoSEs, demoSAs []person // the demo logins, who get the showcase packs
+	logins           []Person
+	added            int
+}
+
+var firstNames = []string{
+	"Aisha", "Ben", "Carmen", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
+	"Kavya", "Liam", "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sven", "Tara",
+	"Umar", "Vera", "Wen", "Ximena", "Yusuf", "Zoe", "Anders", "Bianca", "Chidi", "Dana",
+	"Emeka", "Fiona", "Gustavo", "Hana", "Ivan", "Julia", "Kenji", "Leila", "Marco", "Nadia",
+	"Oscar", "Paula", "Rahul", "Sofia", "Tomas", "Uma", "Victor", "Yara",
+}
+
+var lastNames = []string{
+	"Abbott", "Baptiste", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jansen",
+	"Kowalski", "Larsen", "Mensah", "Nakamura", "Okafor", "Petrov", "Quiroga", "Rossi", "Schmidt", "Tanaka",
+	"Uddin", "Varga", "Walsh", "Xu", "Yilmaz", "Zhang", "Andersson", "Becker", "Costa", "Duarte",
+	"Evans", "Ferreira", "Gupta", "Horvat", "Iyer", "Jovanovic", "Kim", "Lopez", "Moreau", "Novak",
+	"Oliveira", "Patel", "Reyes", "Silva", "Torres", "Vogel", "Weber", "Young",
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }
+
+// addPeople makes the demo logins when absent and the generated managers, SEs
+// and SAs, and returns the SEs and SAs deals go to.
+func addPeople(ctx context.Context, db *postgres.DB, deals int, hash string, rng *rand.Rand) (staff, error) {
+	var emails, names, roles []string
+	add := func(name, email string, role handoff.Role) {
+		emails, names, roles = append(emails, email), append(names, name), append(roles, string(role))
+	}
+	for _, p := range People {
+		add(p.Name, p.Email, p.Role)
+	}
+	n := len(People)
+	counts := []struct {
+		role handoff.Role
+		n    int
+	}{
+		{handoff.RoleManager, 3},
+		{handoff.RoleSE, clamp(deals/500, 4, 400)},
+		{handoff.RoleSA, clamp(deals/400, 3, 500)},
+	}
+	for _, c := range counts {
+		for range c.n {
+			first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
+			add(first+" "+last, strings.ToLower(fmt.Sprintf("%s.%s.%d@example.com", first, last, len(emails)-n+1)), c.role)
+		}
+	}
+	tag, err := db.Pool.Exec(ctx, `
+		INSERT INTO users (email, name, role, password_hash)
+		SELECT e, n, r, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS u (e, n, r)
+		ON CONFLICT (email) DO NOTHING`, emails, names, roles, hash)
+	if err != nil {
+		return staff{}, fmt.Errorf("demo: add people: %w", err)
+	}
+	st := staff{added: int(tag.RowsAffected())}
+
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, name, email, role FROM users WHERE active AND email = ANY($1) ORDER BY id`, emails)
+	if err != nil {
+		return st, fmt.Errorf("demo: read people: %w", err)
+	}
+	type row struct {
+		id                int64
+		name, email, role string
+	}
+	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		err := r.Scan(&x.id, &x.name, &x.email, &x.role)
+		return x, err
+	})
+	if err != nil {
+		return st, fmt.Errorf("demo: read people: %w", err)
+	}
+	isDemo := map[string]bool{}
+	for _, p := range People {
+		isDemo[p.Email] = true
+	}
+	firstOf := map[string]bool{}
+	for _, r := range found {
+		p := person{r.id, r.name}
+		switch handoff.Role(r.role) {
+		case handoff.RoleSE:
+			st.ses = append(st.ses, p)
+			if isDemo[r.email] {
+				st.demoSEs = append(st.demoSEs, p)
+			}
+		case handoff.RoleSA:
+			st.sas = append(st.sas, p)
+			if isDemo[r.email] {
+				st.demoSAs = append(st.demoSAs, p)
+			}
+		}
+		if isDemo[r.email] || !firstOf[r.role] {
+			st.logins = append(st.logins, Person{Name: r.name, Email: r.email, Role: handoff.Role(r.role)})
+		}
+		if !isDemo[r.email] {
+			firstOf[r.role] = true
+		}
+	}
+	if len(st.ses) == 0 || len(st.sas) == 0 {
+		return st, errors.New("demo: no active SE or SA to give deals to")
+	}
+	return st, nil
+}
+
+// ---- loading ----
+
+// load generates the deals batch by batch on this goroutine while the
+// writers COPY earlier batches, each in its own transaction.
+func load(ctx context.Context, db *postgres.DB, g *generator, n int, progress io.Writer, start time.Time) error {
+	lctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan *batch, writers)
+	free := make(chan *batch, writers+2)
+	for range writers + 2 {
+		free <- &batch{}
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				if lctx.Err() != nil {
+					continue
+				}
+				if err := b.write(lctx, db); err != nil {
+					cancel(err)
+					continue
+				}
+				mu.Lock()
+				done += len(b.deals)
+				fmt.Fprintf(progress, "\rdeals %d/%d (%d%%) %.1fs", done, n, done*100/n, time.Since(start).Seconds())
+				mu.Unlock()
+				free <- b
+			}
+		}()
+	}
+generate:
+	for first := 0; first < n; first += batchDeals {
+		var b *batch
+		select {
+		case b = <-free:
+		case <-lctx.Done():
+			break generate
+		}
+		b.reset()
+		for i := first; i < min(n, first+batchDeals); i++ {
+			g.deal(b, i)
+		}
+		select {
+		case work <- b:
+		case <-lctx.Done():
+			break generate
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := context.Cause(lctx); err != nil {
+		fmt.Fprintln(progress)
+		return fmt.Errorf("demo: load deals: %w", err)
+	}
+	// Ids were given explicitly; ordinary inserts continue after them. Fresh
+	// statistics let the first page views plan well.
+	for _, sql := range []string{
+		`SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT max(id) FROM deals))`,
+		`SELECT setval(pg_get_serial_sequence('packs', 'id'), (SELECT max(id) FROM packs))`,
+		`ANALYZE users, deals, packs, pack_documents, pack_versions, pack_events, document_reviews, review_questions, commitment_decisions, reference_architectures`,
+	} {
+		if _, err := db.Pool.Exec(ctx, sql); err != nil {
+			fmt.Fprintln(progress)
+			return fmt.Errorf("demo: finish load: %w", err)
+		}
+	}
+	fmt.Fprintf(progress, "\rdeals %d/%d (100%%) %.1fs\n", n, n, time.Since(start).Seconds())
+	return nil
+}
+
+// Rows of one batch, in the columns COPY sends. Zero ids and times are NULL.
+type (
+	dealRow struct {
+		id                                 int64
+		account, opportunity, crm, segment string
+		arr                                int64
+		closedWon                          deadline.Day
+		aeName, aeEmail, csmName, csmEmail string
+		seID, saID                         int64
+		createdAt                          time.Time
+	}
+	packRow struct {
+		id                                    int64
+		status                                handoff.Status
+		version, submittedVersion             int32
+		packDue, kickoffDue, lockDue, kickoff deadline.Day
+		firstSubmittedAt, submittedAt         time.Time
+		acknowledgedAt, lockedAt              time.Time
+		createdAt, updatedAt                  time.Time
+	}
+	docRow struct {
+		packID    int64
+		kind      handoff.DocKind
+		data      []byte
+		updatedAt time.Time
+		updatedBy int64
+	}
+	versionRow struct {
+		packID      int64
+		number      int32
+		documents   []byte
+		submittedAt time.Time
+		submittedBy int64
+	}
+	reviewRow struct {
+		packID    int64
+		kind      handoff.DocKind
+		version   int32
+		decision  handoff.Decision
+		reason    string
+		decidedBy int64
+		decidedAt time.Time
+	}
+	questionRow struct {
+		packID     int64
+		kind       handoff.DocKind
+		version    int32
+		question   string
+		askedBy    int64
+		askedAt    time.Time
+		answer     string
+		answeredBy int64
+		answeredAt time.Time
+	}
+	decisionRow struct {
+		packID                    int64
+		commitmentID, fingerprint string
+		approved                  bool
+		reason                    string
+		decidedBy                 int64
+		decidedAt                 time.Time
+	}
+	archRow struct {
+		packID    int64
+		data      []byte
+		updatedAt time.Time
+		updatedBy int64
+	}
+	eventRow struct {
+		packID        int64
+		at            time.Time
+		actorID       int64
+		kind, summary string
+	}
+)
+
+// batch holds the rows of a run of deals; its slices are reused.
+type batch struct {
+	deals     []dealRow
+	packs     []packRow
+	docs      []docRow
+	versions  []versionRow
+	reviews   []reviewRow
+	questions []questionRow
+	decisions []decisionRow
+	archs     []archRow
+	events    []eventRow
+}
+
+func (b *batch) reset() {
+	b.deals, b.packs, b.docs, b.versions = b.deals[:0], b.packs[:0], b.docs[:0], b.versions[:0]
+	b.reviews, b.questions, b.decisions = b.reviews[:0], b.questions[:0], b.decisions[:0]
+	b.archs, b.events = b.archs[:0], b.events[:0]
+}
+
+func id(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+func date(d deadline.Day) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.Time()
+}
+
+// write COPYs the batch in one transaction, parents before children.
+func (b *batch) write(ctx context.Context, db *postgres.DB) error {
+	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+		// A crash mid-load loses the last batches at worst; the load is
+		// rerun on an empty database anyway.
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
+		steps := []func() error{
+			func() error {
+				return copyRows(ctx, tx, "deals", []string{"id", "account_name", "opportunity_name", "crm_opportunity_id", "segment",
+					"arr_minor", "arr_currency", "closed_won_on", "ae_name", "ae_email", "csm_name", "csm_email",
+					"se_id", "sa_id", "created_by", "created_at", "updated_at"}, b.deals, func(r *dealRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4] = r.id, r.account, r.opportunity, r.crm, r.segment
+					v[5], v[6], v[7], v[8], v[9], v[10], v[11] = r.arr, "USD", r.closedWon.Time(), r.aeName, r.aeEmail, r.csmName, r.csmEmail
+					v[12], v[13], v[14], v[15], v[16] = r.seID, id(r.saID), r.seID, r.createdAt, r.createdAt
+				})
+			},
+			func() error {
+				return copyRows(ctx, tx, "packs", []string{"id", "deal_id", "status", "version", "submitted_version",
+					"pack_due_on", "kickoff_due_on", "lock_due_on", "first_submitted_at", "submitted_at", "kickoff_on",
+					"acknowledged_at", "locked_at", "created_at", "updated_at"}, b.packs, func(r *packRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4] = r.id, r.id, string(r.status), r.version, r.submittedVersion
+					v[5], v[6], v[7], v[8], v[9] = r.packDue.Time(), r.kickoffDue.Time(), date(r.lockDue), ts(r.firstSubmittedAt), ts(r.submittedAt)
+					v[10], v[11], v[12], v[13], v[14] = date(r.kickoff), ts(r.acknowledgedAt), ts(r.lockedAt), r.createdAt, r.updatedAt
+				})
+			},
+			func() error {
+				return copyRows(ctx, tx, "pack_documents", []string{"pack_id", "kind", "data", "updated_at", "updated_by"}, b.docs,
+					func(r *docRow, v []any) {
+						v[0], v[1], v[2], v[3], v[4] = r.packID, string(r.kind), r.data, r.updatedAt, id(r.updatedBy)
+					})
+			},
+			func() error {
+				return copyRows(ctx, tx, "pack_versions", []string{"pack_id", "number", "documents", "submitted_at", "submitted_by"}, b.versions,
+					func(r *versionRow, v []any) {
+						v[0], v[1], v[2], v[3], v[4] = r.packID, r.number, r.documents, r.submittedAt, r.submittedBy
+					})
+			},
+			func() error {
+				return copyRows(ctx, tx, "document_reviews", []string{"pack_id", "kind", "version", "decision", "reason", "decided_by", "decided_at"}, b.reviews,
+					func(r *reviewRow, v []any) {
+						v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.packID, string(r.kind), r.version, string(r.decision), r.reason, r.decidedBy, r.decidedAt
+					})
+			},
+			func() error {
+				return copyRows(ctx, tx, "review_questions", []string{"pack_id", "kind", "version", "question", "asked_by", "asked_at",
+					"answer", "answered_by", "answered_at"}, b.questions, func(r *questionRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4], v[5] = r.packID, string(r.kind), r.version, r.question, r.askedBy, r.askedAt
+					v[6], v[7], v[8] = r.answer, id(r.answeredBy), ts(r.answeredAt)
+				})
+			},
+			func() error {
+				return copyRows(ctx, tx, "commitment_decisions", []string{"pack_id", "commitment_id", "fingerprint", "approved", "reason",
+					"decided_by", "decided_at"}, b.decisions, func(r *decisionRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.packID, r.commitmentID, r.fingerprint, r.approved, r.reason, r.decidedBy, r.decidedAt
+				})
+			},
+			func() error {
+				return copyRows(ctx, tx, "reference_architectures", []string{"pack_id", "data", "updated_at", "updated_by"}, b.archs,
+					func(r *archRow, v []any) { v[0], v[1], v[2], v[3] = r.packID, r.data, r.updatedAt, r.updatedBy })
+			},
+			func() error {
+				// No id column: the sequence numbers events in the order
+				// they are sent, which is each pack's chronological order.
+				return copyRows(ctx, tx, "pack_events", []string{"pack_id", "at", "actor_id", "kind", "summary"}, b.events,
+					func(r *eventRow, v []any) {
+						v[0], v[1], v[2], v[3], v[4] = r.packID, r.at, id(r.actorID), r.kind, r.summary
+					})
+			},
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// copySource feeds typed rows to COPY through one reused value slice (pgx
+// encodes each row before asking for the next).
+type copySource[T any] struct {
+	rows []T
+	i    int
+	vals []any
+	fill func(*T, []any)
+}
+
+func (s *copySource[T]) Next() bool { s.i++; return s.i <= len(s.rows) }
+func (s *copySource[T]) Values() ([]any, error) {
+	s.fill(&s.rows[s.i-1], s.vals)
+	return s.vals, nil
+}
+func (s *copySource[T]) Err() error { return nil }
+
+func copyRows[T any](ctx context.Context, tx pgx.Tx, table string, cols []string, rows []T, fill func(*T, []any)) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	src := &copySource[T]{rows: rows, vals: make([]any, len(cols)), fill: fill}
+	t0 := time.Now()
+	defer func() { profMu.Lock(); prof[table] += time.Since(t0); profMu.Unlock() }()
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, src); err != nil {
+		return fmt.Errorf("copy %d rows into %s: %w", len(rows), table, err)
+	}
+	return nil
+}
+
+var profMu sync.Mutex
+var prof = map[string]time.Duration{}
+
+func Prof() map[string]time.Duration { return prof }
+
+// ---- the deals ----
+
+type contact struct{ name, email string }
+
+type account struct{ name, domain string }
+
+// generator makes one deal and its pack's whole history at a time. It runs
+// on one goroutine, so a seed always gives the same org.
+type generator struct {
+	rng                             *rand.Rand
+	cal                             *deadline.Calendar
+	loc                             *time.Location
+	now                             time.Time
+	today, riskUntil                deadline.Day
+	packRule, kickoffRule, lockRule deadline.Rule
+	lib                             *library
+	staff                           staff
+	aes, csms                       []contact
+	accounts                        []account
+	crmOffset                       uint64
+	sum                             *Summary
+
+	vals   [phCount]string
+	events []eventRow // one pack's, sorted before they join the batch
+}
+
+func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, now time.Time, st staff, deals int, sum *Summary) *generator {
+	g := &generator{
+		rng: rng, cal: cal, loc: cal.Location(), now: now, today: cal.Today(now),
+		packRule:    deadline.PackRule(s.PackDueBusinessDays),
+		kickoffRule: deadline.KickoffRule(s.KickoffDueBusinessDays),
+		lockRule:    deadline.LockRule(s.LockDueCalendarDays),
+		staff:       st, sum: sum,
+		crmOffset: rng.Uint64N(crmSpace),
+	}
+	g.riskUntil = cal.AddBusinessDays(g.today, 1)
+	g.lib = newLibrary(rng, s.ApprovalThreshold)
+	people := func(n int) []contact {
+		out := make([]contact, n)
+		for i := range out {
+			f, l := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
+			out[i] = contact{f + " " + l, strings.ToLower(f + "." + l + "@example.com")}
+		}
+		return out
+	}
+	g.aes, g.csms = people(clamp(deals/250, 8, 400)), people(clamp(deals/500, 5, 200))
+	for _, p := range accountPrefixes {
+		for _, s := range accountSuffixes {
+			name := p + " " + s
+			g.accounts = append(g.accounts, account{name, strings.ToLower(strings.ReplaceAll(name, " ", "-")) + ".example"})
+		}
+	}
+	return g
+}
+
+var accountPrefixes = []string{
+	"Northwind", "Contoso", "Fabrikam", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Acme", "Tyrell",
+	"Cyberdyne", "Wonka", "Aperture", "Oscorp", "Stark", "Wayne", "Soylent", "Massive", "Blue Harbor", "Red Cedar",
+	"Silverline", "Ironwood", "Brightpath", "Clearwater", "Summit", "Evergreen", "Lakeside", "Granite", "Bluefin", "Sunrise",
+	"Polaris", "Meridian", "Keystone", "Falcon", "Harbor", "Orion", "Pinnacle", "Redwood", "Sterling", "Vertex",
+}
+
+var accountSuffixes = []string{
+	"Logistics", "Health", "Bank", "Retail", "Energy", "Insurance", "Labs", "Media", "Foods", "Airlines",
+	"Capital", "Pharma", "Systems", "Motors", "Telecom", "Robotics", "Biotech", "Freight", "Hotels", "Analytics",
+	"Manufacturing", "Mutual", "Games", "Security", "Software",
+}
+
+var opportunityKinds = []string{
+	"New logo: platform", "Expansion: second business unit", "Enterprise agreement", "Land: data platform",
+	"Upsell: premium support and SSO", "Multi-year renewal with expansion", "Migration from legacy vendor",
+	"Regional rollout", "Security add-on", "Analytics tier upgrade",
+}
+
+var segments = []struct {
+	segment handoff.Segment
+	share   float64 // cumulative
+	median  float64 // ARR in USD
+}{
+	{handoff.SegmentCommercial, 0.45, 28_000},
+	{handoff.SegmentMidMarket, 0.75, 95_000},
+	{handoff.SegmentEnterprise, 0.95, 320_000},
+	{handoff.SegmentStrategic, 1.00, 1_100_000},
+}
+
+// crmSpace is how many 12-character base-36 numbers there are; CRM ids are
+// "006" and one of them, spread by multiplying with a prime so they look
+// like Salesforce opportunity ids yet never repeat.
+const crmSpace = 4738381338321616896 // 36^12
+
+func (g *generator) crmID(i int) string {
+	n := (uint64(i)*1_000_000_007 + g.crmOffset) % crmSpace
+	s := strings.ToUpper(strconv.FormatUint(n, 36))
+	return "006" + strings.Repeat("0", 12-len(s)) + s
+}
+
+// closedWon picks a Closed-Won day in the last two years, more of them
+// recent (the company grows), bunched at quarter ends, and mostly weekdays.
+func (g *generator) closedWon() deadline.Day {
+	var age int
+	if g.rng.IntN(2) == 0 {
+		age = g.rng.IntN(730)
+	} else {
+		age = int(730 * (1 - math.Sqrt(g.rng.Float64())))
+	}
+	cw := g.today.AddDays(-min(age, 729))
+	if g.rng.IntN(5) == 0 {
+		y, m, _ := cw.Date()
+		qEnd := deadline.NewDay(y, (m-1)/3*3+4, 0)
+		if !qEnd.After(g.today) {
+			cw = qEnd.AddDays(-g.rng.IntN(8))
+		}
+	}
+	// Most weekend wins move back into the week they belong to (Monday to
+	// Friday, Friday a little more often: deals close at the end of weeks).
+	if g.rng.IntN(12) != 0 {
+		switch cw.Weekday() {
+		case time.Saturday:
+			cw = cw.AddDays(-1 - g.rng.IntN(5))
+		case time.Sunday:
+			cw = cw.AddDays(-2 - g.rng.IntN(5))
+		}
+	}
+	return cw
+}
+
+// plan is how a pack's history goes, before "now" cuts it short. Business-day
+// counts below 0 mean "never".
+type plan struct {
+	cw         deadline.Day
+	submitBD   int // Closed-Won → first submission
+	reviewBD   int // submission → the SA's review and kickoff call
+	returned   bool
+	returnKind int
+	resubmitBD int // return → resubmission
+	review2BD  int
+	lockDays   int // kickoff → lock, calendar days
+	se, sa     person
+	showcase   bool
+}
+
+func (g *generator) randomPlan() plan {
+	r := g.rng
+	p := plan{cw: g.closedWon(), returnKind: r.IntN(5)}
+	packDays := g.packRule.Days
+	switch x := r.Float64(); {
+	case x < 0.05:
+		p.submitBD = 0
+	case x < 0.75:
+		p.submitBD = 1 + int(float64(packDays)*math.Sqrt(r.Float64()))
+		p.submitBD = min(p.submitBD, packDays)
+	default: // late
+		p.submitBD = packDays + 1 + int(r.ExpFloat64()*3)
+	}
+	switch x := r.Float64(); {
+	case x < 0.45:
+		p.reviewBD = 0
+	case x < 0.75:
+		p.reviewBD = 1
+	case x < 0.90:
+		p.reviewBD = 2
+	case x < 0.97:
+		p.reviewBD = 3
+	default:
+		p.reviewBD = 4 + r.IntN(5)
+	}
+	p.returned = r.Float64() < 0.12
+	p.resubmitBD = 1 + r.IntN(4)
+	p.review2BD = r.IntN(3)
+	switch x := r.Float64(); {
+	case x < 0.80:
+		p.lockDays = 30 - int(20*r.Float64()*r.Float64())
+	case x < 0.97:
+		p.lockDays = 31 + r.IntN(20)
+	default:
+		p.lockDays = -1
+	}
+	// A few packs get stuck: more visibly so on old deals.
+	if stuck := r.Float64(); stuck < 0.05 && g.today.AddDays(-60).After(p.cw) || stuck < 0.015 {
+		switch x := r.Float64(); {
+		case x < 0.4:
+			p.submitBD = -1
+		case x < 0.8:
+			p.reviewBD = -1
+		default:
+			p.returned, p.resubmitBD = true, -1
+		}
+	}
+	p.se = g.staff.ses[r.IntN(len(g.staff.ses))]
+	p.sa = g.staff.sas[r.IntN(len(g.staff.sas))]
+	return p
+}
+
+// showcase plans put one pack in each state the demo should show on the
+// first deals, for the demo logins: whatever N, every list has something.
+func (g *generator) showcase(i int) (plan, bool) {
+	bd := func(n int) deadline.Day { return g.cal.AddBusinessDays(g.today, -n) }
+	never := -1
+	plans := []plan{
+		{cw: bd(g.packRule.Days), submitBD: never},                                                                       // draft, due today: at risk
+		{cw: bd(g.packRule.Days - 1), submitBD: never},                                                                   // draft, due next business day: at risk
+		{cw: bd(g.packRule.Days + 4), submitBD: never},                                                                   // draft, overdue
+		{cw: bd(3), submitBD: 1, reviewBD: never},                                                                        // submitted on time, awaiting the SA
+		{cw: bd(7), submitBD: 3, reviewBD: 1, returned: true, returnKind: 2, resubmitBD: never},                          // changes requested
+		{cw: bd(12), submitBD: 4, reviewBD: 1, lockDays: never},                                                          // acknowledged, lock on track
+		{cw: bd(40), submitBD: 4, reviewBD: 2, lockDays: never},                                                          // acknowledged, lock overdue
+		{cw: bd(60), submitBD: 3, reviewBD: 1, returned: true, returnKind: 0, resubmitBD: 2, review2BD: 1, lockDays: 21}, // locked
+		{cw: bd(g.packRule.Days + 5), submitBD: g.packRule.Days + 2, reviewBD: never},                                    // submitted late, kickoff overdue
+		{cw: g.today, submitBD: never},                                                                                   // just won, nothing filled in
+	}
+	if i >= len(plans) {
+		return plan{}, false
+	}
+	p := plans[i]
+	p.showcase = true
+	p.se = g.staff.ses[g.rng.IntN(len(g.staff.ses))]
+	p.sa = g.staff.sas[g.rng.IntN(len(g.staff.sas))]
+	if len(g.staff.demoSEs) > 0 {
+		p.se = g.staff.demoSEs[i%len(g.staff.demoSEs)]
+	}
+	if len(g.staff.demoSAs) > 0 {
+		p.sa = g.staff.demoSAs[i%len(g.staff.demoSAs)]
+	}
+	return p, true
+}
+
+// on returns an instant on day d after prev: the next step a few minutes on
+// when prev is that day, else a working hour of d in the org's time zone.
+func (g *generator) on(d deadline.Day, prev time.Time) time.Time {
+	if !prev.IsZero() && deadline.DayOf(prev, g.loc) == d {
+		return prev.Add(time.Duration(2+g.rng.IntN(18)) * time.Minute)
+	}
+	y, m, dd := d.Date()
+	t := time.Date(y, m, dd, 8, 0, 0, 0, g.loc).Add(time.Duration(g.rng.IntN(8*60)) * time.Minute)
+	if !prev.IsZero() && !t.After(prev) {
+		t = prev.Add(time.Duration(2+g.rng.IntN(18)) * time.Minute)
+	}
+	return t
+}
+
+func (g *generator) past(t time.Time) bool { return !t.IsZero() && !t.After(g.now) }
+
+// businessDayFrom returns d, or the next business day after it.
+func (g *generator) businessDayFrom(d deadline.Day) deadline.Day {
+	for i := 0; i < 14; i++ {
+		if ok, _ := g.cal.IsBusinessDay(d); ok {
+			return d
+		}
+		d = d.AddDays(1)
+	}
+	return d
+}
+
+func (g *generator) event(packID int64, at time.Time, actor int64, kind, summary string) {
+	g.events = append(g.events, eventRow{packID: packID, at: at, actorID: actor, kind: kind, summary: summary})
+}
+
+// deal adds deal i (id i+1) with its pack and the pack's history to b.
+func (g *generator) deal(b *batch, i int) {
+	r := g.rng
+	p, ok := g.showcase(i)
+	if !ok {
+		p = g.randomPlan()
+	}
+	dealID := int64(i + 1)
+	cw := p.cw
+	seg := segments[len(segments)-1]
+	x := r.Float64()
+	for _, s := range segments {
+		if x < s.share {
+			seg = s
+			break
+		}
+	}
+	arr := int64(seg.median*math.Exp(0.55*r.NormFloat64())/100) * 100
+	arr = max(arr, 5_000)
+	acct := g.accounts[r.IntN(len(g.accounts))]
+	ae, csm := g.aes[r.IntN(len(g.aes))], g.csms[r.IntN(len(g.csms))]
+
+	// created: the day it was won, never after now.
+	created := g.on(cw, time.Time{})
+	if created.After(g.now) {
+		y, m, d := cw.Date()
+		sod := time.Date(y, m, d, 0, 0, 0, 0, g.loc)
+		created = g.now.Add(-time.Duration(1+r.IntN(60)) * time.Minute)
+		if created.Before(sod) {
+			created = sod
+		}
+	}
+
+	pk := packRow{
+		id: dealID, status: handoff.StatusDraft, version: 1,
+		packDue: g.cal.Due(g.packRule, cw), kickoffDue: g.cal.Due(g.kickoffRule, cw),
+		createdAt: created,
+	}
+	g.events = g.events[:0]
+	g.event(dealID, created, p.se.id, handoff.EventCreated, fmt.Sprintf(
+		"Recorded the deal (Closed-Won %s) and opened the pack; pack due %s.", cw, pk.packDue))
+
+	// Per-pack values in the documents.
+	g.vals[phAccount], g.vals[phDomain] = acct.name, acct.domain
+	pocEnd := cw.AddDays(-3 - r.IntN(12))
+	g.vals[phPOCStart], g.vals[phPOCEnd] = pocEnd.AddDays(-14-r.IntN(21)).String(), pocEnd.String()
+	g.vals[phDue1] = cw.AddDays(30 + r.IntN(30)).String()
+	g.vals[phDue2] = cw.AddDays(60 + r.IntN(60)).String()
+	g.vals[phDue3] = cw.AddDays(120 + r.IntN(120)).String()
+
+	var (
+		cur       [5]tmpl // the documents as they stand
+		v1        [5]tmpl // as frozen in v1
+		reviews   [5]reviewRow
+		reviewed  [5]bool
+		anyReview bool
+		lastAt    = created
+	)
+	sa := p.sa.id
+
+	// Submission.
+	var sub1 time.Time
+	if p.submitBD >= 0 {
+		sub1 = g.on(g.cal.AddBusinessDays(cw, p.submitBD), created)
+	}
+	if !g.past(sub1) {
+		g.draftDocuments(b, &pk, p, created)
+		g.finish(b, &pk, p, dealID, acct, seg.segment, arr, ae, csm, anyReview)
+		return
+	}
+	for k := range 5 {
+		v1[k] = g.lib.full[k][r.IntN(len(g.lib.full[k]))]
+		cur[k] = v1[k]
+	}
+	docTimes := [5]time.Time{}
+	for k := range 5 {
+		docTimes[k] = created.Add(time.Duration(float64(sub1.Sub(created)) * float64(k+1) / 6))
+	}
+	pk.version += 5 + 1
+	pk.status, pk.submittedVersion, pk.firstSubmittedAt, pk.submittedAt = handoff.StatusSubmitted, 1, sub1, sub1
+	g.event(dealID, sub1, p.se.id, handoff.EventSubmitted, "Submitted the pack as v1.")
+	lastAt = sub1
+	v1JSON := g.compose(&v1)
+	b.versions = append(b.versions, versionRow{dealID, 1, v1JSON, sub1, p.se.id})
+
+	// Review, possibly a return and a resubmission, decisions, kickoff.
+	func() {
+		if p.reviewBD < 0 {
+			return
+		}
+		t := g.on(g.cal.AddBusinessDays(deadline.DayOf(sub1, g.loc), p.reviewBD), sub1)
+		order := [5]int{0, 1, 2, 3, 4}
+		if p.returned {
+			order[p.returnKind], order[4] = order[4], order[p.returnKind]
+		}
+		version := int32(1)
+		for n, k := range order {
+			if n > 0 {
+				t = g.on(deadline.DayOf(t, g.loc), t)
+			}
+			if !g.past(t) {
+				return
+			}
+			anyReview = true
+			kind := handoff.DocKinds[k]
+			if p.returned && n == 4 {
+				reason := returnReasons[k][r.IntN(len(returnReasons[k]))]
+				reviews[k], reviewed[k] = reviewRow{dealID, kind, version, handoff.DecisionReturned, reason, sa, t}, true
+				g.event(dealID, t, sa, handoff.EventReturned, "Returned the "+kind.Title()+" for changes: "+reason)
+				pk.status = handoff.StatusChangesRequested
+				lastAt = t
+				break
+			}
+			g.accept(b, &reviews[k], &reviewed[k], dealID, kind, version, p, t)
+			lastAt = t
+		}
+		if p.returned {
+			k := p.returnKind
+			// The SE's fix: another full version of the returned document.
+			fixed := g.lib.full[k][(indexOf(g.lib.full[k], v1[k])+1)%len(g.lib.full[k])]
+			returnAt := lastAt
+			if p.resubmitBD < 0 {
+				// Stuck: maybe the SE started on the fix, never resubmitted.
+				if r.IntN(2) == 0 {
+					if edit := g.on(g.cal.AddBusinessDays(deadline.DayOf(returnAt, g.loc), 1+r.IntN(3)), returnAt); g.past(edit) {
+						cur[k], docTimes[k] = fixed, edit
+						pk.version++
+						g.event(dealID, edit, p.se.id, handoff.EventSectionSaved, "Saved the "+handoff.DocKinds[k].Title()+".")
+					}
+				}
+				return
+			}
+			sub2Day := g.cal.AddBusinessDays(deadline.DayOf(returnAt, g.loc), p.resubmitBD)
+			edit := g.on(sub2Day, returnAt)
+			if !g.past(edit) {
+				return
+			}
+			cur[k], docTimes[k] = fixed, edit
+			pk.version++
+			g.event(dealID, edit, p.se.id, handoff.EventSectionSaved, "Saved the "+handoff.DocKinds[k].Title()+".")
+			sub2 := g.on(sub2Day, edit)
+			if !g.past(sub2) {
+				return
+			}
+			version = 2
+			pk.version++
+			pk.status, pk.submittedVersion, pk.submittedAt = handoff.StatusSubmitted, 2, sub2
+			g.event(dealID, sub2, p.se.id, handoff.EventSubmitted, "Submitted the pack as v2.")
+			b.versions = append(b.versions, versionRow{dealID, 2, g.compose(&cur), sub2, p.se.id})
+			for j := range reviews {
+				reviews[j].version = 2
+			}
+			reviewed[k] = false
+			t = g.on(g.cal.AddBusinessDays(sub2Day, p.review2BD), sub2)
+			if !g.past(t) {
+				return
+			}
+			g.accept(b, &reviews[k], &reviewed[k], dealID, handoff.DocKinds[k], version, p, t)
+			lastAt = t
+		}
+
+		// Big commitments need the SA's decision before the kickoff.
+		for _, c := range g.lib.bigs[indexOf(g.lib.full[2], cur[2])] {
+			t = g.on(deadline.DayOf(t, g.loc), t)
+			if !g.past(t) {
+				return
+			}
+			if c.dueKey >= 0 {
+				c.DueOn = g.vals[c.dueKey]
+			}
+			d := decisionRow{packID: dealID, commitmentID: c.ID, fingerprint: handoff.Fingerprint(c.Commitment), approved: true, decidedBy: sa, decidedAt: t}
+			if r.IntN(10) == 0 {
+				d.approved, d.reason = false, vetoReasons[r.IntN(len(vetoReasons))]
+				g.event(dealID, t, sa, handoff.EventCommitmentVetoed, "Vetoed the commitment \""+c.Description+"\": "+d.reason)
+			} else {
+				g.event(dealID, t, sa, handoff.EventCommitmentApproved, "Approved the commitment \""+c.Description+"\".")
+			}
+			b.decisions = append(b.decisions, d)
+		}
+
+		ack := g.on(deadline.DayOf(t, g.loc), t)
+		if !g.past(ack) {
+			return
+		}
+		kickoff := deadline.DayOf(ack, g.loc)
+		pk.status, pk.kickoff, pk.acknowledgedAt = handoff.StatusAcknowledged, kickoff, ack
+		pk.lockDue = g.cal.Due(g.lockRule, kickoff)
+		g.event(dealID, ack, sa, handoff.EventAcknowledged, fmt.Sprintf(
+			"Acknowledged v%d at the kickoff on %s; architecture lock due %s.", version, kickoff, pk.lockDue))
+		lastAt = ack
+
+		// The reference architecture: a draft, then the lock.
+		var saved, lockAt time.Time
+		var lockDay deadline.Day
+		if p.lockDays >= 0 {
+			lockDay = g.businessDayFrom(kickoff.AddDays(p.lockDays))
+			savedDay := kickoff.AddDays(max(0, kickoff.DaysUntil(lockDay)-r.IntN(6)))
+			saved = g.on(savedDay, ack)
+			lockAt = g.on(lockDay, saved)
+		} else if r.IntN(2) == 0 {
+			saved = g.on(kickoff.AddDays(2+r.IntN(24)), ack)
+		}
+		if !g.past(saved) {
+			return
+		}
+		pk.version++
+		g.event(dealID, saved, sa, handoff.EventArchitectureSaved, "Saved the reference architecture draft.")
+		lastAt = saved
+		if !g.past(lockAt) {
+			g.vals[phSignOff] = ""
+			b.archs = append(b.archs, archRow{dealID, g.render(g.lib.archDraft[r.IntN(len(g.lib.archDraft))]), saved, sa})
+			return
+		}
+		savedDay := deadline.DayOf(saved, g.loc)
+		signOff := savedDay.AddDays(r.IntN(savedDay.DaysUntil(lockDay) + 1))
+		g.vals[phSignOff] = signOff.String()
+		v := g.lib.archFull[r.IntN(len(g.lib.archFull))]
+		b.archs = append(b.archs, archRow{dealID, g.render(v.t), saved, sa})
+		pk.version++
+		pk.status, pk.lockedAt = handoff.StatusLocked, lockAt
+		g.event(dealID, lockAt, sa, handoff.EventLocked, "Locked the reference architecture, signed off by "+
+			v.signOffName+" ("+v.signOffTitle+") on "+signOff.String()+".")
+		lastAt = lockAt
+	}()
+	_ = lastAt
+
+	for k := range 5 {
+		b.docs = append(b.docs, docRow{dealID, handoff.DocKinds[k], g.render(cur[k]), docTimes[k], p.se.id})
+		if reviewed[k] {
+			b.reviews = append(b.reviews, reviews[k])
+		}
+	}
+	g.finish(b, &pk, p, dealID, acct, seg.segment, arr, ae, csm, anyReview)
+}
+
+// accept records the SA accepting one document, now and then with a
+// question the SE answers.
+func (g *generator) accept(b *batch, rv *reviewRow, done *bool, packID int64, kind handoff.DocKind, version int32, p plan, t time.Time) {
+	*rv, *done = reviewRow{packID, kind, version, handoff.DecisionAccepted, "", p.sa.id, t}, true
+	if g.rng.IntN(12) != 0 {
+		g.event(packID, t, p.sa.id, handoff.EventReviewed, "Accepted the "+kind.Title()+".")
+		return
+	}
+	rv.decision = handoff.DecisionWithQuestions
+	qa := questions[g.rng.IntN(len(questions))]
+	g.event(packID, t, p.sa.id, handoff.EventReviewed, "Accepted the "+kind.Title()+" with questions: "+qa[0])
+	q := questionRow{packID: packID, kind: kind, version: version, question: qa[0], askedBy: p.sa.id, askedAt: t}
+	if at := t.Add(time.Duration(10+g.rng.IntN(170)) * time.Minute); g.past(at) {
+		q.answer, q.answeredBy, q.answeredAt = qa[1], p.se.id, at
+		g.event(packID, at, p.se.id, handoff.EventAnswered, "Answered \""+qa[0]+"\": "+qa[1])
+	}
+	b.questions = append(b.questions, q)
+}
+
+// draftDocuments fills a draft's documents part way, as an SE at work
+// leaves them, with a "saved" event for each one touched.
+func (g *generator) draftDocuments(b *batch, pk *packRow, p plan, created time.Time) {
+	r := g.rng
+	fresh := p.cw == g.today && r.IntN(3) != 0 || p.showcase && p.cw == g.today
+	var level [5]int // 0 empty, 1 partial, 2 full
+	if !fresh {
+		for k := range level {
+			switch x := r.Float64(); {
+			case x < 0.55:
+				level[k] = 2
+			case x < 0.8:
+				level[k] = 1
+			}
+		}
+		if level == [5]int{2, 2, 2, 2, 2} {
+			level[r.IntN(5)] = 1
+		}
+		// The scorecard points at people in the map, so the map is at
+		// least as far along.
+		level[3] = max(level[3], level[0])
+	}
+	var touched []int
+	for k, l := range level {
+		if l > 0 && len(g.lib.partial[k]) > 0 || l == 2 {
+			touched = append(touched, k)
+		}
+	}
+	span := g.now.Sub(created)
+	for k := range 5 {
+		t, by := created, int64(0)
+		data := g.lib.empty[k]
+		switch {
+		case level[k] == 2:
+			data = g.lib.full[k][r.IntN(len(g.lib.full[k]))]
+		case level[k] == 1 && len(g.lib.partial[k]) > 0:
+			data = g.lib.partial[k][r.IntN(len(g.lib.partial[k]))]
+		}
+		for n, tk := range touched {
+			if tk == k {
+				t, by = created.Add(time.Duration(float64(span)*float64(n+1)/float64(len(touched)+1))), p.se.id
+				g.event(pk.id, t, p.se.id, handoff.EventSectionSaved, "Saved the "+handoff.DocKinds[k].Title()+".")
+				pk.version++
+			}
+		}
+		b.docs = append(b.docs, docRow{pk.id, handoff.DocKinds[k], g.render(data), t, by})
+	}
+}
+
+// finish adds the deal, the pack and its events, and counts the pack's
+// clocks the way the manager's lists will see them.
+func (g *generator) finish(b *batch, pk *packRow, p plan, dealID int64, acct account, seg handoff.Segment, arr int64,
+	ae, csm contact, anyReview bool) {
+	sa := p.sa.id
+	// A few recent packs wait for an SA to be assigned.
+	if !p.showcase && !anyReview && (pk.status == handoff.StatusDraft || pk.status == handoff.StatusSubmitted) &&
+		g.today.AddDays(-60).Before(p.cw) && g.rng.IntN(10) == 0 {
+		sa = 0
+	}
+	b.deals = append(b.deals, dealRow{
+		id: dealID, account: acct.name,
+		opportunity: acct.name + " — " + opportunityKinds[g.rng.IntN(len(opportunityKinds))],
+		crm:         g.crmID(int(dealID)), segment: string(seg), arr: arr * 100, closedWon: p.cw,
+		aeName: ae.name, aeEmail: ae.email, csmName: csm.name, csmEmail: csm.email,
+		seID: p.se.id, saID: sa, createdAt: pk.createdAt,
+	})
+	// Events in time order, so their ids read as the pack's history.
+	ev := g.events
+	for i := 1; i < len(ev); i++ {
+		for j := i; j > 0 && ev[j].at.Before(ev[j-1].at); j-- {
+			ev[j], ev[j-1] = ev[j-1], ev[j]
+		}
+	}
+	pk.updatedAt = ev[len(ev)-1].at
+	b.events = append(b.events, ev...)
+	b.packs = append(b.packs, *pk)
+
+	g.sum.Events += len(ev)
+	g.sum.ByStatus[pk.status]++
+	overdue, atRisk := false, false
+	check := func(open bool, due deadline.Day) {
+		switch {
+		case !open:
+		case g.today.After(due):
+			overdue = true
+		case !due.After(g.riskUntil):
+			atRisk = true
+		}
+	}
+	check(pk.status == handoff.StatusDraft, pk.packDue)
+	check(pk.status == handoff.StatusDraft || pk.status == handoff.StatusSubmitted || pk.status == handoff.StatusChangesRequested, pk.kickoffDue)
+	check(pk.status == handoff.StatusAcknowledged, pk.lockDue)
+	if overdue {
+		g.sum.Overdue++
+	} else if atRisk {
+		g.sum.AtRisk++
+	}
+}
+
+func (g *generator) render(t tmpl) []byte { return t.appendTo(make([]byte, 0, t.size+128), &g.vals) }
+
+// compose writes the five documents as one handoff.Documents object, the
+// shape pack_versions keeps.
+func (g *generator) compose(docs *[5]tmpl) []byte {
+	n := 80
+	for _, d := range docs {
+		n += d.size + 64
+	}
+	out := make([]byte, 0, n)
+	for k, d := range docs {
+		if k == 0 {
+			out = append(out, '{')
+		} else {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, handoff.DocKinds[k]...)
+		out = append(out, '"', ':')
+		out = d.appendTo(out, &g.vals)
+	}
+	return append(out, '}')
+}
+
+func indexOf(ts []tmpl, t tmpl) int {
+	for i := range ts {
+		if ts[i].id == t.id {
+			return i
+		}
+	}
+	return 0
+}
+
+// ---- the documents ----
+
+// Placeholders in the pre-marshaled documents, filled in per pack. Values
+// never hold quotes or backslashes, so they drop into JSON strings as is.
+const (
+	phAccount = iota
+	phDomain
+	phPOCStart
+	phPOCEnd
+	phDue1
+	phDue2
+	phDue3
+	phSignOff
+	phCount
+)
+
+var phTokens = [phCount]string{"{{account}}", "{{domain}}", "{{poc_start}}", "{{poc_end}}", "{{due1}}", "{{due2}}", "{{due3}}", "{{sign_off}}"}
+
+// tmpl is a marshaled document cut at its placeholders: rendering one for a
+// pack is a few appends, not a json.Marshal.
+type tmpl struct {
+	id    int
+	parts [][]byte
+	keys  []int
+	size  int
+}
+
+func (t tmpl) appendTo(dst []byte, vals *[phCount]string) []byte {
+	for i, part := range t.parts {
+		dst = append(dst, part...)
+		if i < len(t.keys) {
+			dst = append(dst, vals[t.keys[i]]...)
+		}
+	}
+	return dst
+}
+
+// bigCommitment is a commitment at or above the approval threshold; its due
+// date is the pack's value of dueKey (none when -1).
+type bigCommitment struct {
+	handoff.Commitment
+	dueKey int
+}
+
+type archVariant struct {
+	t                         tmpl
+	signOffName, signOffTitle string
+}
+
+// library holds the document variants packs are made of.
+type library struct {
+	full, partial [5][]tmpl // by handoff.DocKinds index
+	empty         [5]tmpl
+	bigs          [][]bigCommitment // per full commitments variant
+	archFull      []archVariant
+	archDraft     []tmpl
+	nextID        int
+}
+
+// compile marshals v and cuts it at its placeholders. The content is this
+// file's own, so a failure is a programming error.
+func (l *library) compile(v any) tmpl {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("demo: marshal document: %v", err))
+	}
+	l.nextID++
+	t := tmpl{id: l.nextID, size: len(b)}
+	for {
+		i := bytes.Index(b, []byte("{{"))
+		if i < 0 {
+			break
+		}
+		j := bytes.Index(b[i:], []byte("}}"))
+		token := string(b[i : i+j+2])
+		key := -1
+		for k, tok := range phTokens {
+			if tok == token {
+				key = k
+			}
+		}
+		if key < 0 {
+			panic("demo: unknown placeholder " + token)
+		}
+		t.parts, t.keys = append(t.parts, b[:i]), append(t.keys, key)
+		b = b[i+j+2:]
+	}
+	t.parts = append(t.parts, b)
+	return t
+}
+
+// rowID is a stable row id in the shape handoff.NewRowID makes.
+func rowID(r *rand.Rand) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	var b [12]byte
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b[:])
+}
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+// pickN returns n distinct elements of xs in random order.
+func pickN[T any](r *rand.Rand, xs []T, n int) []T {
+	idx := r.Perm(len(xs))[:min(n, len(xs))]
+	out := make([]T, len(idx))
+	for i, j := range idx {
+		out[i] = xs[j]
+	}
+	return out
+}
+
+func newLibrary(r *rand.Rand, threshold handoff.Money) *library {
+	l := &library{}
+	// Stakeholder slots: the champion and economic buyer keep their ids in
+	// every variant, so any scorecard points into any map.
+	var slot [6]string
+	for i := range slot {
+		slot[i] = rowID(r)
+	}
+
+	// Stakeholder maps.
+	person := func(i int, role string, titles []string, sentiment string, notes string) handoff.Stakeholder {
+		f, last := pick(r, firstNames), pick(r, lastNames)
+		return handoff.Stakeholder{ID: slot[i], Name: f + " " + last, Title: pick(r, titles),
+			Email: strings.ToLower(f+"."+last) + "@{{domain}}", Role: role, Sentiment: sentiment, Notes: notes}
+	}
+	champion := func() handoff.Stakeholder {
+		return person(0, "champion", []string{"Director of Platform Engineering", "Head of Data", "VP Engineering", "Director of IT Operations"},
+			"supporter", pick(r, []string{"Ran the POC steering group and sold us internally against the build option.",
+				"Our day-to-day sponsor; wants a quick win before the board meeting.", "Pushed the deal through procurement personally."}))
+	}
+	technical := func() handoff.Stakeholder {
+		return person(2, "technical_buyer", []string{"Principal Architect", "Enterprise Architect", "Head of Security Architecture"},
+			pick(r, []string{"supporter", "neutral"}), "Signed off the technical evaluation; owns SSO and network design.")
+	}
+	for range 12 {
+		people := []handoff.Stakeholder{
+			champion(),
+			person(1, "economic_buyer", []string{"CFO", "CIO", "CTO", "SVP Operations", "Chief Data Officer"}, pick(r, []string{"supporter", "neutral"}),
+				"Owns the budget line; cares about payback inside 12 months."),
+			technical(),
+			person(3, "business_buyer", []string{"VP Customer Operations", "Director of Finance Systems", "Head of Revenue Operations"}, "supporter",
+				"Signs off the business case; her team are the first users."),
+		}
+		if r.IntN(2) == 0 {
+			people = append(people, person(4, "user", []string{"Senior Data Engineer", "SRE Lead", "Analytics Manager"}, "supporter",
+				"Power user from the POC; will run the internal enablement."))
+		}
+		if r.IntN(3) == 0 {
+			people = append(people, person(5, pick(r, []string{"blocker", "influencer"}), []string{"CISO", "IT Director", "Procurement Lead"},
+				pick(r, []string{"neutral", "detractor"}), "Sceptical of SaaS for regulated data; wants the security addendum honoured to the letter."))
+		}
+		l.full[3] = append(l.full[3], l.compile(handoff.Stakeholders{People: people}))
+	}
+	for range 3 {
+		l.partial[3] = append(l.partial[3], l.compile(handoff.Stakeholders{People: []handoff.Stakeholder{champion(), technical()}}))
+	}
+
+	// MEDDPICC scorecards.
+	notes := map[string][]string{
+		"metrics": {"Cut month-end close from 9 days to 4; finance signed off the baseline in the POC readout.",
+			"Reduce incident resolution time by 40% (baseline 6.5 h median, from their ITSM export).",
+			"Retire two legacy tools, saving about USD 180k a year in licences."},
+		"economic_buyer": {"Met twice; owns the FY budget line and signed the order form.",
+			"Joined the executive readout and approved the spend on the call.", "Signs everything above USD 100k; met at the QBR."},
+		"decision_criteria": {"1) SSO and SCIM with Okta, 2) EU data residency, 3) sub-second dashboards on 50M rows, 4) SOC 2 Type II report.",
+			"Must integrate with Salesforce and Snowflake out of the box; 99.9% uptime SLA; role-based access by region.",
+			"Time to value under 60 days, no custom code on their side, audit logs exportable to their SIEM."},
+		"decision_process": {"Technical evaluation, then security review, then procurement, then CFO signature; all steps done.",
+			"Architecture board approved in week 3; steering committee signed off after the POC readout."},
+		"paper_process": {"MSA redlines closed by legal in 3 rounds; DPA signed; PO issued.",
+			"Standard order form on their paper; security addendum negotiated over two weeks."},
+		"identify_pain": {"Nightly batch jobs fail weekly and the ops team spends about 30 h a month on manual reconciliation.",
+			"No single view of customer health; churn surprises every quarter.", "Audit findings on access reviews two years running."},
+		"champion": {"Ran the POC steering group; has the CIO's ear.", "Credible with both IT and the business; brought us in."},
+		"competition": {"Shortlisted against an in-house build and one incumbent vendor; won on time to value.",
+			"Two vendors in the final round; we won on the integration story and price lock.", "No formal competitor; the alternative was doing nothing."},
+	}
+	status := func() string {
+		switch x := r.Float64(); {
+		case x < 0.75:
+			return "confirmed"
+		case x < 0.95:
+			return "partial"
+		}
+		return "unknown"
+	}
+	for range 8 {
+		rows := map[string]handoff.MEDDPICCRow{}
+		for _, el := range handoff.MEDDPICCElements {
+			row := handoff.MEDDPICCRow{Status: status(), Notes: pick(r, notes[el.Value])}
+			switch el.Value {
+			case "champion":
+				row.PersonID, row.Status = slot[0], "confirmed"
+			case "economic_buyer":
+				row.PersonID = slot[1]
+			}
+			rows[el.Value] = row
+		}
+		l.full[0] = append(l.full[0], l.compile(handoff.MEDDPICC{Rows: rows}))
+	}
+	for range 3 {
+		rows := map[string]handoff.MEDDPICCRow{}
+		for _, el := range pickN(r, handoff.MEDDPICCElements, 4+r.IntN(3)) {
+			if el.Value == "decision_criteria" || el.Value == "economic_buyer" {
+				continue
+			}
+			row := handoff.MEDDPICCRow{Status: status(), Notes: pick(r, notes[el.Value])}
+			if el.Value == "champion" {
+				row.PersonID = slot[0]
+			}
+			rows[el.Value] = row
+		}
+		l.partial[0] = append(l.partial[0], l.compile(handoff.MEDDPICC{Rows: rows}))
+	}
+
+	// POCs.
+	criteria := []handoff.Criterion{
+		{Promised: "SSO with Okta and SCIM provisioning for 2,000 users", Demonstrated: "SSO live for the pilot group; SCIM synced 1,850 test users", Outcome: "met", Evidence: "POC readout deck, slide 7; Okta system log export"},
+		{Promised: "Dashboards load in under a second on 50M rows", Demonstrated: "p95 0.8 s on 48M rows of their anonymised data", Outcome: "met", Evidence: "Load-test report attached to the POC summary"},
+		{Promised: "Bi-directional Salesforce sync within 5 minutes", Demonstrated: "One-way sync in 3 minutes; write-back not tested", Outcome: "partially_met", Evidence: "Demo recording, minute 14"},
+		{Promised: "Nightly Snowflake export of the audit log", Demonstrated: "Export ran for 10 nights without failure", Outcome: "met", Evidence: "Their data team's sign-off email"},
+		{Promised: "Role-based access by region (EMEA, AMER, APAC)", Demonstrated: "Configured for EMEA and AMER only", Outcome: "partially_met", Evidence: "Admin console screenshots in the POC folder"},
+		{Promised: "ServiceNow incident creation from alerts", Demonstrated: "Not in scope of the trial environment", Outcome: "not_tested", Evidence: "Agreed to test after go-live"},
+		{Promised: "Onboard a business user in under 30 minutes", Demonstrated: "Median 22 minutes across 6 users", Outcome: "met", Evidence: "Usability session notes"},
+		{Promised: "Handle 5,000 events per second sustained", Demonstrated: "Sustained 3,200 events per second before throttling", Outcome: "not_met", Evidence: "Load-test report; capacity plan needed"},
+	}
+	summaries := []string{
+		"Four-week POC at {{account}} covering SSO, the CRM and warehouse integrations and a load test on their own data.",
+		"Three-week technical validation with the {{account}} platform team, focused on security, access control and scale.",
+		"Six-week pilot with two business units at {{account}}; success criteria agreed with the champion up front.",
+	}
+	for range 8 {
+		cs := pickN(r, criteria, 2+r.IntN(3))
+		for i := range cs {
+			cs[i].ID = rowID(r)
+		}
+		l.full[1] = append(l.full[1], l.compile(handoff.POC{Summary: pick(r, summaries), StartOn: "{{poc_start}}", EndOn: "{{poc_end}}", Criteria: cs}))
+	}
+	for range 2 {
+		cs := pickN(r, criteria, 2)
+		for i := range cs {
+			cs[i].ID, cs[i].Outcome, cs[i].Demonstrated, cs[i].Evidence = rowID(r), "", "", ""
+		}
+		l.partial[1] = append(l.partial[1], l.compile(handoff.POC{Summary: pick(r, summaries), StartOn: "{{poc_start}}", Criteria: cs}))
+	}
+
+	// Commitment ledgers.
+	usd := func(dollars int64) handoff.Money { return handoff.Money{Minor: dollars * 100, Currency: "USD"} }
+	commitments := []handoff.Commitment{
+		{Kind: "custom_feature", Description: "Bulk export API for audit logs", Evidence: "roadmap", EvidenceDetail: "Product confirmed for next quarter's release", Value: usd(40_000), DueOn: "{{due2}}"},
+		{Kind: "sla", Description: "99.95% monthly uptime with a 10% service credit", Evidence: "in_contract", EvidenceDetail: "MSA section 7.2", Value: usd(15_000), DueOn: ""},
+		{Kind: "integration", Description: "ServiceNow incident sync", Evidence: "promised_verbally", EvidenceDetail: "The AE on the pricing call, two weeks before signature", Value: usd(30_000), DueOn: "{{due1}}"},
+		{Kind: "pricing_exception", Description: "Price lock at current list for 36 months", Evidence: "in_contract", EvidenceDetail: "Order form, special terms clause 3", Value: usd(60_000), DueOn: ""},
+		{Kind: "other", Description: "Two on-site architecture workshops in the first quarter", Evidence: "in_writing", EvidenceDetail: "The SE's email in the 'next steps' thread", Value: usd(8_000), DueOn: "{{due1}}"},
+		{Kind: "integration", Description: "SCIM provisioning from Azure AD", Evidence: "demonstrated", EvidenceDetail: "POC criterion on SSO and SCIM", DueOn: "{{due1}}"},
+		{Kind: "custom_feature", Description: "EU-only residency for backups", Evidence: "not_sold", EvidenceDetail: "Explicitly excluded in the order form", DueOn: ""},
+		{Kind: "custom_feature", Description: "Custom fiscal-year calendars in reports", Evidence: "in_writing", EvidenceDetail: "Slide 12 of the proposal deck", Value: usd(25_000), DueOn: "{{due3}}"},
+		{Kind: "sla", Description: "Named technical account manager for year one", Evidence: "in_contract", EvidenceDetail: "Order form, support schedule", Value: usd(45_000), DueOn: ""},
+		{Kind: "integration", Description: "Workday HR feed for joiners and leavers", Evidence: "promised_verbally", EvidenceDetail: "The SE at the security review", Value: usd(12_000), DueOn: "{{due2}}"},
+	}
+	for v := range 10 {
+		var c handoff.Commitments
+		if v < 3 {
+			c.NoneBeyondContract = true
+		} else {
+			c.Items = pickN(r, commitments, 1+r.IntN(3))
+		}
+		var bigs []bigCommitment
+		for i := range c.Items {
+			c.Items[i].ID = rowID(r)
+			if handoff.NeedsDecision(c.Items[i], threshold) {
+				key := -1
+				for k, tok := range phTokens {
+					if tok == c.Items[i].DueOn {
+						key = k
+					}
+				}
+				bigs = append(bigs, bigCommitment{Commitment: c.Items[i], dueKey: key})
+			}
+		}
+		l.full[2] = append(l.full[2], l.compile(c))
+		l.bigs = append(l.bigs, bigs)
+	}
+
+	// Risk logs.
+	risks := []handoff.Risk{
+		{Category: "security_review", Description: "Their security review of the data-processing addendum is still open; go-live may slip", Severity: "high", Mitigation: "Weekly call with their CISO's team; our DPO on standby", Owner: "SA", Status: "open"},
+		{Category: "dependency_lockin", Description: "Depends on their legacy ESB being upgraded before the integration work", Severity: "medium", Mitigation: "Fallback: direct API integration for phase one", Owner: "Customer integration lead", Status: "open"},
+		{Category: "integration_unknown", Description: "The on-premises SAP instance was not part of the POC", Severity: "medium", Mitigation: "Discovery workshop in week one", Owner: "SA", Status: "open"},
+		{Category: "other", Description: "The champion moves to a new role in two months", Severity: "medium", Mitigation: "Second champion identified in the business unit", Owner: "AE", Status: "mitigated"},
+		{Category: "security_review", Description: "Pen-test findings from the POC environment need re-testing", Severity: "low", Mitigation: "Re-test booked with their red team", Owner: "SE", Status: "mitigated"},
+		{Category: "other", Description: "Go-live date coincides with their fiscal year-end freeze", Severity: "low", Mitigation: "Customer accepts a phased rollout", Owner: "CSM", Status: "accepted"},
+	}
+	for v := range 8 {
+		var rk handoff.Risks
+		if v < 2 {
+			rk.NoKnownRisks = true
+		} else {
+			rk.Items = pickN(r, risks, 1+r.IntN(3))
+			for i := range rk.Items {
+				rk.Items[i].ID = rowID(r)
+			}
+		}
+		l.full[4] = append(l.full[4], l.compile(rk))
+	}
+
+	l.empty = [5]tmpl{
+		l.compile(handoff.MEDDPICC{Rows: map[string]handoff.MEDDPICCRow{}}),
+		l.compile(handoff.POC{Criteria: []handoff.Criterion{}}),
+		l.compile(handoff.Commitments{Items: []handoff.Commitment{}}),
+		l.compile(handoff.Stakeholders{People: []handoff.Stakeholder{}}),
+		l.compile(handoff.Risks{Items: []handoff.Risk{}}),
+	}
+
+	// Reference architectures.
+	part := func(link, notes string) handoff.ArchPart { return handoff.ArchPart{Link: link, Notes: notes} }
+	for range 4 {
+		name := pick(r, firstNames) + " " + pick(r, lastNames)
+		title := pick(r, []string{"Enterprise Architect", "Chief Architect", "Head of Enterprise Architecture"})
+		a := handoff.Architecture{
+			DocLink: "https://wiki.example.com/architecture/{{domain}}",
+			Summary: pick(r, []string{
+				"Single-tenant deployment in the customer's preferred region, fronted by their SSO, fed by the CRM and the warehouse.",
+				"Hub-and-spoke rollout: a shared platform team owns the core, business units onboard in waves.",
+				"Phased: core platform and SSO first, integrations in phase two, regional expansion after the first review."}),
+			Diagrams:     part("https://diagrams.example.com/{{domain}}/context", "C4 context and container diagrams, reviewed with their architecture board."),
+			DataFlows:    part("https://diagrams.example.com/{{domain}}/data-flows", "Personal data stays in region; nightly warehouse export over private link."),
+			Identity:     part("", pick(r, []string{"SSO through Okta (SAML), SCIM provisioning, RBAC mapped to their AD groups.", "Azure AD with OIDC; SCIM for joiners and leavers; three admin roles."})),
+			Integrations: part("https://wiki.example.com/architecture/{{domain}}/integrations", "CRM sync, warehouse export, ITSM incidents; owners named for each."),
+			Scale:        part("", pick(r, []string{"Sized for 3x today's volume; reviewed again at 70% utilisation.", "Two regions active-passive; load-tested at 2x the peak month."})),
+			SignOffName:  name, SignOffTitle: title, SignOffOn: "{{sign_off}}",
+		}
+		l.archFull = append(l.archFull, archVariant{l.compile(a), name, title})
+		draft := a
+		draft.Integrations, draft.Scale = handoff.ArchPart{}, handoff.ArchPart{}
+		draft.SignOffName, draft.SignOffTitle, draft.SignOffOn = "", "", ""
+		l.archDraft = append(l.archDraft, l.compile(draft))
+	}
+	return l
+}
+
+// Words the SA writes.
+var (
+	returnReasons = [5][]string{
+		{"The economic buyer is marked confirmed but nobody on our side has met them. Who signed, and who owns the budget after year one?",
+			"Decision criteria list features, not the criteria they scored vendors on. Please write out their scoring."},
+		{"A criterion says met but the evidence is a screenshot; attach the load-test report or mark it partially met.",
+			"The POC dates do not match the readout deck. Which is right?"},
+		{"The AE's email promises a ServiceNow integration that is not on this ledger. Add it with its evidence.",
+			"The price lock has no clause reference. Add the order form clause so delivery can check it."},
+		{"No security contact in the map, yet the risk log has an open security review. Who runs it on their side?",
+			"The business buyer's email bounces; please check it with the AE."},
+		{"The POC ran on sample data only; log the production data volume as a risk with an owner.",
+			"'No known risks' on a deal with an open security review? Log it, please."},
+	}
+	questions = [][2]string{
+		{"Who owns the SSO rollout on the customer side?", "Their IAM lead; she joins the kickoff."},
+		{"Is the uptime SLA measured monthly or quarterly?", "Monthly, per the MSA schedule."},
+		{"Did the champion see the scale plan before signature?", "Yes, in the executive readout."},
+		{"Which business unit goes live first?", "Finance operations, then the EMEA sales team."},
+		{"Are the POC environments being kept or torn down?", "Kept for 30 days, then torn down."},
+	}
+	vetoReasons = []string{
+		"We cannot commit to this date; it is not on the roadmap for this half. Offer the standard export instead.",
+		"Over the delivery budget for this segment. Offer two workshop days instead and re-scope at the first QBR.",
+	}
+)
