@@ -9,7 +9,7 @@ BIN   := bin/handoff
 run: build
 	@url=$$(scripts/ensure-db.sh run) && \
 	  echo "handoff: database $$url" && \
-	  DATABASE_URL=$$url HANDOFF_DEMO=$${HANDOFF_DEMO:-1} exec $(BIN) serve
+	  DATABASE_URL=$$url HANDOFF_DEMO=$${HANDOFF_DEMO:-1} HANDOFF_DEMO_DEALS=$${HANDOFF_DEMO_DEALS:-120} exec $(BIN) serve
 
 ## test: gofmt, go vet, generated code up to date, every Go test with -race on real PostgreSQL and Chromium
 test: check-fmt vet check-generated go-test
@@ -37,6 +37,10 @@ check-generated:
 go-test:
 	@url=$$(scripts/ensure-db.sh test) && \
 	  TEST_DATABASE_URL=$$url $(GO) test -race -count=1 -timeout 10m ./...
+
+## bench: seed a fresh database with BENCH_DEALS deals (100000), serve it, drive load, print the table (docs/performance.md)
+bench:
+	scripts/bench.sh
 
 clean:
 	rm -rf bin

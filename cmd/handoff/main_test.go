@@ -249,3 +249,22 @@ func TestDemoOrgIsSeededOnceAndOnlyWhenAsked(t *testing.T) {
 		t.Errorf("users after two demo starts = %d (%v), want 6", n, err)
 	}
 }
+
+func TestDemoDealsOnFirstStart(t *testing.T) {
+	t.Parallel()
+	url := postgrestest.URL(t)
+	r := mustRunServe(t, url, map[string]string{"HANDOFF_DEMO": "1", "HANDOFF_DEMO_DEALS": "15"})
+	r.Stop()
+	if !strings.Contains(r.Stdout.String(), "Demo deals made") {
+		t.Errorf("no demo deals line:\n%s", r.Stdout)
+	}
+	db, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var deals int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM deals`).Scan(&deals); err != nil || deals != 15 {
+		t.Errorf("deals = %d (%v), want 15", deals, err)
+	}
+}

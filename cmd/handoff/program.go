@@ -51,6 +51,7 @@ Commands:
   migrate up|down|status     manage the embedded database migrations
   user add|list|set-password|deactivate
                              manage people (see handoff user --help)
+  demo [--deals N]           fill an empty database with a demo org of N deals
   version                    print the version
 
 Configuration is read from the environment; see README.md.`
@@ -74,6 +75,8 @@ func (p *program) run(ctx context.Context, args []string) error {
 		return p.migrate(ctx, rest)
 	case "user":
 		return p.user(ctx, rest)
+	case "demo":
+		return p.demoCmd(ctx, rest)
 	default:
 		fmt.Fprintln(p.stderr, usage)
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
@@ -146,7 +149,7 @@ func (p *program) serve(ctx context.Context, args []string) error {
 	}
 
 	if cfg.Demo {
-		if err := p.seedDemo(ctx, db); err != nil {
+		if err := p.seedDemo(ctx, db, cfg.DemoDeals); err != nil {
 			return err
 		}
 	}

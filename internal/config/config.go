@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,6 +22,7 @@ type Config struct {
 	LogFormat   string     // HANDOFF_LOG_FORMAT: text | json
 	LogLevel    slog.Level // HANDOFF_LOG_LEVEL: debug | info | warn | error
 	Demo        bool       // HANDOFF_DEMO=1 seeds a demo org into an empty database
+	DemoDeals   int        // HANDOFF_DEMO_DEALS: deals the demo org gets on its first start (0: none)
 }
 
 // Secure reports whether the public URL is https, which turns on Secure cookies
@@ -83,6 +85,13 @@ func Load(getenv func(string) string, needDB bool) (Config, error) {
 		c.Demo = true
 	default:
 		return c, &Error{"HANDOFF_DEMO", fmt.Sprintf("is %q; use 1 to seed a demo org or leave it unset", demo)}
+	}
+	if raw := strings.TrimSpace(getenv("HANDOFF_DEMO_DEALS")); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 || n > 10000 {
+			return c, &Error{"HANDOFF_DEMO_DEALS", fmt.Sprintf("is %q; use a number of deals from 0 to 10000 (for more, use handoff demo --deals N)", raw)}
+		}
+		c.DemoDeals = n
 	}
 	return c, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -59,9 +60,9 @@ func (s Summary) String() string {
 }
 
 // batchDeals is how many deals go to the database in one transaction: each
-// table's COPY then carries about 2,000–20,000 rows, and memory stays bounded
-// whatever the total.
-const batchDeals = 2000
+// table's COPY then carries about 1,000–11,000 rows, and memory stays
+// bounded whatever the total.
+const batchDeals = 1000
 
 // writers is how many connections COPY at once: PostgreSQL parses JSON and
 // maintains indexes on one core per connection.
@@ -145,8 +146,15 @@ func Generate(ctx context.Context, db *postgres.DB, opts Options, progress io.Wr
 	}
 	sum.People, sum.Logins = st.added, st.logins
 
+	// LZ4 compresses the frozen versions far faster than the default pglz;
+	// reading them back does not care which was used.
+	var lz4 bool
+	if err := db.Pool.QueryRow(ctx, `SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'`).Scan(&lz4); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return sum, fmt.Errorf("demo: %w", err)
+	}
+
 	g := newGenerator(rng, cal, settings, now, st, opts.Deals, &sum)
-	if err := load(ctx, db, g, opts.Deals, progress, start); err != nil {
+	if err := load(ctx, db, g, opts.Deals, lz4, progress, start); err != nil {
 		// Leave the database as it was found: without deals.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
@@ -205,6 +213,8 @@ func addPeople(ctx context.Context, db *postgres.DB, deals int, hash string, rng
 		add(p.Name, p.Email, p.Role)
 	}
 	n := len(People)
+	// Distinct names, so the people filters never show the same name twice.
+	pool := rng.Perm(len(firstNames) * len(lastNames))
 	counts := []struct {
 		role handoff.Role
 		n    int
@@ -215,7 +225,8 @@ func addPeople(ctx context.Context, db *postgres.DB, deals int, hash string, rng
 	}
 	for _, c := range counts {
 		for range c.n {
-			first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
+			x := pool[(len(emails)-n)%len(pool)]
+			first, last := firstNames[x%len(firstNames)], lastNames[x/len(firstNames)]
 			add(first+" "+last, strings.ToLower(fmt.Sprintf("%s.%s.%d@example.com", first, last, len(emails)-n+1)), c.role)
 		}
 	}
@@ -281,7 +292,7 @@ func addPeople(ctx context.Context, db *postgres.DB, deals int, hash string, rng
 
 // load generates the deals batch by batch on this goroutine while the
 // writers COPY earlier batches, each in its own transaction.
-func load(ctx context.Context, db *postgres.DB, g *generator, n int, progress io.Writer, start time.Time) error {
+func load(ctx context.Context, db *postgres.DB, g *generator, n int, lz4 bool, progress io.Writer, start time.Time) error {
 	lctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	work := make(chan *batch, writers)
@@ -302,7 +313,7 @@ func load(ctx context.Context, db *postgres.DB, g *generator, n int, progress io
 				if lctx.Err() != nil {
 					continue
 				}
-				if err := b.write(lctx, db); err != nil {
+				if err := b.write(lctx, db, lz4); err != nil {
 					cancel(err)
 					continue
 				}
@@ -471,12 +482,17 @@ func date(d deadline.Day) any {
 }
 
 // write COPYs the batch in one transaction, parents before children.
-func (b *batch) write(ctx context.Context, db *postgres.DB) error {
+func (b *batch) write(ctx context.Context, db *postgres.DB, lz4 bool) error {
 	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
 		// A crash mid-load loses the last batches at worst; the load is
 		// rerun on an empty database anyway.
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
+		}
+		if lz4 {
+			if _, err := tx.Exec(ctx, `SET LOCAL default_toast_compression = 'lz4'`); err != nil {
+				return err
+			}
 		}
 		steps := []func() error{
 			func() error {
@@ -571,18 +587,11 @@ func copyRows[T any](ctx context.Context, tx pgx.Tx, table string, cols []string
 		return nil
 	}
 	src := &copySource[T]{rows: rows, vals: make([]any, len(cols)), fill: fill}
-	t0 := time.Now()
-	defer func() { profMu.Lock(); prof[table] += time.Since(t0); profMu.Unlock() }()
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, src); err != nil {
 		return fmt.Errorf("copy %d rows into %s: %w", len(rows), table, err)
 	}
 	return nil
 }
-
-var profMu sync.Mutex
-var prof = map[string]time.Duration{}
-
-func Prof() map[string]time.Duration { return prof }
 
 // ---- the deals ----
 
@@ -669,13 +678,17 @@ var segments = []struct {
 	{handoff.SegmentStrategic, 1.00, 1_100_000},
 }
 
-// crmSpace is how many 12-character base-36 numbers there are; CRM ids are
-// "006" and one of them, spread by multiplying with a prime so they look
-// like Salesforce opportunity ids yet never repeat.
-const crmSpace = 4738381338321616896 // 36^12
+// crmSpace is how many 12-character base-36 numbers there are. CRM ids are
+// "006" and one of them: the deal number times crmFactor (coprime with
+// 36^12, so no two deals share an id) scatters them like Salesforce ids.
+const (
+	crmSpace  = 4738381338321616896 // 36^12
+	crmFactor = 2928455718287417117
+)
 
 func (g *generator) crmID(i int) string {
-	n := (uint64(i)*1_000_000_007 + g.crmOffset) % crmSpace
+	hi, lo := bits.Mul64(uint64(i), crmFactor)
+	n := (bits.Rem64(hi, lo, crmSpace) + g.crmOffset) % crmSpace
 	s := strings.ToUpper(strconv.FormatUint(n, 36))
 	return "006" + strings.Repeat("0", 12-len(s)) + s
 }
@@ -824,6 +837,24 @@ func (g *generator) on(d deadline.Day, prev time.Time) time.Time {
 	return t
 }
 
+// spread returns n increasing instants strictly between from and to, in
+// working hours where the days between allow it: when an SE saved each
+// document.
+func (g *generator) spread(from, to time.Time, n int) []time.Time {
+	out := make([]time.Time, n)
+	prev := from
+	for i := range out {
+		mid := from.Add(time.Duration(float64(to.Sub(from)) * float64(i+1) / float64(n+1)))
+		t := g.on(deadline.DayOf(mid, g.loc), prev)
+		if !t.Before(to) {
+			// No room left that day: squeeze in before to.
+			t = prev.Add(to.Sub(prev) / time.Duration(n-i+1))
+		}
+		out[i], prev = t, t
+	}
+	return out
+}
+
 func (g *generator) past(t time.Time) bool { return !t.IsZero() && !t.After(g.now) }
 
 // businessDayFrom returns d, or the next business day after it.
@@ -897,7 +928,7 @@ func (g *generator) deal(b *batch, i int) {
 		reviews   [5]reviewRow
 		reviewed  [5]bool
 		anyReview bool
-		lastAt    = created
+		returnAt  time.Time
 	)
 	sa := p.sa.id
 
@@ -915,14 +946,10 @@ func (g *generator) deal(b *batch, i int) {
 		v1[k] = g.lib.full[k][r.IntN(len(g.lib.full[k]))]
 		cur[k] = v1[k]
 	}
-	docTimes := [5]time.Time{}
-	for k := range 5 {
-		docTimes[k] = created.Add(time.Duration(float64(sub1.Sub(created)) * float64(k+1) / 6))
-	}
+	docTimes := g.spread(created, sub1, 5)
 	pk.version += 5 + 1
 	pk.status, pk.submittedVersion, pk.firstSubmittedAt, pk.submittedAt = handoff.StatusSubmitted, 1, sub1, sub1
 	g.event(dealID, sub1, p.se.id, handoff.EventSubmitted, "Submitted the pack as v1.")
-	lastAt = sub1
 	v1JSON := g.compose(&v1)
 	b.versions = append(b.versions, versionRow{dealID, 1, v1JSON, sub1, p.se.id})
 
@@ -951,17 +978,15 @@ func (g *generator) deal(b *batch, i int) {
 				reviews[k], reviewed[k] = reviewRow{dealID, kind, version, handoff.DecisionReturned, reason, sa, t}, true
 				g.event(dealID, t, sa, handoff.EventReturned, "Returned the "+kind.Title()+" for changes: "+reason)
 				pk.status = handoff.StatusChangesRequested
-				lastAt = t
+				returnAt = t
 				break
 			}
 			g.accept(b, &reviews[k], &reviewed[k], dealID, kind, version, p, t)
-			lastAt = t
 		}
 		if p.returned {
 			k := p.returnKind
 			// The SE's fix: another full version of the returned document.
 			fixed := g.lib.full[k][(indexOf(g.lib.full[k], v1[k])+1)%len(g.lib.full[k])]
-			returnAt := lastAt
 			if p.resubmitBD < 0 {
 				// Stuck: maybe the SE started on the fix, never resubmitted.
 				if r.IntN(2) == 0 {
@@ -999,7 +1024,6 @@ func (g *generator) deal(b *batch, i int) {
 				return
 			}
 			g.accept(b, &reviews[k], &reviewed[k], dealID, handoff.DocKinds[k], version, p, t)
-			lastAt = t
 		}
 
 		// Big commitments need the SA's decision before the kickoff.
@@ -1030,7 +1054,6 @@ func (g *generator) deal(b *batch, i int) {
 		pk.lockDue = g.cal.Due(g.lockRule, kickoff)
 		g.event(dealID, ack, sa, handoff.EventAcknowledged, fmt.Sprintf(
 			"Acknowledged v%d at the kickoff on %s; architecture lock due %s.", version, kickoff, pk.lockDue))
-		lastAt = ack
 
 		// The reference architecture: a draft, then the lock.
 		var saved, lockAt time.Time
@@ -1048,7 +1071,6 @@ func (g *generator) deal(b *batch, i int) {
 		}
 		pk.version++
 		g.event(dealID, saved, sa, handoff.EventArchitectureSaved, "Saved the reference architecture draft.")
-		lastAt = saved
 		if !g.past(lockAt) {
 			g.vals[phSignOff] = ""
 			b.archs = append(b.archs, archRow{dealID, g.render(g.lib.archDraft[r.IntN(len(g.lib.archDraft))]), saved, sa})
@@ -1063,9 +1085,7 @@ func (g *generator) deal(b *batch, i int) {
 		pk.status, pk.lockedAt = handoff.StatusLocked, lockAt
 		g.event(dealID, lockAt, sa, handoff.EventLocked, "Locked the reference architecture, signed off by "+
 			v.signOffName+" ("+v.signOffTitle+") on "+signOff.String()+".")
-		lastAt = lockAt
 	}()
-	_ = lastAt
 
 	for k := range 5 {
 		b.docs = append(b.docs, docRow{dealID, handoff.DocKinds[k], g.render(cur[k]), docTimes[k], p.se.id})
@@ -1123,7 +1143,7 @@ func (g *generator) draftDocuments(b *batch, pk *packRow, p plan, created time.T
 			touched = append(touched, k)
 		}
 	}
-	span := g.now.Sub(created)
+	times := g.spread(created, g.now, len(touched))
 	for k := range 5 {
 		t, by := created, int64(0)
 		data := g.lib.empty[k]
@@ -1135,7 +1155,7 @@ func (g *generator) draftDocuments(b *batch, pk *packRow, p plan, created time.T
 		}
 		for n, tk := range touched {
 			if tk == k {
-				t, by = created.Add(time.Duration(float64(span)*float64(n+1)/float64(len(touched)+1))), p.se.id
+				t, by = times[n], p.se.id
 				g.event(pk.id, t, p.se.id, handoff.EventSectionSaved, "Saved the "+handoff.DocKinds[k].Title()+".")
 				pk.version++
 			}

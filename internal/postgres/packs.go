@@ -431,12 +431,16 @@ type PackSummary struct {
 	Documents handoff.Documents
 }
 
-// PacksOfSE lists the packs of one SE (at most 500, newest Closed-Won first;
-// the caller orders them by deadline).
+// PacksOfSE lists the packs of one SE: the open ones, then the most recently
+// won locked ones, 200 at most (the caller orders them by deadline).
 func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) {
+	// Only packs the SE still edits need their documents (to say what is
+	// missing); open packs come first, then the most recently won.
 	rows, err := db.Pool.Query(ctx, `SELECT `+packColumns+`,
-		coalesce((SELECT jsonb_object_agg(pd.kind, pd.data) FROM pack_documents pd WHERE pd.pack_id = p.id), '{}') AS documents
-		`+packFrom+` WHERE d.se_id = $1 ORDER BY d.closed_won_on DESC, p.id DESC LIMIT 500`, seID)
+		CASE WHEN p.status IN ('draft', 'changes_requested') THEN
+			coalesce((SELECT jsonb_object_agg(pd.kind, pd.data) FROM pack_documents pd WHERE pd.pack_id = p.id), '{}')
+		ELSE '{}' END AS documents
+		`+packFrom+` WHERE d.se_id = $1 ORDER BY p.status = 'locked', d.closed_won_on DESC, p.id DESC LIMIT 200`, seID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: packs of SE %d: %w", seID, err)
 	}

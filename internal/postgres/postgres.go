@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,10 +36,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse database url: %w", err)
 	}
-	// Small pools serve a server-rendered app best on a few cores; PostgreSQL
-	// does better with few busy connections than many idle ones.
-	if cfg.MaxConns < 4 {
-		cfg.MaxConns = 4
+	// Enough connections for a burst of concurrent page loads on a small
+	// machine (pgx's default is the CPU count, 4 at least), unless the URL
+	// sets pool_max_conns.
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = 16
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 15 * time.Second

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/server/servertest"
@@ -333,5 +334,36 @@ func TestParallelLoginFloodIsLimited(t *testing.T) {
 	}
 	if checked != 10 {
 		t.Errorf("%d passwords were checked, want exactly the limit of 10", checked)
+	}
+}
+
+func TestIdleSessionsEnd(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	env.CreateUser("Sam Rivera", "sam@example.com", handoff.RoleSE)
+	c := env.Login("sam@example.com")
+	env.Advance(11 * time.Hour)
+	if res := c.Get("/packs"); res.StatusCode != http.StatusOK {
+		t.Fatalf("after 11 idle hours = %d, want the page", res.StatusCode)
+	}
+	env.Advance(11 * time.Hour) // 11 h since the last request: still within the idle limit
+	if res := c.Get("/packs"); res.StatusCode != http.StatusOK {
+		t.Fatalf("active session ended: %d", res.StatusCode)
+	}
+	env.Advance(13 * time.Hour)
+	if res := c.Get("/packs"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Fatalf("after 13 idle hours = %d %q, want a redirect to log in", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+func TestPageLoadsDoNotRewriteTheSession(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	env.CreateUser("Sam Rivera", "sam@example.com", handoff.RoleSE)
+	c := env.Login("sam@example.com")
+	for range 3 {
+		if res := c.Get("/packs"); res.Header.Get("Set-Cookie") != "" {
+			t.Fatal("a plain page load rewrote the session")
+		}
 	}
 }

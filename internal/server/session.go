@@ -13,10 +13,13 @@ import (
 )
 
 // Session lifetimes: a working day of inactivity ends a session, and none
-// lives longer than a week, whatever its activity.
+// lives longer than a week, whatever its activity. The idle clock is kept in
+// the session itself and refreshed at most every sessionTouch, because scs's
+// own IdleTimeout rewrites the session row on every request.
 const (
 	sessionIdleTimeout = 12 * time.Hour
 	sessionLifetime    = 7 * 24 * time.Hour
+	sessionTouch       = 5 * time.Minute
 )
 
 // Session keys.
@@ -25,12 +28,12 @@ const (
 	keySessionVersion = "session_version"
 	keyFlashKind      = "flash_kind"
 	keyFlashMessage   = "flash_message"
+	keyLastSeen       = "last_seen" // unix seconds of the last request
 )
 
 func newSessionManager(store *pgxstore.PostgresStore, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
-	sm.IdleTimeout = sessionIdleTimeout
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = "handoff_session"
 	sm.Cookie.HttpOnly = true
@@ -79,13 +82,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.serveError(w, r, err)
 			return
 		}
-		if u == nil || !u.Active || u.SessionVersion != s.sessions.GetInt(ctx, keySessionVersion) {
+		now := s.now()
+		lastSeen := time.Unix(s.sessions.GetInt64(ctx, keyLastSeen), 0)
+		idle := now.Sub(lastSeen) > sessionIdleTimeout
+		if u == nil || !u.Active || u.SessionVersion != s.sessions.GetInt(ctx, keySessionVersion) || idle {
 			if err := s.sessions.Destroy(ctx); err != nil {
 				s.serveError(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r)
 			return
+		}
+		if now.Sub(lastSeen) > sessionTouch {
+			s.sessions.Put(ctx, keyLastSeen, now.Unix())
 		}
 		if lf, ok := ctx.Value(logFieldsKey{}).(*logFields); ok {
 			lf.userID = u.ID
@@ -102,6 +111,7 @@ func (s *Server) login(ctx context.Context, u *handoff.User) error {
 	}
 	s.sessions.Put(ctx, keyUserID, u.ID)
 	s.sessions.Put(ctx, keySessionVersion, u.SessionVersion)
+	s.sessions.Put(ctx, keyLastSeen, s.now().Unix())
 	return nil
 }
 

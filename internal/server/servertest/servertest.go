@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,7 +32,11 @@ type Env struct {
 	Server *httptest.Server
 	App    *server.Server
 	logs   *syncBuffer
+	skip   *atomic.Int64 // how far Advance moved the server's clock
 }
+
+// Advance moves the server's clock forward by d.
+func (e *Env) Advance(d time.Duration) { e.skip.Add(int64(d)) }
 
 // Logs returns everything the server has logged so far.
 func (e *Env) Logs() string { return e.logs.String() }
@@ -58,7 +63,10 @@ func New(t testing.TB, opts ...Option) *Env {
 	// York), with the clock running from there, so dates in tests never age
 	// out of the rules (a Closed-Won more than three years ago is refused).
 	start := time.Now()
-	cfg := server.Config{Hasher: password.Cheap(), Now: func() time.Time { return Today().Add(time.Since(start)) }}
+	skip := &atomic.Int64{}
+	cfg := server.Config{Hasher: password.Cheap(), Now: func() time.Time {
+		return Today().Add(time.Since(start) + time.Duration(skip.Load()))
+	}}
 	WithBaseURL("http://127.0.0.1")(&cfg)
 	for _, o := range opts {
 		o(&cfg)
@@ -69,7 +77,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	}
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return &Env{T: t, DB: db, Server: ts, App: h, logs: logs}
+	return &Env{T: t, DB: db, Server: ts, App: h, logs: logs, skip: skip}
 }
 
 // Client is one browser-like visitor: it keeps cookies and does not follow
