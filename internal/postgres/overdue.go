@@ -157,13 +157,19 @@ func (db *DB) Overdue(ctx context.Context, f OverdueFilter) ([]OverdueRow, error
 // "10,000+", so counting costs a bounded index range, not the table.
 const CountCap = 10000
 
-// CountSQL builds the capped count of one clock and state under f.
+// CountSQL builds the capped count of one clock and state under f. It is
+// exported so the benchmark can EXPLAIN exactly what the page counts.
 func CountSQL(f OverdueFilter, clock string) (string, []any) {
 	args := []any{}
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
+	return `SELECT ` + countExpr(f, clock, arg), args
+}
+
+// countExpr is the capped count of one clock and state, as a scalar subquery.
+func countExpr(f OverdueFilter, clock string, arg func(any) string) string {
 	c := overdueClocks[clockOrder(clock)]
 	where := []string{c.open}
 	if f.State == "at_risk" {
@@ -177,21 +183,44 @@ func CountSQL(f OverdueFilter, clock string) (string, []any) {
 		from += " JOIN deals d ON d.id = p.deal_id"
 		where = append(where, filters...)
 	}
-	return `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` LIMIT ` + arg(CountCap+1) + `) capped`, args
+	return `(SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` LIMIT ` + arg(CountCap+1) + `) capped)`
 }
 
-// OverdueCounts returns, for each clock, how many rows f's state holds (at
-// most CountCap+1), ignoring f.Clock.
-func (db *DB) OverdueCounts(ctx context.Context, f OverdueFilter) (map[string]int, error) {
-	out := map[string]int{}
-	for _, c := range overdueClocks {
-		sql, args := CountSQL(f, c.kind)
-		var n int
-		if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-			return nil, fmt.Errorf("postgres: count %s %s: %w", f.State, c.kind, err)
+// OverdueCounts returns how many rows each state ("overdue", "at_risk") holds
+// for each clock under f's people and segment filters (at most CountCap+1
+// each), in one round trip.
+func (db *DB) OverdueCounts(ctx context.Context, f OverdueFilter) (map[string]map[string]int, error) {
+	args := []any{}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	var exprs []string
+	states := []string{"overdue", "at_risk"}
+	for _, state := range states {
+		sf := f
+		sf.State = state
+		for _, c := range overdueClocks {
+			exprs = append(exprs, countExpr(sf, c.kind, arg))
 		}
-		out[c.kind] = n
+	}
+	n := make([]int, len(exprs))
+	dest := make([]any, len(exprs))
+	for i := range n {
+		dest[i] = &n[i]
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT `+strings.Join(exprs, ", "), args...).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("postgres: overdue counts: %w", err)
+	}
+	out := map[string]map[string]int{}
+	i := 0
+	for _, state := range states {
+		out[state] = map[string]int{}
+		for _, c := range overdueClocks {
+			out[state][c.kind] = n[i]
+			i++
+		}
 	}
 	return out, nil
 }

@@ -97,8 +97,9 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*handoff.User, str
 
 // UserFilter narrows the admin's user list.
 type UserFilter struct {
-	Query      string       // matches name or email, case-insensitively
-	Role       handoff.Role // only this role, when set
+	Query      string         // matches name or email, case-insensitively
+	Role       handoff.Role   // only this role, when set
+	Roles      []handoff.Role // only these roles, when set
 	ActiveOnly bool
 }
 
@@ -113,6 +114,14 @@ func (db *DB) Users(ctx context.Context, f UserFilter) ([]*handoff.User, error) 
 	if f.Role != "" {
 		args = append(args, string(f.Role))
 		sql += fmt.Sprintf(` AND role = $%d`, len(args))
+	}
+	if len(f.Roles) > 0 {
+		roles := make([]string, len(f.Roles))
+		for i, r := range f.Roles {
+			roles[i] = string(r)
+		}
+		args = append(args, roles)
+		sql += fmt.Sprintf(` AND role = ANY($%d)`, len(args))
 	}
 	if f.ActiveOnly {
 		sql += ` AND active`

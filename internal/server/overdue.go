@@ -176,26 +176,22 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Counts of both states for each clock, under the same people and
 	// segment filters, each capped so counting stays cheap at any size.
+	counts, err := s.db.OverdueCounts(ctx, f)
+	if err != nil {
+		return err
+	}
 	for _, state := range []string{"overdue", "at_risk"} {
-		cf := f
-		cf.State = state
-		counts, err := s.db.OverdueCounts(ctx, cf)
-		if err != nil {
-			return err
-		}
 		for _, kind := range []string{"pack", "kickoff", "lock"} {
 			link := oq.values()
 			link.Set("clock", kind)
 			link.Set("state", state)
-			page.Counts = append(page.Counts, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: state, N: counts[kind],
-				Capped: counts[kind] > postgres.CountCap, URL: "/overdue?" + link.Encode(),
+			n := counts[state][kind]
+			page.Counts = append(page.Counts, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: state, N: n,
+				Capped: n > postgres.CountCap, URL: "/overdue?" + link.Encode(),
 				Current: oq.Clock == kind && oq.State == state})
 		}
 	}
-	if page.SEs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSE}); err != nil {
-		return err
-	}
-	if page.SAs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSA}); err != nil {
+	if page.SEs, page.SAs, err = s.sesAndSAs(ctx, false); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, web.Overdue(page))

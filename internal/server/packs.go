@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -131,10 +132,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		if p.Deal.SAID != 0 {
 			a.SAID = strconv.FormatInt(p.Deal.SAID, 10)
 		}
-		if a.SEs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSE, ActiveOnly: true}); err != nil {
-			return err
-		}
-		if a.SAs, err = s.db.Users(ctx, postgres.UserFilter{Role: handoff.RoleSA, ActiveOnly: true}); err != nil {
+		if a.SEs, a.SAs, err = s.sesAndSAs(ctx, true); err != nil {
 			return err
 		}
 		page.Assign = a
@@ -447,4 +445,21 @@ func nextStep(p *handoff.Pack) string {
 		return "Done: architecture locked."
 	}
 	return ""
+}
+
+// sesAndSAs lists the SEs and the SAs (only active ones when activeOnly) in
+// one query, for the people pickers.
+func (s *Server) sesAndSAs(ctx context.Context, activeOnly bool) (ses, sas []*handoff.User, err error) {
+	people, err := s.db.Users(ctx, postgres.UserFilter{Roles: []handoff.Role{handoff.RoleSE, handoff.RoleSA}, ActiveOnly: activeOnly})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, u := range people {
+		if u.Role == handoff.RoleSE {
+			ses = append(ses, u)
+		} else {
+			sas = append(sas, u)
+		}
+	}
+	return ses, sas, nil
 }

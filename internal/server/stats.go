@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/internal/stats"
 	"github.com/handoff-app/handoff/web"
 )
@@ -42,8 +43,9 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, kind := range []string{"pack", "kickoff", "lock"} {
-		page.Overdue = append(page.Overdue, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: "overdue", N: counts[kind],
-			Capped: counts[kind] > 10000, URL: "/overdue?clock=" + kind})
+		n := counts["overdue"][kind]
+		page.Overdue = append(page.Overdue, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: "overdue", N: n,
+			Capped: n > postgres.CountCap, URL: "/overdue?clock=" + kind})
 	}
 	s.render(w, r, http.StatusOK, web.Stats(page))
 	return nil
