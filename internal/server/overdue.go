@@ -238,8 +238,8 @@ func (s *Server) overdueCSV(w http.ResponseWriter, r *http.Request) error {
 		for _, row := range rows {
 			late, _ := lateness(cal, row.Due, today)
 			p := row.Pack
-			_ = cw.Write([]string{strconv.FormatInt(p.ID, 10), p.Deal.AccountName, p.Deal.OpportunityName, row.Clock, oq.State,
-				row.Due.Format("2006-01-02"), strconv.Itoa(late), string(p.Status), p.Deal.SEName, p.Deal.SAName,
+			_ = cw.Write([]string{strconv.FormatInt(p.ID, 10), csvText(p.Deal.AccountName), csvText(p.Deal.OpportunityName), row.Clock, oq.State,
+				row.Due.Format("2006-01-02"), strconv.Itoa(late), string(p.Status), csvText(p.Deal.SEName), csvText(p.Deal.SAName),
 				string(p.Deal.Segment), strconv.FormatInt(p.Deal.ARR.Minor, 10), p.Deal.ARR.Currency,
 				p.Deal.ClosedWonOn.Format("2006-01-02"), s.cfg.BaseURL.String() + "/packs/" + strconv.FormatInt(p.ID, 10)})
 		}
@@ -250,4 +250,13 @@ func (s *Server) overdueCSV(w http.ResponseWriter, r *http.Request) error {
 		last := rows[len(rows)-1]
 		f.After = &postgres.Cursor{Due: last.Due, ARR: last.Pack.Deal.ARR.Minor, Clock: last.Clock, PackID: last.Pack.ID}
 	}
+}
+
+// csvText defuses a cell a spreadsheet would run as a formula (=, +, -, @,
+// tab, carriage return first), by the usual leading apostrophe.
+func csvText(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }

@@ -169,3 +169,16 @@ func TestOverduePagesByKeyset(t *testing.T) {
 }
 
 type goqSel = goquery.Selection
+
+func TestCSVDefusesFormulas(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	sam := env.CreateUser("Sam Rivera", "sam@example.com", handoff.RoleSE)
+	env.CreateUser("Morgan Lee", "morgan@example.com", handoff.RoleManager)
+	id := env.CreatePack(`=HYPERLINK("http://evil.example","x")`, sam, nil, "2026-11-02")
+	setDue(t, env, id, "draft", "2026-11-09", "2026-11-09")
+	rows := csvRows(t, env.Login("morgan@example.com"), "/overdue.csv?clock=pack")
+	if len(rows) != 1 || !strings.HasPrefix(rows[0][1], "'=") {
+		t.Errorf("csv = %v, want the formula defused with a leading apostrophe", rows)
+	}
+}
