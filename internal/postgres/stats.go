@@ -23,15 +23,16 @@ type StatsPack struct {
 	Segment          string
 }
 
-// StatsWindow returns the packs of deals won on or after since (at most
-// 250,000: a year of a very large org), oldest first.
+// StatsWindow returns the packs of deals won on or after since, newest first,
+// at most 250,000 (a year of a very large org): past that the oldest weeks
+// are the ones left out.
 func (db *DB) StatsWindow(ctx context.Context, since time.Time) ([]StatsPack, error) {
 	rows, err := db.Pool.Query(ctx, `
 		SELECT d.closed_won_on, p.pack_due_on, p.first_submitted_at, p.kickoff_on, p.locked_at, p.status,
 		       d.se_id, se.name AS se_name, coalesce(d.sa_id, 0) AS sa_id, coalesce(sa.name, '') AS sa_name, d.segment
 		FROM deals d JOIN packs p ON p.deal_id = d.id JOIN users se ON se.id = d.se_id LEFT JOIN users sa ON sa.id = d.sa_id
 		WHERE d.closed_won_on >= $1
-		ORDER BY d.closed_won_on LIMIT 250000`, since)
+		ORDER BY d.closed_won_on DESC LIMIT 250000`, since)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: stats window: %w", err)
 	}

@@ -278,3 +278,15 @@ func TestPeopleWithOpenPacksKeepTheirRole(t *testing.T) {
 		t.Errorf("Sam changed anyway: %+v", u)
 	}
 }
+
+func TestSearchWithUnstorableTextIsNotA500(t *testing.T) {
+	t.Parallel()
+	env := servertest.New(t)
+	env.CreateUser("Ada Admin", "ada@example.com", handoff.RoleAdmin)
+	admin := env.Login("ada@example.com")
+	for _, q := range []string{"a%00b", "%FF%FE"} {
+		if res := admin.Get("/admin/users?q=" + q); res.StatusCode != http.StatusOK {
+			t.Errorf("search %s = %d, want 200", q, res.StatusCode)
+		}
+	}
+}

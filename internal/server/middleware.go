@@ -126,6 +126,12 @@ const maxFormBytes = 1 << 20
 // some handler.
 func (s *Server) formHygiene(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			// Query strings too: a search box is as easy to paste into.
+			q := r.URL.Query()
+			cleanValues(q)
+			r.URL.RawQuery = q.Encode()
+		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {
@@ -133,15 +139,18 @@ func (s *Server) formHygiene(next http.Handler) http.Handler {
 					"The form was too large or could not be read. Nothing was saved; go back, shorten the text, and try again.")
 				return
 			}
-			for _, vals := range []map[string][]string{r.PostForm, r.Form} {
-				for k, vs := range vals {
-					for i, v := range vs {
-						vs[i] = strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "")
-					}
-					vals[k] = vs
-				}
-			}
+			cleanValues(r.PostForm)
+			cleanValues(r.Form)
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// cleanValues makes every value storable: valid UTF-8, no NUL bytes.
+func cleanValues(vals map[string][]string) {
+	for _, vs := range vals {
+		for i, v := range vs {
+			vs[i] = strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "")
+		}
+	}
 }

@@ -84,6 +84,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		now := s.now()
 		lastSeen := time.Unix(s.sessions.GetInt64(ctx, keyLastSeen), 0)
+		if s.sessions.GetInt64(ctx, keyLastSeen) == 0 {
+			lastSeen = now.Add(-sessionTouch - time.Second) // a session from before the idle clock: start it now
+		}
 		idle := now.Sub(lastSeen) > sessionIdleTimeout
 		if u == nil || !u.Active || u.SessionVersion != s.sessions.GetInt(ctx, keySessionVersion) || idle {
 			if err := s.sessions.Destroy(ctx); err != nil {

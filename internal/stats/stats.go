@@ -181,14 +181,14 @@ func Build(cal *deadline.Calendar, rows []postgres.StatsPack, loads []postgres.S
 	}
 	sort.Slice(rep.Weeks, func(i, j int) bool { return rep.Weeks[i].Start.Before(rep.Weeks[j].Start) })
 
-	perSA := map[string]*Load{}
-	var names []string
+	perSA := map[int64]*Load{} // by id: two SAs may share a name
+	var ids []int64
 	for _, l := range loads {
-		ld := perSA[l.SAName]
+		ld := perSA[l.SAID]
 		if ld == nil {
 			ld = &Load{Name: l.SAName}
-			perSA[l.SAName] = ld
-			names = append(names, l.SAName)
+			perSA[l.SAID] = ld
+			ids = append(ids, l.SAID)
 		}
 		if l.Segment == "strategic" || l.Segment == "enterprise" {
 			ld.Strategic += l.Open
@@ -196,8 +196,8 @@ func Build(cal *deadline.Calendar, rows []postgres.StatsPack, loads []postgres.S
 			ld.Volume += l.Open
 		}
 	}
-	for _, n := range names {
-		ld := perSA[n]
+	for _, id := range ids {
+		ld := perSA[id]
 		// A full SA book is 15 strategic accounts or 30 volume ones (the top
 		// of the staffing guide); a mix counts each at its share.
 		ld.Share = float64(ld.Strategic)/15 + float64(ld.Volume)/30
