@@ -238,10 +238,11 @@ type VersionPage struct {
 
 // MyPacksRow is one pack on the SE's home.
 type MyPacksRow struct {
-	Head    PackHead
-	Clocks  []ClockView
-	Missing int
-	Next    string // what to do next, in words
+	Head     PackHead
+	Clocks   []ClockView
+	Missing  int
+	Next     string           // what to do next, in words
+	Returned []handoff.Review // documents the SA returned, with why
 }
 
 // MyPacksPage is the SE's home.

@@ -425,10 +425,11 @@ func (db *DB) Events(ctx context.Context, packID int64) ([]handoff.Event, error)
 }
 
 // PackSummary is a pack on a list, with its documents so the list can say
-// what is missing.
+// what is missing, and the documents the SA returned and why.
 type PackSummary struct {
 	Pack      *handoff.Pack
 	Documents handoff.Documents
+	Returned  []handoff.Review
 }
 
 // PacksOfSE lists the packs of one SE: the open ones, then the most recently
@@ -439,7 +440,9 @@ func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) 
 	rows, err := db.Pool.Query(ctx, `SELECT `+packColumns+`,
 		CASE WHEN p.status IN ('draft', 'changes_requested') THEN
 			coalesce((SELECT jsonb_object_agg(pd.kind, pd.data) FROM pack_documents pd WHERE pd.pack_id = p.id), '{}')
-		ELSE '{}' END AS documents
+		ELSE '{}' END AS documents,
+		coalesce((SELECT jsonb_agg(jsonb_build_object('kind', r.kind, 'reason', r.reason) ORDER BY r.kind)
+			FROM document_reviews r WHERE r.pack_id = p.id AND r.decision = 'returned'), '[]') AS returned
 		`+packFrom+` WHERE d.se_id = $1 ORDER BY p.status = 'locked', d.closed_won_on DESC, p.id DESC LIMIT 200`, seID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: packs of SE %d: %w", seID, err)
@@ -447,6 +450,7 @@ func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) 
 	type row struct {
 		packRow
 		Documents []byte
+		Returned  []byte
 	}
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
 	if err != nil {
@@ -455,8 +459,12 @@ func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) 
 	out := make([]PackSummary, len(rs))
 	for i, r := range rs {
 		out[i].Pack = r.pack()
-		if err := json.Unmarshal(r.Documents, &out[i].Documents); err != nil {
-			return nil, fmt.Errorf("postgres: packs of SE %d: decode documents: %w", seID, err)
+		var returned []struct{ Kind, Reason string }
+		if err := errors.Join(json.Unmarshal(r.Documents, &out[i].Documents), json.Unmarshal(r.Returned, &returned)); err != nil {
+			return nil, fmt.Errorf("postgres: packs of SE %d: decode: %w", seID, err)
+		}
+		for _, rv := range returned {
+			out[i].Returned = append(out[i].Returned, handoff.Review{Kind: handoff.DocKind(rv.Kind), Decision: handoff.DecisionReturned, Reason: rv.Reason})
 		}
 	}
 	return out, nil

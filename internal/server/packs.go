@@ -413,7 +413,7 @@ func (s *Server) myPacks(w http.ResponseWriter, r *http.Request) error {
 	for _, ps := range packs {
 		rows = append(rows, web.MyPacksRow{
 			Head: packHead(ps.Pack), Clocks: clockViews(cal, settings, ps.Pack, now),
-			Missing: ps.Documents.MissingCount(), Next: nextStep(ps.Pack),
+			Missing: ps.Documents.MissingCount(), Next: nextStep(ps.Pack), Returned: ps.Returned,
 		})
 	}
 	slices.SortStableFunc(rows, func(a, b web.MyPacksRow) int { return nextDue(a).Compare(nextDue(b)) })

@@ -79,6 +79,9 @@ func TestNoRequestSkipsAState(t *testing.T) {
 		t.Fatalf("status after returning = %s", status())
 	}
 	sam := e.Login("sam@example.com")
+	if got := sam.Get("/packs").Text("[data-testid=returned]"); !strings.Contains(got, "Returned: POC scope and outcomes") || !strings.Contains(got, "Name the data sources.") {
+		t.Errorf("My packs does not say which document came back and why: %q", got)
+	}
 	v := version(t, sam, e.path("/documents/poc"))
 	if res := sam.PostForm(e.path("/documents/risks"), url.Values{"version": {v}, "no_known_risks": {"1"}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("SE editing a document the SA did not return = %d, want 409", res.StatusCode)
