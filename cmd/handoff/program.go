@@ -154,7 +154,7 @@ func (p *program) serve(ctx context.Context, args []string) error {
 		}
 	}
 
-	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL}, db, logger)
+	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, MetricsToken: cfg.MetricsToken, MetricsAllow: cfg.MetricsAllow}, db, logger)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,6 +25,13 @@ type Config struct {
 	LogLevel    slog.Level // HANDOFF_LOG_LEVEL: debug | info | warn | error
 	Demo        bool       // HANDOFF_DEMO=1 seeds a demo org into an empty database
 	DemoDeals   int        // HANDOFF_DEMO_DEALS: deals the demo org gets on its first start (0: none)
+
+	SMTPURL  string // HANDOFF_SMTP_URL: smtp://user:pass@host:587 (STARTTLS) or smtps://…; empty logs mails instead
+	MailFrom string // HANDOFF_MAIL_FROM: the From address of reminders
+	Workers  bool   // HANDOFF_WORKERS: run the job workers inside serve (default on)
+
+	MetricsToken string         // HANDOFF_METRICS_TOKEN: bearer token non-loopback scrapers present
+	MetricsAllow []netip.Prefix // HANDOFF_METRICS_ALLOW: comma-separated CIDRs allowed to scrape without a token
 }
 
 // Secure reports whether the public URL is https, which turns on Secure cookies
@@ -86,6 +95,37 @@ func Load(getenv func(string) string, needDB bool) (Config, error) {
 	default:
 		return c, &Error{"HANDOFF_DEMO", fmt.Sprintf("is %q; use 1 to seed a demo org or leave it unset", demo)}
 	}
+	c.SMTPURL = strings.TrimSpace(getenv("HANDOFF_SMTP_URL"))
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return c, &Error{"HANDOFF_SMTP_URL", "is not an SMTP URL; use smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465"}
+		}
+	}
+	c.MailFrom = strings.TrimSpace(getenv("HANDOFF_MAIL_FROM"))
+	if c.MailFrom == "" {
+		c.MailFrom = "Handoff <handoff@" + c.BaseURL.Hostname() + ">"
+	} else if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return c, &Error{"HANDOFF_MAIL_FROM", fmt.Sprintf("is %q; use an address such as Handoff <handoff@example.com>", c.MailFrom)}
+	}
+	switch w := strings.ToLower(strings.TrimSpace(getenv("HANDOFF_WORKERS"))); w {
+	case "", "1", "true", "on":
+		c.Workers = true
+	case "0", "false", "off":
+	default:
+		return c, &Error{"HANDOFF_WORKERS", fmt.Sprintf("is %q; use on or off", w)}
+	}
+	c.MetricsToken = strings.TrimSpace(getenv("HANDOFF_METRICS_TOKEN"))
+	if raw := strings.TrimSpace(getenv("HANDOFF_METRICS_ALLOW")); raw != "" {
+		for _, part := range strings.Split(raw, ",") {
+			pfx, err := netip.ParsePrefix(strings.TrimSpace(part))
+			if err != nil {
+				return c, &Error{"HANDOFF_METRICS_ALLOW", fmt.Sprintf("has %q; use CIDRs such as 10.0.0.0/8,192.168.1.5/32", strings.TrimSpace(part))}
+			}
+			c.MetricsAllow = append(c.MetricsAllow, pfx)
+		}
+	}
+
 	if raw := strings.TrimSpace(getenv("HANDOFF_DEMO_DEALS")); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 0 || n > 10000 {

@@ -34,6 +34,17 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("MailWorkersMetrics", func(t *testing.T) {
+		c, err := Load(env(map[string]string{"DATABASE_URL": db, "HANDOFF_SMTP_URL": "smtp://u:p@mail.example.com:587",
+			"HANDOFF_WORKERS": "off", "HANDOFF_METRICS_ALLOW": "10.0.0.0/8, 192.168.1.5/32"}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Workers || c.SMTPURL == "" || len(c.MetricsAllow) != 2 || c.MailFrom != "Handoff <handoff@localhost>" {
+			t.Errorf("got %+v", c)
+		}
+	})
+
 	t.Run("NoDatabaseNeeded", func(t *testing.T) {
 		if _, err := Load(env(nil), false); err != nil {
 			t.Fatal(err)
@@ -53,6 +64,10 @@ func TestLoad(t *testing.T) {
 		{"ErrLogFormat", map[string]string{"DATABASE_URL": db, "HANDOFF_LOG_FORMAT": "xml"}, "HANDOFF_LOG_FORMAT"},
 		{"ErrLogLevel", map[string]string{"DATABASE_URL": db, "HANDOFF_LOG_LEVEL": "loud"}, "HANDOFF_LOG_LEVEL"},
 		{"ErrDemo", map[string]string{"DATABASE_URL": db, "HANDOFF_DEMO": "yes please"}, "HANDOFF_DEMO"},
+		{"ErrSMTPURL", map[string]string{"DATABASE_URL": db, "HANDOFF_SMTP_URL": "mail.example.com:587"}, "HANDOFF_SMTP_URL"},
+		{"ErrMailFrom", map[string]string{"DATABASE_URL": db, "HANDOFF_MAIL_FROM": "not an address"}, "HANDOFF_MAIL_FROM"},
+		{"ErrWorkers", map[string]string{"DATABASE_URL": db, "HANDOFF_WORKERS": "maybe"}, "HANDOFF_WORKERS"},
+		{"ErrMetricsAllow", map[string]string{"DATABASE_URL": db, "HANDOFF_METRICS_ALLOW": "10.0.0.0/8,office"}, "HANDOFF_METRICS_ALLOW"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

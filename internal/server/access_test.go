@@ -156,6 +156,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 // expectedAccess is who should reach each route: "public", or the roles.
 var expectedAccess = map[string]string{
 	"GET /healthz":  "public",
+	"GET /metrics":  "public", // its own rule: loopback, token or allowed address; else 404
 	"GET /readyz":   "public",
 	"GET /static/*": "public",
 	"GET /":         "public",

@@ -19,6 +19,7 @@ func (s *Server) routes() http.Handler {
 
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
+	r.Use(s.metrics.Middleware)
 	r.Use(s.accessLog)
 	r.Use(s.recoverer)
 	r.Use(s.securityHeaders)
@@ -39,6 +40,9 @@ func (s *Server) routes() http.Handler {
 	bare.handleHTTP(http.MethodGet, "/healthz", public, http.HandlerFunc(s.healthz))
 	bare.handleHTTP(http.MethodGet, "/readyz", public, http.HandlerFunc(s.readyz))
 	bare.handleHTTP(http.MethodGet, "/static/*", public, http.StripPrefix("/static", s.assets))
+	// Public to the session layer: the handler admits loopback, the token or
+	// an allowed address itself, and answers 404 to anyone else.
+	bare.handleHTTP(http.MethodGet, "/metrics", public, s.metrics.Handler(s.cfg.MetricsToken, s.cfg.MetricsAllow))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.formHygiene, s.sessions.LoadAndSave, s.authenticate)

@@ -11,12 +11,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/handoff-app/handoff/internal/metrics"
 	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/web"
@@ -27,6 +29,9 @@ type Config struct {
 	BaseURL *url.URL        // the public URL; https turns on Secure cookies and HSTS
 	Hasher  password.Hasher // argon2id cost; zero means password.Default()
 	Now     func() time.Time
+
+	MetricsToken string         // bearer token for non-loopback scrapers of /metrics; empty: none
+	MetricsAllow []netip.Prefix // addresses that may scrape /metrics without a token
 }
 
 // Server holds the dependencies every handler shares. It has no package-level
@@ -39,6 +44,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	hasher   password.Hasher
 	now      func() time.Time
+	metrics  *metrics.Metrics
 
 	cals   calendarCache
 	rules  map[string]rule // "GET /admin/users" → who may reach it
@@ -58,6 +64,7 @@ func New(cfg Config, db *postgres.DB, logger *slog.Logger) (*Server, error) {
 	if s.hasher == (password.Hasher{}) {
 		s.hasher = password.Default()
 	}
+	s.metrics = metrics.New(db.Pool, s.overdueByClock, metrics.WithLogger(logger))
 	// Interval 0: pgxstore's own sweeper goroutine races on shutdown, so
 	// expired sessions are swept by SweepSessions, which the caller runs.
 	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(db.Pool, 0), cfg.BaseURL.Scheme == "https")
@@ -125,4 +132,22 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 		return fmt.Errorf("server: serve: %w", err)
 	}
 	return nil
+}
+
+// Metrics is the server's metrics, for the job workers' JobDone.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// overdueByClock counts the overdue packs of each clock for the
+// handoff_overdue_packs gauge, in the org's calendar.
+func (s *Server) overdueByClock(ctx context.Context) (map[string]int, error) {
+	cal, _, err := s.calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := cal.Today(s.now())
+	counts, err := s.db.OverdueCounts(ctx, postgres.OverdueFilter{Today: today.Time(), RiskUntil: cal.AddBusinessDays(today, 1).Time()})
+	if err != nil {
+		return nil, err
+	}
+	return counts["overdue"], nil
 }
