@@ -138,7 +138,7 @@ func AdminHome(p AdminHomePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</dd></dl><p><a href=\"/admin/users\">Manage people</a></p></section><section class=\"card\" aria-labelledby=\"settings-h\"><h2 id=\"settings-h\">Organisation settings</h2><dl class=\"facts\"><dt>Time zone</dt><dd>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</dd></dl><p><a href=\"/admin/users\">Manage people</a> · <a href=\"/admin/tokens\">API tokens</a></p></section><section class=\"card\" aria-labelledby=\"settings-h\"><h2 id=\"settings-h\">Organisation settings</h2><dl class=\"facts\"><dt>Time zone</dt><dd>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

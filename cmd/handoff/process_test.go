@@ -28,6 +28,9 @@ func startProcess(t *testing.T, databaseURL string) (*exec.Cmd, string, *syncBuf
 		"HANDOFF_TEST_RUN_MAIN=serve",
 		"DATABASE_URL="+databaseURL,
 		"HANDOFF_ADDR=127.0.0.1:0",
+		// The job workers would share the slowed database; this test is
+		// about HTTP shutdown.
+		"HANDOFF_WORKERS=off",
 	)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/handoff-app/handoff/internal/config"
+	"github.com/handoff-app/handoff/internal/jobs"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/internal/server"
 )
@@ -52,6 +53,8 @@ Commands:
   user add|list|set-password|deactivate
                              manage people (see handoff user --help)
   demo [--deals N]           fill an empty database with a demo org of N deals
+  worker                     run only the job workers (reminders, digests) until stopped
+  token create|list|revoke   manage API tokens for the CRM integration
   version                    print the version
 
 Configuration is read from the environment; see README.md.`
@@ -77,6 +80,10 @@ func (p *program) run(ctx context.Context, args []string) error {
 		return p.user(ctx, rest)
 	case "demo":
 		return p.demoCmd(ctx, rest)
+	case "worker":
+		return p.worker(ctx, rest)
+	case "token":
+		return p.token(ctx, rest)
 	default:
 		fmt.Fprintln(p.stderr, usage)
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
@@ -161,6 +168,15 @@ func (p *program) serve(ctx context.Context, args []string) error {
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()
 	go srv.SweepSessions(sweepCtx, 10*time.Minute)
+	if cfg.Workers {
+		stopWorkers, err := startWorkers(ctx, cfg, db, logger, srv.Metrics().JobDone)
+		if err != nil {
+			return err
+		}
+		defer stopWorkers()
+	} else {
+		logger.Info("job workers off (HANDOFF_WORKERS=off): run `handoff worker` elsewhere to send reminders")
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on HANDOFF_ADDR %s: %w", cfg.Addr, err)
@@ -184,6 +200,10 @@ func migrateUp(ctx context.Context, db *postgres.DB, logger *slog.Logger) error 
 	defer m.Close()
 	n, err := m.Up(ctx)
 	if err != nil {
+		return err
+	}
+	// The job queue's own tables, from River's embedded migrations.
+	if err := jobs.Migrate(ctx, db.Pool); err != nil {
 		return err
 	}
 	if logger != nil {

@@ -123,7 +123,7 @@ func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Dea
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
 			RETURNING id`,
 			d.AccountName, d.OpportunityName, crm, string(d.Segment), d.ARR.Minor, d.ARR.Currency,
-			d.ClosedWonOn, d.AE.Name, d.AE.Email, d.CSM.Name, d.CSM.Email, d.SEID, sa, actor.ID, now).Scan(&dealID)
+			d.ClosedWonOn, d.AE.Name, d.AE.Email, d.CSM.Name, d.CSM.Email, d.SEID, sa, nullID(actor.ID), now).Scan(&dealID)
 		if isUniqueViolation(err, "deals_crm_opportunity_id_key") {
 			return &handoff.Error{Code: handoff.EINVALID, Message: "Some fields need your attention.",
 				Fields: map[string]string{"crm_opportunity_id": "A deal with this CRM opportunity id already exists."}}
@@ -468,4 +468,12 @@ func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) 
 		}
 	}
 	return out, nil
+}
+
+// nullID stores 0 (the system, an API token) as NULL.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }

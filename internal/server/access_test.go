@@ -81,6 +81,11 @@ func TestRouteRoleMatrix(t *testing.T) {
 	if _, err := env.DB.Pool.Exec(context.Background(), `INSERT INTO company_days_off (day, name) VALUES ('2026-12-31', 'Shutdown')`); err != nil {
 		t.Fatal(err)
 	}
+	var tokenID int64
+	if err := env.DB.Pool.QueryRow(context.Background(), `
+		INSERT INTO api_tokens (name, token_hash) VALUES ('matrix', sha256('x')) RETURNING id`).Scan(&tokenID); err != nil {
+		t.Fatal(err)
+	}
 
 	routes := walkRoutes(t, env.App.Routes())
 	rules := env.App.RouteRules()
@@ -115,6 +120,9 @@ func TestRouteRoleMatrix(t *testing.T) {
 	for _, rt := range routes {
 		rule := rules[rt.method+" "+rt.pattern]
 		path := fillUser.Replace(rt.pattern)
+		if strings.HasPrefix(rt.pattern, "/admin/tokens/") {
+			path = strings.Replace(rt.pattern, "{id}", strconv.FormatInt(tokenID, 10), 1)
+		}
 		if strings.HasPrefix(rt.pattern, "/packs/") {
 			path = fillPack.Replace(rt.pattern)
 		}
@@ -155,14 +163,22 @@ func TestRouteRoleMatrix(t *testing.T) {
 
 // expectedAccess is who should reach each route: "public", or the roles.
 var expectedAccess = map[string]string{
-	"GET /healthz":  "public",
-	"GET /metrics":  "public", // its own rule: loopback, token or allowed address; else 404
-	"GET /readyz":   "public",
-	"GET /static/*": "public",
-	"GET /":         "public",
-	"GET /login":    "public",
-	"POST /login":   "public",
-	"POST /logout":  "se,sa,manager,admin",
+	"GET /healthz": "public",
+	// The CRM API checks its own bearer tokens (internal/api tests cover 401).
+	"POST /api/v1/deals":             "public",
+	"GET /api/v1/packs":              "public",
+	"GET /api/v1/packs/{id}":         "public",
+	"GET /api/v1/openapi.json":       "public",
+	"GET /admin/tokens":              "admin",
+	"POST /admin/tokens":             "admin",
+	"POST /admin/tokens/{id}/revoke": "admin",
+	"GET /metrics":                   "public", // its own rule: loopback, token or allowed address; else 404
+	"GET /readyz":                    "public",
+	"GET /static/*":                  "public",
+	"GET /":                          "public",
+	"GET /login":                     "public",
+	"POST /login":                    "public",
+	"POST /logout":                   "se,sa,manager,admin",
 
 	"GET /set-password/{token}":  "public",
 	"POST /set-password/{token}": "public",

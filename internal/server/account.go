@@ -6,13 +6,30 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/jobs"
 	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/web"
 )
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, web.AccountView(web.AccountPage{Page: s.page(r, "Your account"), User: currentUser(r)}))
+	p, err := s.accountProps(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.AccountView(p))
 	return nil
+}
+
+// accountProps is the account page with what this person will be reminded
+// of by mail.
+func (s *Server) accountProps(r *http.Request) (web.AccountPage, error) {
+	p := web.AccountPage{Page: s.page(r, "Your account"), User: currentUser(r)}
+	cal, _, err := s.calendar(r.Context())
+	if err != nil {
+		return p, err
+	}
+	p.Reminders, err = jobs.Upcoming(r.Context(), s.db, p.User, cal, s.now())
+	return p, err
 }
 
 // changePassword lets a person change their own password; it needs the
@@ -42,8 +59,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	checkNewPassword(fe, pw, confirm, u.Email)
 	if len(fe) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, web.AccountView(web.AccountPage{
-			Page: s.page(r, "Your account"), User: u, Errors: web.FieldErrors(fe)}))
+		p, err := s.accountProps(r)
+		if err != nil {
+			return err
+		}
+		p.Errors = web.FieldErrors(fe)
+		s.render(w, r, http.StatusUnprocessableEntity, web.AccountView(p))
 		return nil
 	}
 

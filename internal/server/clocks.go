@@ -61,18 +61,12 @@ func (s *Server) when(t time.Time) string {
 }
 
 func newCalendar(settings handoff.Settings, off []handoff.DayOff) (*deadline.Calendar, error) {
-	days := make([]deadline.DayOff, len(off))
-	for i, d := range off {
-		days[i] = deadline.DayOff{Day: deadline.DayOf(d.Day, time.UTC), Name: d.Name}
-	}
-	return deadline.NewCalendar(settings.TimeZone, settings.HolidayCountries, days)
+	return deadline.ForOrg(settings, off)
 }
 
 // rules are the three clocks as the settings define them.
 func rules(settings handoff.Settings) (pack, kickoff, lock deadline.Rule) {
-	return deadline.Rule{Kind: deadline.KindPack, Days: settings.PackDueBusinessDays, Business: true},
-		deadline.Rule{Kind: deadline.KindKickoff, Days: settings.KickoffDueBusinessDays, Business: true},
-		deadline.Rule{Kind: deadline.KindLock, Days: settings.LockDueCalendarDays, Business: false}
+	return deadline.RulesFor(settings)
 }
 
 // dueFunc computes due dates under a calendar and settings.
@@ -92,33 +86,15 @@ func dueFunc(cal *deadline.Calendar, settings handoff.Settings) postgres.DueFunc
 	}
 }
 
-func dayOf(t *time.Time) deadline.Day {
-	if t == nil {
-		return deadline.Day{}
-	}
-	return deadline.DayOf(*t, time.UTC)
-}
-
-// doneDay is the day a clock was met, in the org's time zone.
-func doneDay(cal *deadline.Calendar, t *time.Time) deadline.Day {
-	if t == nil {
-		return deadline.Day{}
-	}
-	return deadline.DayOf(*t, cal.Location())
-}
-
 // clockViews evaluates a pack's three clocks at now for display, against the
-// stored due dates: they were computed when the clock started or the
-// calendar last changed, and a clock already met keeps the date it was met
-// against. The explanation shows how the current rules reach a date.
+// stored due dates; the explanation shows how the current rules reach a date.
 func clockViews(cal *deadline.Calendar, settings handoff.Settings, p *handoff.Pack, now time.Time) []web.ClockView {
 	pr, kr, lr := rules(settings)
-	cw := deadline.DayOf(p.Deal.ClosedWonOn, time.UTC)
-	kickoff := dayOf(p.KickoffOn)
+	cs := deadline.PackClocks(cal, settings, p, now)
 	return []web.ClockView{
-		clockView(cal, pr, cal.EvaluateDue(pr, cw, dayOf(&p.PackDueOn), doneDay(cal, p.FirstSubmittedAt), now), cw, now),
-		clockView(cal, kr, cal.EvaluateDue(kr, cw, dayOf(&p.KickoffDueOn), kickoff, now), cw, now),
-		clockView(cal, lr, cal.EvaluateDue(lr, kickoff, dayOf(p.LockDueOn), doneDay(cal, p.LockedAt), now), kickoff, now),
+		clockView(cal, pr, cs[0], cs[0].Start, now),
+		clockView(cal, kr, cs[1], cs[1].Start, now),
+		clockView(cal, lr, cs[2], cs[2].Start, now),
 	}
 }
 

@@ -367,3 +367,16 @@ func TestPageLoadsDoNotRewriteTheSession(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountShowsComingReminders(t *testing.T) {
+	t.Parallel()
+	e := newPackEnv(t)
+	// Sam's pack (Closed-Won 2026-11-25) is due 2026-12-03: a reminder is coming.
+	got := e.Login("sam@example.com").Get("/account").Text("[data-testid=reminders]")
+	if !strings.Contains(got, "Acme Corp") {
+		t.Errorf("reminders = %q, want one about Acme Corp", got)
+	}
+	if got := e.Login("jordan@example.com").Get("/account").Text("[data-testid=reminders]"); strings.Contains(got, "Acme") {
+		t.Errorf("an SA with no packs is told of another's pack: %q", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/handoff-app/handoff/internal/api"
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
@@ -40,6 +41,14 @@ func (s *Server) routes() http.Handler {
 	bare.handleHTTP(http.MethodGet, "/healthz", public, http.HandlerFunc(s.healthz))
 	bare.handleHTTP(http.MethodGet, "/readyz", public, http.HandlerFunc(s.readyz))
 	bare.handleHTTP(http.MethodGet, "/static/*", public, http.StripPrefix("/static", s.assets))
+
+	// The CRM API authenticates with bearer tokens, not sessions (internal/api);
+	// each of its routes is declared here so the route test sees it.
+	crm := api.New(api.Config{DB: s.db, Log: s.log, Now: s.now, Due: recalc, Calendar: s.calendar, BaseURL: s.cfg.BaseURL})
+	_ = chi.Walk(crm, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		bare.handleHTTP(method, "/api/v1"+route, public, http.StripPrefix("/api/v1", crm))
+		return nil
+	})
 	// Public to the session layer: the handler admits loopback, the token or
 	// an allowed address itself, and answers 404 to anyone else.
 	bare.handleHTTP(http.MethodGet, "/metrics", public, s.metrics.Handler(s.cfg.MetricsToken, s.cfg.MetricsAllow))
@@ -103,6 +112,9 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodPost, "/admin/users/{id}/deactivate", admin, s.adminDeactivate)
 		rt.handle(http.MethodPost, "/admin/users/{id}/activate", admin, s.adminActivate)
 		rt.handle(http.MethodPost, "/admin/users/{id}/password", admin, s.adminResetPassword)
+		rt.handle(http.MethodGet, "/admin/tokens", admin, s.adminTokens)
+		rt.handle(http.MethodPost, "/admin/tokens", admin, s.adminCreateToken)
+		rt.handle(http.MethodPost, "/admin/tokens/{id}/revoke", admin, s.adminRevokeToken)
 	})
 	return r
 }

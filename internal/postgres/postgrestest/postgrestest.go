@@ -18,9 +18,11 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver pgtestdb connects with
 	"github.com/peterldowns/pgtestdb"
 
+	"github.com/handoff-app/handoff/internal/jobs"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/migrations"
 )
@@ -100,6 +102,7 @@ func (migrator) Hash() (string, error) {
 	}
 	sort.Strings(names)
 	h := sha256.New()
+	h.Write([]byte(jobs.SchemaVersion)) // a River upgrade makes a new template
 	for _, n := range names {
 		b, err := fs.ReadFile(migrations.FS, n)
 		if err != nil {
@@ -111,6 +114,15 @@ func (migrator) Hash() (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
-	return postgres.MigrateSQL(ctx, db)
+func (migrator) Migrate(ctx context.Context, db *sql.DB, conf pgtestdb.Config) error {
+	if err := postgres.MigrateSQL(ctx, db); err != nil {
+		return err
+	}
+	// The job queue's tables too, as handoff serve migrates them.
+	pool, err := pgxpool.New(ctx, conf.URL())
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return jobs.Migrate(ctx, pool)
 }

@@ -1,0 +1,264 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+)
+
+type money struct {
+	Amount   int64  `json:"amount"` // minor units
+	Currency string `json:"currency"`
+}
+
+type person struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// packView is a deal and its pack: the answer of POST /deals and each item
+// of GET /packs.
+type packView struct {
+	PackID           int64   `json:"pack_id"`
+	DealID           int64   `json:"deal_id"`
+	Status           string  `json:"status"`
+	CRMOpportunityID string  `json:"crm_opportunity_id"`
+	AccountName      string  `json:"account_name"`
+	OpportunityName  string  `json:"opportunity_name"`
+	Segment          string  `json:"segment"`
+	ARR              money   `json:"arr"`
+	ClosedWonDate    string  `json:"closed_won_date"`
+	SE               person  `json:"se"`
+	SA               *person `json:"sa"`
+	AE               contact `json:"ae"`
+	CSM              contact `json:"csm"`
+	Clocks           []clock `json:"clocks"`
+	URL              string  `json:"url,omitempty"`
+}
+
+func (a *api) packView(cal *deadline.Calendar, st handoff.Settings, p *handoff.Pack) packView {
+	d := p.Deal
+	v := packView{
+		PackID: p.ID, DealID: d.ID, Status: string(p.Status), CRMOpportunityID: d.CRMOpportunityID,
+		AccountName: d.AccountName, OpportunityName: d.OpportunityName, Segment: string(d.Segment),
+		ARR: money{d.ARR.Minor, d.ARR.Currency}, ClosedWonDate: d.ClosedWonOn.Format(time.DateOnly),
+		SE: person{d.SEID, d.SEName}, AE: contact(d.AE), CSM: contact(d.CSM),
+		Clocks: clocksOf(cal, st, p, a.Now()),
+	}
+	if d.SAID != 0 {
+		v.SA = &person{d.SAID, d.SAName}
+	}
+	if a.BaseURL != nil {
+		v.URL = a.BaseURL.JoinPath("packs", strconv.FormatInt(p.ID, 10)).String()
+	}
+	return v
+}
+
+// listItem is one late or at-risk clock of one pack.
+type listItem struct {
+	Clock string   `json:"clock"`
+	Due   string   `json:"due"`
+	State string   `json:"state"`
+	Pack  packView `json:"pack"`
+}
+
+// maxLimit bounds a page of GET /packs.
+const maxLimit = 200
+
+// listPacks is the manager's overdue and at-risk lists, by due date, with
+// keyset pagination: next_cursor is null on the last page.
+func (a *api) listPacks(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	fe := handoff.FieldErrors{}
+	for key := range q {
+		switch key {
+		case "clock", "state", "se", "sa", "segment", "cursor", "limit":
+		default:
+			fe.Add(key, "Unknown parameter.")
+		}
+	}
+	cal, st, err := a.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	today := cal.Today(a.Now())
+	f := postgres.OverdueFilter{Clock: q.Get("clock"), State: q.Get("state"), Segment: handoff.Segment(q.Get("segment")),
+		Today: today.Time(), RiskUntil: cal.AddBusinessDays(today, 1).Time(), Limit: 50}
+	switch f.Clock {
+	case "", "pack", "kickoff", "lock":
+	default:
+		fe.Add("clock", "Use pack, kickoff or lock.")
+	}
+	switch f.State {
+	case "":
+		f.State = "overdue"
+	case "overdue", "at_risk":
+	default:
+		fe.Add("state", "Use overdue or at_risk.")
+	}
+	if f.Segment != "" && !isSegment(f.Segment) {
+		fe.Add("segment", "Use commercial, mid-market, enterprise or strategic.")
+	}
+	if raw := q.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxLimit {
+			fe.Add("limit", "Use a number from 1 to 200.")
+		}
+		f.Limit = n
+	}
+	if raw := q.Get("cursor"); raw != "" {
+		if f.After = parseCursor(raw); f.After == nil {
+			fe.Add("cursor", "Use the next_cursor of the previous page, unchanged.")
+		}
+	}
+	if f.SEID, err = a.personFilter(r, q.Get("se"), handoff.RoleSE); err != nil {
+		fe.Add("se", handoff.ErrorMessage(err))
+	}
+	if f.SAID, err = a.personFilter(r, q.Get("sa"), handoff.RoleSA); err != nil {
+		fe.Add("sa", handoff.ErrorMessage(err))
+	}
+	if len(fe) > 0 {
+		return &problemError{invalid(fe)}
+	}
+
+	rows, err := a.DB.Overdue(ctx, f)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Items      []listItem `json:"items"`
+		NextCursor *string    `json:"next_cursor"`
+	}{Items: make([]listItem, len(rows))}
+	for i, row := range rows {
+		v := a.packView(cal, st, row.Pack)
+		item := listItem{Clock: row.Clock, Due: row.Due.Format(time.DateOnly), State: f.State, Pack: v}
+		for _, c := range v.Clocks {
+			if c.Kind == row.Clock {
+				item.State = c.State // the clock's own word, as of now
+			}
+		}
+		out.Items[i] = item
+	}
+	if len(rows) == f.Limit {
+		last := rows[len(rows)-1]
+		c := last.Due.Format(time.DateOnly) + "." + last.Clock + "." + strconv.FormatInt(last.Pack.ID, 10)
+		out.NextCursor = &c
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// parseCursor reads "2026-11-20.kickoff.123", or returns nil.
+func parseCursor(s string) *postgres.Cursor {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	due, err := time.Parse(time.DateOnly, parts[0])
+	if err != nil {
+		return nil
+	}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || id < 1 {
+		return nil
+	}
+	switch parts[1] {
+	case "pack", "kickoff", "lock":
+	default:
+		return nil
+	}
+	return &postgres.Cursor{Due: due, Clock: parts[1], PackID: id}
+}
+
+func isSegment(s handoff.Segment) bool {
+	for _, x := range handoff.Segments {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// personFilter resolves the se/sa filter, an email address or a user id, to
+// a user id (0 when absent).
+func (a *api) personFilter(r *http.Request, raw string, role handoff.Role) (int64, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return 0, nil
+	}
+	var (
+		u   *handoff.User
+		err error
+	)
+	if id, perr := strconv.ParseInt(raw, 10, 64); perr == nil {
+		u, err = a.DB.User(r.Context(), id)
+	} else {
+		u, _, err = a.DB.UserByEmail(r.Context(), raw)
+	}
+	if handoff.ErrorCode(err) == handoff.ENOTFOUND || (err == nil && u.Role != role) {
+		return 0, handoff.Errorf(handoff.EINVALID, "No %s has this email address or id.", role.Label())
+	}
+	if err != nil {
+		return 0, err
+	}
+	return u.ID, nil
+}
+
+// packDetail is GET /packs/{id}: the pack with its documents and versions.
+type packDetail struct {
+	packView
+	Version          int               `json:"version"`
+	SubmittedVersion int               `json:"submitted_version"`
+	Documents        handoff.Documents `json:"documents"`
+	Versions         []versionView     `json:"versions"`
+}
+
+type versionView struct {
+	Number      int       `json:"number"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	SubmittedBy string    `json:"submitted_by"`
+}
+
+func (a *api) getPack(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return handoff.Errorf(handoff.ENOTFOUND, "not found")
+	}
+	p, err := a.DB.Pack(ctx, integration, id)
+	if err != nil {
+		return err
+	}
+	cal, st, err := a.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	docs, _, err := a.DB.Documents(ctx, id)
+	if err != nil {
+		return err
+	}
+	vs, err := a.DB.Versions(ctx, id)
+	if err != nil {
+		return err
+	}
+	out := packDetail{packView: a.packView(cal, st, p), Version: p.Version, SubmittedVersion: p.SubmittedVersion,
+		Documents: docs, Versions: make([]versionView, len(vs))}
+	for i, v := range vs {
+		out.Versions[i] = versionView{v.Number, v.SubmittedAt, v.SubmittedBy}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

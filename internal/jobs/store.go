@@ -1,0 +1,179 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+)
+
+// Calendar builds the org's business-day calendar from its settings and
+// company days off, as the server does for pages.
+func Calendar(ctx context.Context, db *postgres.DB) (*deadline.Calendar, error) {
+	s, err := db.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	off, err := db.DaysOff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := deadline.ForOrg(s, off)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: calendar: %w", err)
+	}
+	return cal, nil
+}
+
+// person is someone a mail goes to.
+type person struct {
+	ID     int64
+	Name   string
+	Email  string
+	Active bool
+}
+
+func (p person) reachable() bool { return p.ID != 0 && p.Active && p.Email != "" }
+
+// openPack is what reminders need of a pack whose clocks may still run.
+type openPack struct {
+	ID               int64      `db:"id"`
+	Status           string     `db:"status"`
+	PackDueOn        time.Time  `db:"pack_due_on"`
+	KickoffDueOn     time.Time  `db:"kickoff_due_on"`
+	LockDueOn        *time.Time `db:"lock_due_on"`
+	FirstSubmittedAt *time.Time `db:"first_submitted_at"`
+	KickoffOn        *time.Time `db:"kickoff_on"`
+	LockedAt         *time.Time `db:"locked_at"`
+	AccountName      string     `db:"account_name"`
+	OpportunityName  string     `db:"opportunity_name"`
+	SEID             int64      `db:"se_id"`
+	SEName           string     `db:"se_name"`
+	SEEmail          string     `db:"se_email"`
+	SEActive         bool       `db:"se_active"`
+	SAID             int64      `db:"sa_id"`
+	SAName           string     `db:"sa_name"`
+	SAEmail          string     `db:"sa_email"`
+	SAActive         bool       `db:"sa_active"`
+}
+
+func (p *openPack) se() person { return person{p.SEID, p.SEName, p.SEEmail, p.SEActive} }
+func (p *openPack) sa() person { return person{p.SAID, p.SAName, p.SAEmail, p.SAActive} }
+
+// title names the pack in mails: "Acme — Acme platform".
+func (p *openPack) title() string { return p.AccountName + " — " + p.OpportunityName }
+
+const openPackSQL = `
+SELECT p.id, p.status, p.pack_due_on, p.kickoff_due_on, p.lock_due_on, p.first_submitted_at,
+       p.kickoff_on, p.locked_at, d.account_name, d.opportunity_name,
+       se.id AS se_id, se.name AS se_name, se.email AS se_email, se.active AS se_active,
+       coalesce(sa.id, 0) AS sa_id, coalesce(sa.name, '') AS sa_name,
+       coalesce(sa.email, '') AS sa_email, coalesce(sa.active, false) AS sa_active
+FROM packs p
+JOIN deals d ON d.id = p.deal_id
+JOIN users se ON se.id = d.se_id
+LEFT JOIN users sa ON sa.id = d.sa_id
+WHERE p.status <> 'locked'`
+
+// openPacks returns every pack not yet locked (or only userID's as SE or SA
+// when userID is not 0).
+func openPacks(ctx context.Context, q postgres.Querier, userID int64) ([]*openPack, error) {
+	rows, err := q.Query(ctx, openPackSQL+` AND ($1 = 0 OR d.se_id = $1 OR d.sa_id = $1) ORDER BY p.id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: open packs: %w", err)
+	}
+	ps, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[openPack])
+	if err != nil {
+		return nil, fmt.Errorf("jobs: open packs: %w", err)
+	}
+	return ps, nil
+}
+
+// errGone means the pack is locked or deleted: nothing left to remind of.
+var errGone = errors.New("jobs: pack gone or locked")
+
+func loadOpenPack(ctx context.Context, q postgres.Querier, id int64) (*openPack, error) {
+	rows, err := q.Query(ctx, openPackSQL+` AND p.id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: pack %d: %w", id, err)
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[openPack])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errGone
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jobs: pack %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// managers returns the active managers, who receive the digest.
+func managers(ctx context.Context, q postgres.Querier) ([]person, error) {
+	rows, err := q.Query(ctx, `SELECT id, name, email, active FROM users
+		WHERE role = $1 AND active ORDER BY id`, string(handoff.RoleManager))
+	if err != nil {
+		return nil, fmt.Errorf("jobs: managers: %w", err)
+	}
+	ps, err := pgx.CollectRows(rows, pgx.RowToStructByPos[person])
+	if err != nil {
+		return nil, fmt.Errorf("jobs: managers: %w", err)
+	}
+	return ps, nil
+}
+
+// notifyKinds are the pack events that mail someone.
+var notifyKinds = []string{handoff.EventSubmitted, handoff.EventReturned, handoff.EventCommitmentVetoed}
+
+// claimEvents marks up to limit not-yet-notified events as notified and
+// returns their ids, inside tx (committed with their jobs). A concurrent
+// sweep waits on the same rows and then skips them.
+func claimEvents(ctx context.Context, tx pgx.Tx, limit int) ([]int64, error) {
+	rows, err := tx.Query(ctx, `
+		INSERT INTO notified_events (event_id)
+		SELECT e.id FROM pack_events e
+		WHERE e.kind = ANY($1)
+		  AND NOT EXISTS (SELECT 1 FROM notified_events n WHERE n.event_id = e.id)
+		ORDER BY e.id
+		LIMIT $2
+		ON CONFLICT (event_id) DO NOTHING
+		RETURNING event_id`, notifyKinds, limit)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: claim events: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("jobs: claim events: %w", err)
+	}
+	return ids, nil
+}
+
+// packEvent is one event to notify about.
+type packEvent struct {
+	ID      int64
+	PackID  int64
+	Kind    string
+	Summary string
+	Actor   string
+	// Nth is how many events of this kind the pack had up to this one, so a
+	// second "submitted" reads "resubmitted".
+	Nth int
+}
+
+func loadEvent(ctx context.Context, q postgres.Querier, id int64) (*packEvent, error) {
+	var e packEvent
+	err := q.QueryRow(ctx, `
+		SELECT e.id, e.pack_id, e.kind, e.summary, coalesce(u.name, ''),
+		       (SELECT count(*) FROM pack_events o WHERE o.pack_id = e.pack_id AND o.kind = e.kind AND o.id <= e.id)
+		FROM pack_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.id = $1`, id).Scan(&e.ID, &e.PackID, &e.Kind, &e.Summary, &e.Actor, &e.Nth)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: event %d: %w", id, err)
+	}
+	return &e, nil
+}

@@ -1,0 +1,65 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+)
+
+// Upcoming says, in plain sentences for the profile page, what user will be
+// reminded of from now on: each running clock they owe with its reminder
+// days, the notifications their role gets, and the managers' digest.
+func Upcoming(ctx context.Context, db *postgres.DB, user *handoff.User, cal *deadline.Calendar, now time.Time) ([]string, error) {
+	var out []string
+	switch user.Role {
+	case handoff.RoleSE:
+		out = append(out, "You get an e-mail when an SA returns one of your packs for changes or vetoes a commitment.")
+	case handoff.RoleSA:
+		out = append(out, "You get an e-mail when a pack assigned to you is submitted or resubmitted.")
+	case handoff.RoleManager:
+		out = append(out, fmt.Sprintf("Each business day at %02d:00 (%s) you get one digest of every overdue pack, when there is one.",
+			sendHour, cal.Location()))
+	}
+	packs, err := openPacks(ctx, db.Pool, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	today := cal.Today(now)
+	for _, p := range packs {
+		for _, c := range openClocks(p) {
+			if c.Owner.ID != user.ID {
+				continue
+			}
+			what := fmt.Sprintf("%s (%s, due %s)", p.title(), c.Kind.Label(), c.Due)
+			if today.After(c.Due) {
+				out = append(out, fmt.Sprintf("%s: overdue; you are reminded each business day until it is done.", what))
+				continue
+			}
+			var days []string
+			before := []int{1}
+			if c.Kind == deadline.KindLock {
+				before = []int{5, 1}
+			}
+			for _, n := range before {
+				if d := cal.AddBusinessDays(c.Due, -n); !d.Before(today) {
+					days = append(days, d.String())
+				}
+			}
+			if ok, _ := cal.IsBusinessDay(c.Due); ok {
+				days = append(days, c.Due.String())
+			}
+			s := what + ": "
+			if len(days) > 0 {
+				s += "reminders on " + strings.Join(days, ", ") + ", then "
+			}
+			s += "each business day while it is overdue."
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
