@@ -354,6 +354,8 @@ generate:
 	for _, sql := range []string{
 		`SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT max(id) FROM deals))`,
 		`SELECT setval(pg_get_serial_sequence('packs', 'id'), (SELECT max(id) FROM packs))`,
+		// A made-up history is not news: nobody is mailed about it.
+		`INSERT INTO notified_events (event_id) SELECT id FROM pack_events ON CONFLICT DO NOTHING`,
 		`ANALYZE users, deals, packs, pack_documents, pack_versions, pack_events, document_reviews, review_questions, commitment_decisions, reference_architectures`,
 	} {
 		if _, err := db.Pool.Exec(ctx, sql); err != nil {

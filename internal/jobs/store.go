@@ -133,7 +133,20 @@ var notifyKinds = []string{handoff.EventSubmitted, handoff.EventReturned, handof
 // claimEvents marks up to limit not-yet-notified events as notified and
 // returns their ids, inside tx (committed with their jobs). A concurrent
 // sweep waits on the same rows and then skips them.
-func claimEvents(ctx context.Context, tx pgx.Tx, limit int) ([]int64, error) {
+// staleEvents is how old an event may be and still mail someone.
+const staleEvents = 48 * time.Hour
+
+func claimEvents(ctx context.Context, tx pgx.Tx, limit int, now time.Time) ([]int64, error) {
+	// Events older than two days are history, not news (a restored backup,
+	// an import): mark them notified without mailing anyone.
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO notified_events (event_id)
+		SELECT e.id FROM pack_events e
+		WHERE e.kind = ANY($1) AND e.at < $2
+		  AND NOT EXISTS (SELECT 1 FROM notified_events n WHERE n.event_id = e.id)
+		ON CONFLICT (event_id) DO NOTHING`, notifyKinds, now.Add(-staleEvents)); err != nil {
+		return nil, fmt.Errorf("jobs: retire old events: %w", err)
+	}
 	rows, err := tx.Query(ctx, `
 		INSERT INTO notified_events (event_id)
 		SELECT e.id FROM pack_events e

@@ -51,7 +51,7 @@ func (r *Runner) Sweep(ctx context.Context) (int, error) {
 	for {
 		var n int
 		err := r.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-			ids, err := claimEvents(ctx, tx, claimBatch)
+			ids, err := claimEvents(ctx, tx, claimBatch, r.cfg.Now())
 			if err != nil || len(ids) == 0 {
 				return err
 			}
