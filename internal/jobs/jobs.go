@@ -35,6 +35,20 @@ const SchemaVersion = "river v0.51.2"
 // to the database. Run it with the app's migrations: handoff migrate, serve
 // and worker, and the test template migrator.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	// Instances starting together must not run River's DDL at the same time:
+	// one migrates while the others wait on this session lock, then find
+	// nothing left to do (as goose does for our own migrations).
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("jobs: river migrate lock: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext('handoff:river-migrate'))`); err != nil {
+		return fmt.Errorf("jobs: river migrate lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('handoff:river-migrate'))`)
+	}()
 	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
 		return fmt.Errorf("jobs: river migrator: %w", err)
