@@ -477,3 +477,19 @@ func nullID(id int64) *int64 {
 	}
 	return &id
 }
+
+// PackIDByCRMOpportunityID returns the id of the pack whose deal has the CRM
+// opportunity id crm, or a not-found error: the API's Closed-Won call is
+// idempotent on it.
+func (db *DB) PackIDByCRMOpportunityID(ctx context.Context, crm string) (int64, error) {
+	var id int64
+	err := db.Pool.QueryRow(ctx, `SELECT p.id FROM packs p JOIN deals d ON d.id = p.deal_id
+		WHERE d.crm_opportunity_id = $1`, crm).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, notFound()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: pack of CRM opportunity %q: %w", crm, err)
+	}
+	return id, nil
+}
