@@ -33,14 +33,11 @@ func (p *program) demoCmd(ctx context.Context, args []string) error {
 		return usageError{fmt.Sprintf("demo: --deals must be between 1 and %d", demo.MaxDeals)}
 	}
 
-	_, _, db, err := p.setup(ctx)
+	_, _, db, err := p.openMigrated(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := migrateUp(ctx, db, nil); err != nil {
-		return err
-	}
 	sum, err := demo.Generate(ctx, db, demo.Options{Deals: *deals, Now: time.Now(), Seed: *seed}, p.stdout)
 	if err != nil {
 		return err

@@ -131,6 +131,25 @@ func (p *program) setup(ctx context.Context) (config.Config, *slog.Logger, *post
 	return cfg, logger, db, nil
 }
 
+// openMigrated is setup followed by the migrations every command runs first;
+// logMigrations says whether the migration count goes to the log (serve and
+// worker) or stays quiet (the one-shot commands).
+func (p *program) openMigrated(ctx context.Context, logMigrations bool) (config.Config, *slog.Logger, *postgres.DB, error) {
+	cfg, logger, db, err := p.setup(ctx)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	var ml *slog.Logger
+	if logMigrations {
+		ml = logger
+	}
+	if err := migrateUp(ctx, db, ml); err != nil {
+		db.Close()
+		return cfg, nil, nil, err
+	}
+	return cfg, logger, db, nil
+}
+
 func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
@@ -145,15 +164,11 @@ func (p *program) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	cfg, logger, db, err := p.setup(ctx)
+	cfg, logger, db, err := p.openMigrated(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-
-	if err := migrateUp(ctx, db, logger); err != nil {
-		return err
-	}
 
 	if cfg.Demo {
 		if err := p.seedDemo(ctx, db, cfg.DemoDeals); err != nil {

@@ -40,14 +40,11 @@ func (p *program) token(ctx context.Context, args []string) error {
 		return usageError{fmt.Sprintf("token: unknown action %q", action)}
 	}
 
-	_, _, db, err := p.setup(ctx)
+	_, _, db, err := p.openMigrated(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := migrateUp(ctx, db, nil); err != nil {
-		return err
-	}
 
 	switch action {
 	case "create":

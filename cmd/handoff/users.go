@@ -52,14 +52,11 @@ func (p *program) user(ctx context.Context, args []string) error {
 		return usageError{fmt.Sprintf("user %s: --password-stdin is required (pipe the password in, so it stays out of shell history)", action)}
 	}
 
-	_, _, db, err := p.setup(ctx)
+	_, _, db, err := p.openMigrated(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := migrateUp(ctx, db, nil); err != nil {
-		return err
-	}
 
 	switch action {
 	case "add":

@@ -54,14 +54,11 @@ func (p *program) worker(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	cfg, logger, db, err := p.setup(ctx)
+	cfg, logger, db, err := p.openMigrated(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := migrateUp(ctx, db, logger); err != nil {
-		return err
-	}
 	stop, err := startWorkers(ctx, cfg, db, logger, nil)
 	if err != nil {
 		return err
