@@ -60,6 +60,11 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, s spec, present map[st
 	if err != nil {
 		return nil, &problemError{problem{Status: http.StatusRequestEntityTooLarge, Detail: "The body is larger than 64 KiB."}}
 	}
+	// PostgreSQL cannot store a NUL character in text; refuse it up front
+	// rather than fail deep in a query.
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		return nil, &problemError{problem{Status: http.StatusUnprocessableEntity, Detail: "Text values can't contain NUL (\\u0000) characters."}}
+	}
 	fe := handoff.FieldErrors{}
 	if err := decodeObject("", body, s, fe, present); err != nil {
 		return nil, &problemError{problem{Status: http.StatusBadRequest, Detail: "The body is not a JSON object: " + err.Error()}}
@@ -190,12 +195,17 @@ func (a *api) createDeal(w http.ResponseWriter, r *http.Request) error {
 
 	// The SE and SA must be real, active people in those roles.
 	se, err := a.person(r, req.SEEmail, handoff.RoleSE, true)
+	if err != nil && handoff.ErrorCode(err) != handoff.EINVALID {
+		return err // the database, not the caller's input
+	}
 	if err != nil {
 		fe.Add("se_email", handoff.ErrorMessage(err))
 	} else {
 		deal.SEID = se.ID
 	}
-	if sa, err := a.person(r, req.SAEmail, handoff.RoleSA, false); err != nil {
+	if sa, err := a.person(r, req.SAEmail, handoff.RoleSA, false); err != nil && handoff.ErrorCode(err) != handoff.EINVALID {
+		return err
+	} else if err != nil {
 		fe.Add("sa_email", handoff.ErrorMessage(err))
 	} else if sa != nil {
 		deal.SAID = sa.ID
@@ -204,14 +214,9 @@ func (a *api) createDeal(w http.ResponseWriter, r *http.Request) error {
 		return &problemError{invalid(fe)}
 	}
 
-	// The deal is recorded in the name of the admin who issued the token, or,
-	// for a token made with the CLI, of the SE: CreateDeal needs a real user
-	// for deals.created_by.
-	actor := se
-	if t := tokenOf(r); t.CreatedByID != 0 {
-		actor = &handoff.User{ID: t.CreatedByID, Name: t.CreatedByName, Role: handoff.RoleAdmin, Active: true}
-	}
-	packID, err := a.DB.CreateDeal(ctx, actor, deal, a.Due, now)
+	// The CRM integration records the deal as the system (no person): the
+	// token is the org's, not whoever happened to create it.
+	packID, err := a.DB.CreateDeal(ctx, &handoff.User{Name: "CRM (" + tokenOf(r).Name + ")"}, deal, a.Due, now)
 	if fields := handoff.InvalidFields(err); fields != nil && fields["crm_opportunity_id"] != "" {
 		// Lost a race with the same call: the other one recorded the deal.
 		if packID, err := a.DB.PackIDByCRMOpportunityID(ctx, crm); err == nil {

@@ -125,9 +125,15 @@ func (a *api) listPacks(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if f.SEID, err = a.personFilter(r, q.Get("se"), handoff.RoleSE); err != nil {
+		if handoff.ErrorCode(err) != handoff.EINVALID {
+			return err
+		}
 		fe.Add("se", handoff.ErrorMessage(err))
 	}
 	if f.SAID, err = a.personFilter(r, q.Get("sa"), handoff.RoleSA); err != nil {
+		if handoff.ErrorCode(err) != handoff.EINVALID {
+			return err
+		}
 		fe.Add("sa", handoff.ErrorMessage(err))
 	}
 	if len(fe) > 0 {

@@ -180,7 +180,14 @@ func outcomeWord(k river.EventKind) string {
 // Stop waits for running jobs to finish (bounded by ctx) and stops.
 func (r *Runner) Stop(ctx context.Context) error {
 	if err := r.client.Stop(ctx); err != nil {
-		return fmt.Errorf("jobs: stop: %w", err)
+		// Jobs still running at the deadline are cancelled, so shutdown
+		// (and the pool's close after it) cannot hang on a slow SMTP server.
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if cerr := r.client.StopAndCancel(cctx); cerr != nil {
+			return fmt.Errorf("jobs: stop: %w (and cancelling: %w)", err, cerr)
+		}
+		return fmt.Errorf("jobs: stop: running jobs were cancelled: %w", err)
 	}
 	return nil
 }

@@ -173,6 +173,7 @@ type packEvent struct {
 	Kind    string
 	Summary string
 	Actor   string
+	At      time.Time
 	// Nth is how many events of this kind the pack had up to this one, so a
 	// second "submitted" reads "resubmitted".
 	Nth int
@@ -181,10 +182,13 @@ type packEvent struct {
 func loadEvent(ctx context.Context, q postgres.Querier, id int64) (*packEvent, error) {
 	var e packEvent
 	err := q.QueryRow(ctx, `
-		SELECT e.id, e.pack_id, e.kind, e.summary, coalesce(u.name, ''),
+		SELECT e.id, e.pack_id, e.kind, e.summary, coalesce(u.name, ''), e.at,
 		       (SELECT count(*) FROM pack_events o WHERE o.pack_id = e.pack_id AND o.kind = e.kind AND o.id <= e.id)
 		FROM pack_events e LEFT JOIN users u ON u.id = e.actor_id
-		WHERE e.id = $1`, id).Scan(&e.ID, &e.PackID, &e.Kind, &e.Summary, &e.Actor, &e.Nth)
+		WHERE e.id = $1`, id).Scan(&e.ID, &e.PackID, &e.Kind, &e.Summary, &e.Actor, &e.At, &e.Nth)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errGone
+	}
 	if err != nil {
 		return nil, fmt.Errorf("jobs: event %d: %w", id, err)
 	}

@@ -136,10 +136,25 @@ type eventWorker struct {
 	r *Runner
 }
 
+// eventMailAttempts bounds retries: an event mail that cannot go out within a
+// few tries (SMTP down for long) is news no more.
+const eventMailAttempts = 5
+
+func (eventMailArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: eventMailAttempts}
+}
+
 func (w *eventWorker) Work(ctx context.Context, job *river.Job[eventMailArgs]) error {
 	e, err := loadEvent(ctx, w.r.cfg.DB.Pool, job.Args.EventID)
+	if errors.Is(err, errGone) {
+		return nil // the pack (and its history) was deleted
+	}
 	if err != nil {
 		return err
+	}
+	if w.r.cfg.Now().Sub(e.At) > staleEvents {
+		w.r.cfg.Logger.InfoContext(ctx, "event mail dropped: the event is no longer news", "event_id", e.ID)
+		return nil
 	}
 	p, err := loadOpenPack(ctx, w.r.cfg.DB.Pool, e.PackID)
 	if errors.Is(err, errGone) {

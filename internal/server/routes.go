@@ -45,10 +45,16 @@ func (s *Server) routes() http.Handler {
 	// The CRM API authenticates with bearer tokens, not sessions (internal/api);
 	// each of its routes is declared here so the route test sees it.
 	crm := api.New(api.Config{DB: s.db, Log: s.log, Now: s.now, Due: recalc, Calendar: s.calendar, BaseURL: s.cfg.BaseURL})
+	crmHandler := s.formHygiene(http.StripPrefix("/api/v1", crm))
 	_ = chi.Walk(crm, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
-		bare.handleHTTP(method, "/api/v1"+route, public, http.StripPrefix("/api/v1", crm))
+		bare.handleHTTP(method, "/api/v1"+route, public, crmHandler)
 		return nil
 	})
+	// Unknown API paths and methods get the API's own problem+json answers,
+	// not the HTML pages.
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		bare.handleHTTP(m, "/api/v1/*", public, crmHandler)
+	}
 	// Public to the session layer: the handler admits loopback, the token or
 	// an allowed address itself, and answers 404 to anyone else.
 	bare.handleHTTP(http.MethodGet, "/metrics", public, s.metrics.Handler(s.cfg.MetricsToken, s.cfg.MetricsAllow))
