@@ -3,6 +3,7 @@ package web
 import (
 	"time"
 
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
@@ -11,7 +12,7 @@ type ClockView struct {
 	Kind        string
 	Label       string
 	Due         string // YYYY-MM-DD, "" when the clock has not started
-	State       string // not_started, on_track, at_risk, overdue, done_on_time, done_late
+	State       deadline.State
 	Relative    string // "due in 2 business days", "3 business days overdue"…
 	Explanation *ExplanationView
 }
@@ -19,32 +20,18 @@ type ClockView struct {
 // Badge is the CSS class of the clock's state badge.
 func (c ClockView) Badge() string {
 	switch c.State {
-	case "overdue", "done_late":
+	case deadline.StateOverdue, deadline.StateDoneLate:
 		return "badge-bad"
-	case "at_risk":
+	case deadline.StateAtRisk:
 		return "badge-warn"
-	case "done_on_time":
+	case deadline.StateDoneOnTime:
 		return "badge-ok"
 	}
 	return "badge-neutral"
 }
 
 // StateLabel is the state in a word or two, always shown beside the colour.
-func (c ClockView) StateLabel() string {
-	switch c.State {
-	case "overdue":
-		return "Overdue"
-	case "at_risk":
-		return "At risk"
-	case "done_on_time":
-		return "Done on time"
-	case "done_late":
-		return "Done late"
-	case "not_started":
-		return "Not started"
-	}
-	return "On track"
-}
+func (c ClockView) StateLabel() string { return c.State.Label() }
 
 // ExplanationView shows how a due date comes about.
 type ExplanationView struct {

@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -93,7 +94,7 @@ func ValidateDeal(in DealInput, today time.Time) (Deal, error) {
 		fe.Add("crm_opportunity_id", "Keep the CRM opportunity id under 100 characters.")
 	}
 	seg := Segment(strings.TrimSpace(in.Segment))
-	if !contains(Segments, seg) {
+	if !slices.Contains(Segments, seg) {
 		fe.Add("segment", "Choose a segment.")
 	}
 	d.Segment = seg
@@ -145,15 +146,6 @@ func requireText(fe FieldErrors, field, v, msg string, max int) {
 	case utf8.RuneCountInString(v) > max:
 		fe.Add(field, "Keep this under "+itoa(max)+" characters.")
 	}
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func isCurrency(s string) bool {

@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"crypto/rand"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,7 +26,7 @@ var DocKinds = []DocKind{DocMEDDPICC, DocPOC, DocCommitments, DocStakeholders, D
 // ParseDocKind accepts a document's URL name.
 func ParseDocKind(s string) (DocKind, bool) {
 	k := DocKind(s)
-	return k, contains(DocKinds, k)
+	return k, slices.Contains(DocKinds, k)
 }
 
 // Title is the document's name.

@@ -1,5 +1,7 @@
 package handoff
 
+import "slices"
+
 // PackAction is something a person does to a pack. Decide is the one place
 // that says who may do what, when.
 type PackAction string
@@ -78,7 +80,7 @@ func Decide(actor *User, p *Pack, a PackAction) error {
 	if !mine {
 		return Errorf(EFORBIDDEN, "%s", whoWords[rule.who])
 	}
-	if !contains(rule.statuses, p.Status) {
+	if !slices.Contains(rule.statuses, p.Status) {
 		return Errorf(ECONFLICT, "%s", rule.refusal)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -487,7 +488,7 @@ func (db *DB) Assign(ctx context.Context, actor *handoff.User, packID, seID, saI
 	return nil
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // InboxPack is a pack on the SA's inbox with what decides its next step: the
 // reviews, the latest version's documents and the commitment decisions.

@@ -102,7 +102,7 @@ func clockView(cal *deadline.Calendar, r deadline.Rule, c deadline.Clock, start 
 	v := web.ClockView{
 		Kind:     string(c.Kind),
 		Label:    c.Kind.Label(),
-		State:    string(c.State),
+		State:    c.State,
 		Relative: cal.Relative(c, now),
 	}
 	if !c.Due.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,21 +39,12 @@ func parseOverdueQuery(q url.Values) overdueQuery {
 	if oq.Sort != "arr" {
 		oq.Sort = "late"
 	}
-	if !contains(handoff.Segments, handoff.Segment(oq.Segment)) {
+	if !slices.Contains(handoff.Segments, handoff.Segment(oq.Segment)) {
 		oq.Segment = ""
 	}
 	oq.SEID, _ = strconv.ParseInt(q.Get("se"), 10, 64)
 	oq.SAID, _ = strconv.ParseInt(q.Get("sa"), 10, 64)
 	return oq
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // values writes the query back as URL parameters (without the cursor).

@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/web"
@@ -425,7 +424,7 @@ func (s *Server) myPacks(w http.ResponseWriter, r *http.Request) error {
 // sort last.
 func nextDue(row web.MyPacksRow) time.Time {
 	for _, c := range row.Clocks {
-		if c.Due != "" && c.State != string(deadline.StateDoneOnTime) && c.State != string(deadline.StateDoneLate) {
+		if c.Due != "" && !c.State.IsDone() {
 			t, err := time.Parse("2006-01-02", c.Due)
 			if err == nil {
 				return t

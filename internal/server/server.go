@@ -34,6 +34,10 @@ type Config struct {
 	MetricsAllow []netip.Prefix // addresses that may scrape /metrics without a token
 }
 
+// secure reports whether people reach the server over https, which turns on
+// Secure cookies and HSTS.
+func (c Config) secure() bool { return c.BaseURL.Scheme == "https" }
+
 // Server holds the dependencies every handler shares. It has no package-level
 // state: tests build as many as they like.
 type Server struct {
@@ -67,7 +71,7 @@ func New(cfg Config, db *postgres.DB, logger *slog.Logger) (*Server, error) {
 	s.metrics = metrics.New(db.Pool, s.overdueByClock, metrics.WithLogger(logger))
 	// Interval 0: pgxstore's own sweeper goroutine races on shutdown, so
 	// expired sessions are swept by SweepSessions, which the caller runs.
-	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(db.Pool, 0), cfg.BaseURL.Scheme == "https")
+	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(db.Pool, 0), cfg.secure())
 	s.router = s.routes()
 	return s, nil
 }
