@@ -9,7 +9,8 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// Money formats an amount as "USD 25,000.00".
+// Money formats an amount as "USD 25,000.00", or "JPY 30,000" for a
+// currency with no minor unit.
 func Money(m handoff.Money) string {
 	neg := m.Minor < 0
 	v := m.Minor
@@ -25,11 +26,27 @@ func Money(m handoff.Money) string {
 		}
 		b.WriteRune(c)
 	}
-	out := m.Currency + " " + b.String() + "." + strconv.FormatInt(cents/10, 10) + strconv.FormatInt(cents%10, 10)
+	out := m.Currency + " " + b.String()
+	if cents != 0 || handoff.Decimals(m.Currency) > 0 {
+		out += "." + strconv.FormatInt(cents/10, 10) + strconv.FormatInt(cents%10, 10)
+	}
 	if neg {
 		out = "-" + out
 	}
 	return out
+}
+
+// Thresholds lists the approval thresholds as "EUR 20,000.00 · USD
+// 25,000.00", or says there are none.
+func Thresholds(t handoff.Thresholds) string {
+	if len(t) == 0 {
+		return "none set"
+	}
+	parts := make([]string, len(t))
+	for i, m := range t {
+		parts[i] = Money(m)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // Date formats a day as 2026-12-01, the form every date takes in Handoff.

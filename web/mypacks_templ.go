@@ -114,9 +114,9 @@ func MyPacks(p MyPacksPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var6 string
-					templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(packURL(r.Head.ID, ""))).ResolveURL(ctx)
+					templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(packPath(r.Head.ID)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/mypacks.templ`, Line: 37, Col: 56}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/mypacks.templ`, Line: 37, Col: 38}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
 					if templ_7745c5c3_Err != nil {
@@ -129,7 +129,7 @@ func MyPacks(p MyPacksPage) templ.Component {
 					var templ_7745c5c3_Var7 string
 					templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(r.Head.Account)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/mypacks.templ`, Line: 37, Col: 75}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/mypacks.templ`, Line: 37, Col: 57}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 					if templ_7745c5c3_Err != nil {
@@ -456,11 +456,11 @@ func DealForm(p DealFormPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "account_name", Label: "Account", Value: p.In.AccountName, Required: true, Autofocus: true}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "account_name", Label: "Account", Value: p.In.AccountName, Required: true, Autofocus: true, MaxLength: handoff.MaxAccountName}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "opportunity_name", Label: "Opportunity", Value: p.In.OpportunityName, Required: true}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "opportunity_name", Label: "Opportunity", Value: p.In.OpportunityName, Required: true, MaxLength: handoff.MaxOpportunityName}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -480,15 +480,15 @@ func DealForm(p DealFormPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "arr", Label: "ARR", Value: p.In.ARR, Required: true, Hint: "Annual recurring revenue, e.g. 120000"}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "arr", Label: "ARR", Value: p.In.ARR, Required: true, MaxLength: handoff.MaxAmount, Hint: "Annual recurring revenue, e.g. 120000"}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "currency", Label: "Currency", Value: orUSD(p.In.Currency), Hint: "Three letters, e.g. USD"}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "currency", Label: "Currency", Value: orUSD(p.In.Currency), MaxLength: handoff.MaxCurrency, Hint: "An ISO code, e.g. USD, EUR, JPY"}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "crm_opportunity_id", Label: "CRM opportunity id (optional)", Value: p.In.CRMOpportunityID}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "crm_opportunity_id", Label: "CRM opportunity id (optional)", Value: p.In.CRMOpportunityID, MaxLength: handoff.MaxCRMOpportunityID}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -549,11 +549,11 @@ func DealForm(p DealFormPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "ae_name", Label: "Account Executive", Value: p.In.AEName}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "ae_name", Label: "Account Executive", Value: p.In.AEName, MaxLength: handoff.MaxContactName}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "ae_email", Label: "AE email", Type: "email", Value: p.In.AEEmail}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "ae_email", Label: "AE email", Type: "email", Value: p.In.AEEmail, MaxLength: handoff.MaxContactEmail}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -561,11 +561,11 @@ func DealForm(p DealFormPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "csm_name", Label: "Customer Success Manager", Value: p.In.CSMName}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "csm_name", Label: "Customer Success Manager", Value: p.In.CSMName, MaxLength: handoff.MaxContactName}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "csm_email", Label: "CSM email", Type: "email", Value: p.In.CSMEmail}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "csm_email", Label: "CSM email", Type: "email", Value: p.In.CSMEmail, MaxLength: handoff.MaxContactEmail}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -98,6 +98,7 @@ type PackPage struct {
 	ShowArch   bool
 	Assign     *AssignView
 	Comment    CommentForm
+	Answer     AnswerForm // a refused answer, back in its question's form
 	Timeline   []TimelineItem
 	Commitment []CommitmentRow // big commitments of the latest version and their decisions
 }
@@ -124,6 +125,14 @@ type CommentForm struct {
 	Error   string
 }
 
+// AnswerForm is an answer to question QID that was refused, with what was
+// typed and why.
+type AnswerForm struct {
+	QID   int64
+	Body  string
+	Error string
+}
+
 // TimelineItem is one line of the pack's timeline: an event or a comment.
 type TimelineItem struct {
 	At        time.Time
@@ -137,6 +146,9 @@ type TimelineItem struct {
 type CommitmentRow struct {
 	C        handoff.Commitment
 	Decision *handoff.CommitmentDecision
+	// Reason and Error carry a refused veto back into this row's form.
+	Reason string
+	Error  string
 }
 
 // ReviewForm is the SA's decision form on a document page.

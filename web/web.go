@@ -53,6 +53,9 @@ type Field struct {
 	Required     bool
 	Autocomplete string
 	Autofocus    bool
+	// MaxLength is the most characters the field takes, shown as maxlength.
+	// Zero means the component's default for its kind (see maxLength).
+	MaxLength int
 }
 
 // ErrorPage is the content of the styled error pages (404, 403, 429, 500 …).

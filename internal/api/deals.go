@@ -106,7 +106,7 @@ func decodeObject(prefix string, raw []byte, s spec, fe handoff.FieldErrors, pre
 		if err := json.Unmarshal(val, target); err != nil {
 			switch target.(type) {
 			case *int64:
-				fe.Add(path, "Must be a whole number (minor units: cents for USD).")
+				fe.Add(path, "Must be a whole number (hundredths of the currency unit: cents for USD, and JPY 30,000 is 3000000).")
 			default:
 				fe.Add(path, "Must be a string.")
 			}
@@ -156,8 +156,9 @@ func (a *api) createDeal(w http.ResponseWriter, r *http.Request) error {
 		AEName: req.AE.Name, AEEmail: req.AE.Email, CSMName: req.CSM.Name, CSMEmail: req.CSM.Email,
 	}
 	if req.present["arr.amount"] {
-		// Minor units back to the major-unit text the domain parses; the
-		// round trip is exact (two decimals), and negatives are refused there.
+		// Hundredths back to the major-unit text the domain parses; the
+		// round trip is exact (two decimals), and negatives, fractions of a
+		// currency with no minor unit (JPY) and the rest are refused there.
 		m := req.ARR.Amount
 		sign := ""
 		if m < 0 {
@@ -183,13 +184,13 @@ func (a *api) createDeal(w http.ResponseWriter, r *http.Request) error {
 	case !req.present["arr"]:
 		delete(fe, "arr.amount")
 		delete(fe, "arr.currency")
-		fe["arr"] = "Send the ARR as {\"amount\": minor units, \"currency\": \"USD\"}."
+		fe["arr"] = "Send the ARR as {\"amount\": hundredths of the currency unit, \"currency\": \"USD\"}."
 	default:
 		if !req.present["arr.amount"] {
-			fe["arr.amount"] = "Send the amount in minor units (cents for USD)."
+			fe["arr.amount"] = "Send the amount in hundredths of the currency unit (cents for USD, and JPY 30,000 is 3000000)."
 		}
 		if strings.TrimSpace(req.ARR.Currency) == "" {
-			fe["arr.currency"] = "Send a three-letter currency code such as USD or EUR."
+			fe["arr.currency"] = "Send an ISO currency code in use today, such as USD, EUR or JPY."
 		}
 	}
 

@@ -631,7 +631,7 @@ func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, no
 		crmOffset: rng.Uint64N(crmSpace),
 	}
 	g.riskUntil = cal.AddBusinessDays(g.today, 1)
-	g.lib = newLibrary(rng, s.ApprovalThreshold)
+	g.lib = newLibrary(rng, s.ApprovalThresholds)
 	people := func(n int) []contact {
 		out := make([]contact, n)
 		for i := range out {
@@ -1362,7 +1362,7 @@ func pickN[T any](r *rand.Rand, xs []T, n int) []T {
 	return out
 }
 
-func newLibrary(r *rand.Rand, threshold handoff.Money) *library {
+func newLibrary(r *rand.Rand, thresholds handoff.Thresholds) *library {
 	l := &library{}
 	// Stakeholder slots: the champion and economic buyer keep their ids in
 	// every variant, so any scorecard points into any map.
@@ -1522,7 +1522,7 @@ func newLibrary(r *rand.Rand, threshold handoff.Money) *library {
 		var bigs []bigCommitment
 		for i := range c.Items {
 			c.Items[i].ID = rowID(r)
-			if handoff.NeedsDecision(c.Items[i], threshold) {
+			if handoff.NeedsDecision(c.Items[i], thresholds) {
 				key := -1
 				for k, tok := range phTokens {
 					if tok == c.Items[i].DueOn {

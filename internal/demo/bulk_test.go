@@ -261,7 +261,7 @@ func TestGenerate(t *testing.T) {
 				decisions[d.ID] = handoff.CommitmentDecision{CommitmentID: d.ID, Fingerprint: d.FP}
 			}
 			decided += len(ds)
-			if b := handoff.AckBlockers(reviews, docs, decisions, settings.ApprovalThreshold); len(b) > 0 {
+			if b := handoff.AckBlockers(reviews, docs, decisions, settings.ApprovalThresholds); len(b) > 0 {
 				t.Fatalf("pack %d is %s but the domain would not acknowledge it: %v", id, status, b)
 			}
 			if status == "locked" {

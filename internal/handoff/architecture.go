@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ArchPart is one part of the reference architecture: a link and/or notes.
@@ -78,6 +79,10 @@ func (a *Architecture) Validate(kickoff, today time.Time) error {
 		if v == "" {
 			return
 		}
+		if utf8.RuneCountInString(v) > MaxLink {
+			fe.Add(field, TooLong(MaxLink))
+			return
+		}
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			fe.Add(field, "Use a full web address starting with https:// (or http://).")
@@ -90,13 +95,13 @@ func (a *Architecture) Validate(kickoff, today time.Time) error {
 		checkLink(p.Value+".link", part.Link)
 		checkLen(fe, p.Value+".notes", part.Notes, maxText)
 	}
-	checkLen(fe, "sign_off_name", a.SignOffName, 200)
-	checkLen(fe, "sign_off_title", a.SignOffTitle, 200)
+	checkLen(fe, "sign_off_name", a.SignOffName, MaxShort)
+	checkLen(fe, "sign_off_title", a.SignOffTitle, MaxShort)
 	if a.SignOffOn != "" {
-		on, err := time.Parse("2006-01-02", a.SignOffOn)
+		on, err := ParseDate(a.SignOffOn)
 		switch {
 		case err != nil:
-			fe.Add("sign_off_on", "Enter the date as YYYY-MM-DD, e.g. 2026-12-15.")
+			fe.Add("sign_off_on", ErrorMessage(err))
 		case on.After(today):
 			fe.Add("sign_off_on", "The sign-off date can't be in the future.")
 		case on.Before(kickoff):

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Segment is the deal's market segment; it sets the SA staffing guide.
@@ -59,6 +58,16 @@ type Deal struct {
 	SAName           string
 }
 
+// Limits of a deal's free text. The deal form shows them as maxlength, and
+// ValidateDeal enforces them for the form and the API alike.
+const (
+	MaxAccountName      = MaxShort
+	MaxOpportunityName  = MaxShort
+	MaxCRMOpportunityID = 100
+	MaxContactName      = MaxShort
+	MaxContactEmail     = MaxEmail
+)
+
 // DealInput is what a person types to record a deal, before validation.
 type DealInput struct {
 	AccountName      string
@@ -88,30 +97,35 @@ func ValidateDeal(in DealInput, today time.Time) (Deal, error) {
 		AE:               Contact{strings.TrimSpace(in.AEName), NormalizeEmail(in.AEEmail)},
 		CSM:              Contact{strings.TrimSpace(in.CSMName), NormalizeEmail(in.CSMEmail)},
 	}
-	requireText(fe, "account_name", d.AccountName, "Enter the customer's account name.", 200)
-	requireText(fe, "opportunity_name", d.OpportunityName, "Enter the opportunity name as it is in the CRM.", 200)
-	if utf8.RuneCountInString(d.CRMOpportunityID) > 100 {
-		fe.Add("crm_opportunity_id", "Keep the CRM opportunity id under 100 characters.")
-	}
+	requireText(fe, "account_name", d.AccountName, "Enter the customer's account name.", MaxAccountName)
+	requireText(fe, "opportunity_name", d.OpportunityName, "Enter the opportunity name as it is in the CRM.", MaxOpportunityName)
+	checkLen(fe, "crm_opportunity_id", d.CRMOpportunityID, MaxCRMOpportunityID)
 	seg := Segment(strings.TrimSpace(in.Segment))
 	if !slices.Contains(Segments, seg) {
 		fe.Add("segment", "Choose a segment.")
 	}
 	d.Segment = seg
 
-	cur := strings.ToUpper(strings.TrimSpace(in.Currency))
-	if cur == "" {
+	cur := in.Currency
+	if strings.TrimSpace(cur) == "" {
 		cur = "USD"
-	}
-	if !isCurrency(cur) {
-		fe.Add("currency", "Use a three-letter currency code such as USD or EUR.")
 	}
 	if strings.TrimSpace(in.ARR) == "" {
 		fe.Add("arr", "Enter the ARR, e.g. 120000.")
-	} else if minor, err := ParseAmount(in.ARR); err != nil {
-		fe.Add("arr", ErrorMessage(err))
+		if _, err := ParseCurrency(cur); err != nil {
+			fe.Add("currency", ErrorMessage(err))
+		}
 	} else {
-		d.ARR = Money{Minor: minor, Currency: cur}
+		m, err := ParseMoney(in.ARR, cur)
+		for k, v := range InvalidFields(err) {
+			if k == "amount" {
+				k = "arr"
+			}
+			fe.Add(k, v)
+		}
+		if err == nil {
+			d.ARR = m
+		}
 	}
 
 	if on, err := ParseDate(in.ClosedWonOn); err != nil {
@@ -129,9 +143,8 @@ func ValidateDeal(in DealInput, today time.Time) (Deal, error) {
 }
 
 func checkContact(fe FieldErrors, prefix string, c Contact) {
-	if utf8.RuneCountInString(c.Name) > 200 {
-		fe.Add(prefix+"_name", "Keep the name under 200 characters.")
-	}
+	checkLen(fe, prefix+"_name", c.Name, MaxContactName)
+	checkLen(fe, prefix+"_email", c.Email, MaxContactEmail)
 	if c.Email != "" {
 		if err := ValidateEmail(c.Email); err != nil {
 			fe.Add(prefix+"_email", ErrorMessage(err))
@@ -140,22 +153,8 @@ func checkContact(fe FieldErrors, prefix string, c Contact) {
 }
 
 func requireText(fe FieldErrors, field, v, msg string, max int) {
-	switch {
-	case v == "":
+	if v == "" {
 		fe.Add(field, msg)
-	case utf8.RuneCountInString(v) > max:
-		fe.Add(field, "Keep this under "+itoa(max)+" characters.")
 	}
-}
-
-func isCurrency(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for _, c := range s {
-		if c < 'A' || c > 'Z' {
-			return false
-		}
-	}
-	return true
+	checkLen(fe, field, v, max)
 }

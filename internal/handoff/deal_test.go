@@ -131,6 +131,19 @@ func TestValidateDeal(t *testing.T) {
 		}
 	})
 
+	t.Run("OKJPYWholeAmount", func(t *testing.T) {
+		t.Parallel()
+		in := validDealInput()
+		in.ARR, in.Currency = "15,000,000", "jpy"
+		got, err := ValidateDeal(in, dealToday)
+		if err != nil {
+			t.Fatalf("ValidateDeal = %v (fields %q), want nil", err, InvalidFields(err))
+		}
+		if got.ARR != (Money{Minor: 1_500_000_000, Currency: "JPY"}) {
+			t.Errorf("ARR = %+v, want JPY 15,000,000 in hundredths", got.ARR)
+		}
+	})
+
 	t.Run("OKEverySegment", func(t *testing.T) {
 		t.Parallel()
 		for _, seg := range []Segment{SegmentCommercial, SegmentMidMarket, SegmentEnterprise, SegmentStrategic} {
@@ -149,11 +162,12 @@ func TestValidateDeal(t *testing.T) {
 	t.Run("OKLengthLimitsInclusive", func(t *testing.T) {
 		t.Parallel()
 		in := validDealInput()
-		in.AccountName = strings.Repeat("é", 200)
-		in.OpportunityName = strings.Repeat("o", 200)
-		in.CRMOpportunityID = strings.Repeat("9", 100)
-		in.AEName = strings.Repeat("a", 200)
-		in.CSMName = strings.Repeat("c", 200)
+		in.AccountName = strings.Repeat("é", MaxAccountName)
+		in.OpportunityName = strings.Repeat("o", MaxOpportunityName)
+		in.CRMOpportunityID = strings.Repeat("9", MaxCRMOpportunityID)
+		in.AEName = strings.Repeat("a", MaxContactName)
+		in.CSMName = strings.Repeat("c", MaxContactName)
+		in.AEEmail = strings.Repeat("a", 64) + "@" + strings.Repeat("b", MaxContactEmail-64-1-8) + ".example"
 		if _, err := ValidateDeal(in, dealToday); err != nil {
 			t.Fatalf("ValidateDeal = %v (fields %q), want nil at the limits", err, InvalidFields(err))
 		}
@@ -196,7 +210,9 @@ func TestValidateDeal(t *testing.T) {
 		{"ErrClosedWonInFuture", "2026-03-11", "can't be in the future"},
 		{"ErrClosedWonNextYear", "2027-01-01", "can't be in the future"},
 		{"ErrClosedWonMoreThanThreeYearsAgo", "2023-03-09", "more than three years ago"},
-		{"ErrClosedWonLongAgo", "1999-12-31", "more than three years ago"},
+		{"ErrClosedWonLongAgo", "2001-01-01", "more than three years ago"},
+		{"ErrClosedWonBeforeSaneRange", "1999-12-31", "Enter a date between 2000-01-01 and 2100-12-31."},
+		{"ErrClosedWonYearOne", "0001-01-01", "Enter a date between 2000-01-01 and 2100-12-31."},
 		{"ErrClosedWonBlank", "", "Enter a date."},
 		{"ErrClosedWonWrongFormat", "10/03/2026", "YYYY-MM-DD"},
 		{"ErrClosedWonImpossibleDay", "2026-02-30", "YYYY-MM-DD"},
@@ -225,10 +241,10 @@ func TestValidateDeal(t *testing.T) {
 		want   map[string]string
 	}{
 		{"ErrAccountNameMissing", func(in *DealInput) { in.AccountName = "  " }, map[string]string{"account_name": "account name"}},
-		{"ErrAccountNameTooLong", func(in *DealInput) { in.AccountName = strings.Repeat("a", 201) }, map[string]string{"account_name": "under 200"}},
+		{"ErrAccountNameTooLong", func(in *DealInput) { in.AccountName = strings.Repeat("a", 201) }, map[string]string{"account_name": "200 characters or fewer"}},
 		{"ErrOpportunityNameMissing", func(in *DealInput) { in.OpportunityName = "" }, map[string]string{"opportunity_name": "opportunity name"}},
-		{"ErrOpportunityNameTooLong", func(in *DealInput) { in.OpportunityName = strings.Repeat("é", 201) }, map[string]string{"opportunity_name": "under 200"}},
-		{"ErrCRMOpportunityIDTooLong", func(in *DealInput) { in.CRMOpportunityID = strings.Repeat("x", 101) }, map[string]string{"crm_opportunity_id": "under 100"}},
+		{"ErrOpportunityNameTooLong", func(in *DealInput) { in.OpportunityName = strings.Repeat("é", 201) }, map[string]string{"opportunity_name": "200 characters or fewer"}},
+		{"ErrCRMOpportunityIDTooLong", func(in *DealInput) { in.CRMOpportunityID = strings.Repeat("x", 101) }, map[string]string{"crm_opportunity_id": "100 characters or fewer"}},
 		{"ErrSegmentMissing", func(in *DealInput) { in.Segment = "" }, map[string]string{"segment": "Choose a segment."}},
 		{"ErrSegmentUnknown", func(in *DealInput) { in.Segment = "smb" }, map[string]string{"segment": "Choose a segment."}},
 		{"ErrSegmentLabelNotValue", func(in *DealInput) { in.Segment = "Enterprise" }, map[string]string{"segment": "Choose a segment."}},
@@ -236,14 +252,23 @@ func TestValidateDeal(t *testing.T) {
 		{"ErrARRNegative", func(in *DealInput) { in.ARR = "-5000" }, map[string]string{"arr": "negative"}},
 		{"ErrARRLetters", func(in *DealInput) { in.ARR = "120k" }, map[string]string{"arr": "such as 25000"}},
 		{"ErrARRThreeDecimals", func(in *DealInput) { in.ARR = "1.005" }, map[string]string{"arr": "such as 25000"}},
-		{"ErrCurrencyTooShort", func(in *DealInput) { in.Currency = "US" }, map[string]string{"currency": "three-letter"}},
-		{"ErrCurrencyTooLong", func(in *DealInput) { in.Currency = "USDT" }, map[string]string{"currency": "three-letter"}},
-		{"ErrCurrencySymbol", func(in *DealInput) { in.Currency = "$" }, map[string]string{"currency": "three-letter"}},
-		{"ErrCurrencyDigits", func(in *DealInput) { in.Currency = "US1" }, map[string]string{"currency": "three-letter"}},
+		{"ErrCurrencyTooShort", func(in *DealInput) { in.Currency = "US" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencyTooLong", func(in *DealInput) { in.Currency = "USDT" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencySymbol", func(in *DealInput) { in.Currency = "$" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencyDigits", func(in *DealInput) { in.Currency = "US1" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencyNotISO", func(in *DealInput) { in.Currency = "ABC" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencyTestingCode", func(in *DealInput) { in.Currency = "XTS" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencyNoCurrencyCode", func(in *DealInput) { in.Currency = "XXX" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencyRetired", func(in *DealInput) { in.Currency = "DEM" }, map[string]string{"currency": "ISO currency code"}},
+		{"ErrCurrencyBadWithARRMissing", func(in *DealInput) { in.Currency, in.ARR = "XTS", "" }, map[string]string{"currency": "ISO currency code", "arr": "Enter the ARR"}},
+		{"ErrARRFractionOfAYen", func(in *DealInput) { in.Currency, in.ARR = "JPY", "1000000.50" }, map[string]string{"arr": "whole amount"}},
+		{"ErrARRLongerThanLimit", func(in *DealInput) { in.ARR = strings.Repeat("1 ", 20) }, map[string]string{"arr": "32 characters or fewer"}},
+		{"ErrAEEmailTooLong", func(in *DealInput) { in.AEEmail = strings.Repeat("a", MaxContactEmail) + "@vendor.example" }, map[string]string{"ae_email": "254 characters or fewer"}},
+		{"ErrCSMEmailTooLong", func(in *DealInput) { in.CSMEmail = strings.Repeat("c", 300) + "@vendor.example" }, map[string]string{"csm_email": "254 characters or fewer"}},
 		{"ErrAEEmailInvalid", func(in *DealInput) { in.AEEmail = "alex@" }, map[string]string{"ae_email": "name@company.com"}},
 		{"ErrCSMEmailInvalid", func(in *DealInput) { in.CSMEmail = "Casey <casey@vendor.example>" }, map[string]string{"csm_email": "name@company.com"}},
-		{"ErrAENameTooLong", func(in *DealInput) { in.AEName = strings.Repeat("a", 201) }, map[string]string{"ae_name": "under 200"}},
-		{"ErrCSMNameTooLong", func(in *DealInput) { in.CSMName = strings.Repeat("c", 201) }, map[string]string{"csm_name": "under 200"}},
+		{"ErrAENameTooLong", func(in *DealInput) { in.AEName = strings.Repeat("a", 201) }, map[string]string{"ae_name": "200 characters or fewer"}},
+		{"ErrCSMNameTooLong", func(in *DealInput) { in.CSMName = strings.Repeat("c", 201) }, map[string]string{"csm_name": "200 characters or fewer"}},
 	}
 	for _, tt := range errTests {
 		t.Run(tt.name, func(t *testing.T) {

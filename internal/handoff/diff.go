@@ -337,7 +337,8 @@ func diffSummary(parts ...string) string {
 
 func diffOneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// diffMoney formats an amount as "USD 40,000.00"; no amount is "".
+// diffMoney formats an amount as "USD 40,000.00", or "JPY 30,000" for a
+// currency with no minor unit; no amount is "".
 func diffMoney(m Money) string {
 	if m == (Money{}) {
 		return ""
@@ -362,8 +363,10 @@ func diffMoney(m Money) string {
 		}
 		b.WriteRune(c)
 	}
-	b.WriteByte('.')
-	b.WriteByte(byte('0' + cents/10))
-	b.WriteByte(byte('0' + cents%10))
+	if cents != 0 || Decimals(m.Currency) > 0 {
+		b.WriteByte('.')
+		b.WriteByte(byte('0' + cents/10))
+		b.WriteByte(byte('0' + cents%10))
+	}
 	return b.String()
 }

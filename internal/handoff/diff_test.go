@@ -319,6 +319,7 @@ func TestDiffMoney(t *testing.T) {
 		{"GroupsMillions", Money{Minor: 123456789012, Currency: "GBP"}, "GBP 1,234,567,890.12"},
 		{"NegativeSignFirst", Money{Minor: -150000, Currency: "USD"}, "-USD 1,500.00"},
 		{"AmountWithoutCurrency", Money{Minor: 4000000}, "40,000.00"},
+		{"NoDecimalsForYen", Money{Minor: 3_000_000, Currency: "JPY"}, "JPY 30,000"},
 		{"SmallestInt64", Money{Minor: math.MinInt64, Currency: "USD"}, "-USD 92,233,720,368,547,758.08"},
 	}
 	for _, tt := range tests {

@@ -4,8 +4,6 @@ import (
 	"crypto/rand"
 	"slices"
 	"strings"
-	"time"
-	"unicode/utf8"
 )
 
 // DocKind names one of the five documents of a handoff pack.
@@ -286,18 +284,18 @@ type Risks struct {
 	Items        []Risk `json:"items"`
 }
 
+func rowIDs[T any](rows []T, id func(T) string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = id(r)
+	}
+	return out
+}
+
 // Label helpers for views.
 func OptionLabel(opts []Option, v string) string { return label(opts, v) }
 
 // ---- validation on save ----
-
-const maxText = 5000
-
-func checkLen(fe FieldErrors, field, v string, max int) {
-	if utf8.RuneCountInString(v) > max {
-		fe.Add(field, "Keep this under "+itoa(max)+" characters.")
-	}
-}
 
 func checkOption(fe FieldErrors, field string, opts []Option, v, what string) {
 	if v != "" && !valid(opts, v) {
@@ -309,8 +307,8 @@ func checkDate(fe FieldErrors, field, v string) {
 	if v == "" {
 		return
 	}
-	if _, err := time.Parse("2006-01-02", v); err != nil {
-		fe.Add(field, "Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
+	if _, err := ParseDate(v); err != nil {
+		fe.Add(field, ErrorMessage(err))
 	}
 }
 
@@ -344,6 +342,8 @@ func (p POC) Validate() error {
 	checkLen(fe, "summary", p.Summary, maxText)
 	checkDate(fe, "start_on", p.StartOn)
 	checkDate(fe, "end_on", p.EndOn)
+	checkRows(fe, "criteria", len(p.Criteria), "success criteria")
+	checkRowIDs(fe, "criteria", rowIDs(p.Criteria, func(c Criterion) string { return c.ID }))
 	if p.StartOn != "" && p.EndOn != "" && p.EndOn < p.StartOn && fe["start_on"] == "" && fe["end_on"] == "" {
 		fe.Add("end_on", "The POC can't end before it starts.")
 	}
@@ -366,6 +366,8 @@ func (c Commitments) Validate() error {
 	if c.NoneBeyondContract && len(c.Items) > 0 {
 		fe.Add("none_beyond_contract", "You listed commitments, so untick \"no commitments beyond the contract\" — or remove the rows.")
 	}
+	checkRows(fe, "items", len(c.Items), "commitments")
+	checkRowIDs(fe, "items", rowIDs(c.Items, func(c Commitment) string { return c.ID }))
 	for i, it := range c.Items {
 		f := "items." + itoa(i) + "."
 		if strings.TrimSpace(it.Description) == "" {
@@ -382,9 +384,7 @@ func (c Commitments) Validate() error {
 		if (it.Evidence == "in_contract" || it.Evidence == "promised_verbally") && strings.TrimSpace(it.EvidenceDetail) == "" {
 			fe.Add(f+"evidence_detail", "Add "+EvidenceDetailLabel(it.Evidence)+".")
 		}
-		if it.Value.Currency != "" && !isCurrency(it.Value.Currency) {
-			fe.Add(f+"currency", "Use a three-letter currency code such as USD.")
-		}
+		checkMoney(fe, f, it.Value)
 		checkDate(fe, f+"due_on", it.DueOn)
 		checkLen(fe, f+"description", it.Description, maxText)
 		checkLen(fe, f+"evidence_detail", it.EvidenceDetail, maxText)
@@ -395,6 +395,8 @@ func (c Commitments) Validate() error {
 // Validate checks the stakeholder map's values.
 func (s Stakeholders) Validate() error {
 	fe := FieldErrors{}
+	checkRows(fe, "people", len(s.People), "people")
+	checkRowIDs(fe, "people", rowIDs(s.People, func(p Stakeholder) string { return p.ID }))
 	for i, p := range s.People {
 		f := "people." + itoa(i) + "."
 		if strings.TrimSpace(p.Name) == "" {
@@ -410,8 +412,8 @@ func (s Stakeholders) Validate() error {
 				fe.Add(f+"email", ErrorMessage(err))
 			}
 		}
-		checkLen(fe, f+"name", p.Name, 200)
-		checkLen(fe, f+"title", p.Title, 200)
+		checkLen(fe, f+"name", p.Name, MaxShort)
+		checkLen(fe, f+"title", p.Title, MaxShort)
 		checkLen(fe, f+"notes", p.Notes, maxText)
 	}
 	return fe.Err()
@@ -423,6 +425,8 @@ func (r Risks) Validate() error {
 	if r.NoKnownRisks && len(r.Items) > 0 {
 		fe.Add("no_known_risks", "You listed risks, so untick \"no known risks\" — or remove the rows.")
 	}
+	checkRows(fe, "items", len(r.Items), "risks")
+	checkRowIDs(fe, "items", rowIDs(r.Items, func(r Risk) string { return r.ID }))
 	for i, it := range r.Items {
 		f := "items." + itoa(i) + "."
 		if strings.TrimSpace(it.Description) == "" {
@@ -439,7 +443,7 @@ func (r Risks) Validate() error {
 		checkOption(fe, f+"status", RiskStatuses, it.Status, "a status")
 		checkLen(fe, f+"description", it.Description, maxText)
 		checkLen(fe, f+"mitigation", it.Mitigation, maxText)
-		checkLen(fe, f+"owner", it.Owner, 200)
+		checkLen(fe, f+"owner", it.Owner, MaxShort)
 	}
 	return fe.Err()
 }

@@ -56,7 +56,7 @@ func TestMEDDPICCValidate(t *testing.T) {
 			map[string]string{"meddpicc": "Unknown MEDDPICC element budget."}},
 		{"ErrNotesTooLong", func(m *MEDDPICC) {
 			m.Rows["decision_criteria"] = MEDDPICCRow{Status: "confirmed", Notes: strings.Repeat("x", 5001)}
-		}, docPeople(), map[string]string{"meddpicc.decision_criteria.notes": "under 5000"}},
+		}, docPeople(), map[string]string{"meddpicc.decision_criteria.notes": "5000 characters or fewer"}},
 		{"ErrSeveralAtOnce", func(m *MEDDPICC) {
 			m.Rows["identify_pain"] = MEDDPICCRow{Status: "maybe"}
 			m.Rows["economic_buyer"] = MEDDPICCRow{Status: "confirmed", PersonID: "nobody"}
@@ -109,9 +109,9 @@ func TestPOCValidate(t *testing.T) {
 		{"ErrCriterionWithoutPromise", func(p *POC) { p.Criteria[0].Promised = "  \n" }, map[string]string{"criteria.0.promised": "Say what this criterion promised"}},
 		{"ErrSecondCriterionBadOutcome", func(p *POC) { p.Criteria[1].Outcome = "passed" }, map[string]string{"criteria.1.outcome": "Choose an outcome from the list."}},
 		{"ErrOutcomeLabelNotValue", func(p *POC) { p.Criteria[0].Outcome = "Partially met" }, map[string]string{"criteria.0.outcome": "Choose an outcome"}},
-		{"ErrSummaryTooLong", func(p *POC) { p.Summary = strings.Repeat("s", 5001) }, map[string]string{"summary": "under 5000"}},
-		{"ErrEvidenceTooLong", func(p *POC) { p.Criteria[1].Evidence = strings.Repeat("e", 5001) }, map[string]string{"criteria.1.evidence": "under 5000"}},
-		{"ErrDemonstratedTooLong", func(p *POC) { p.Criteria[0].Demonstrated = strings.Repeat("d", 5001) }, map[string]string{"criteria.0.demonstrated": "under 5000"}},
+		{"ErrSummaryTooLong", func(p *POC) { p.Summary = strings.Repeat("s", 5001) }, map[string]string{"summary": "5000 characters or fewer"}},
+		{"ErrEvidenceTooLong", func(p *POC) { p.Criteria[1].Evidence = strings.Repeat("e", 5001) }, map[string]string{"criteria.1.evidence": "5000 characters or fewer"}},
+		{"ErrDemonstratedTooLong", func(p *POC) { p.Criteria[0].Demonstrated = strings.Repeat("d", 5001) }, map[string]string{"criteria.0.demonstrated": "5000 characters or fewer"}},
 		{"ErrSeveralAtOnce", func(p *POC) {
 			p.EndOn = "2025-01-01"
 			p.Criteria[0].Promised = ""
@@ -173,13 +173,13 @@ func TestCommitmentsValidate(t *testing.T) {
 		{"ErrPromisedVerballyWithoutWho", func(c *Commitments) { c.Items[1].EvidenceDetail = "" },
 			map[string]string{"items.1.evidence_detail": "Add who said it and when."}},
 		{"ErrBadCurrencyLowercase", func(c *Commitments) { c.Items[0].Value.Currency = "usd" },
-			map[string]string{"items.0.currency": "three-letter"}},
+			map[string]string{"items.0.currency": "ISO currency code"}},
 		{"ErrBadCurrencyTooLong", func(c *Commitments) { c.Items[1].Value = Money{Minor: 100, Currency: "EURO"} },
-			map[string]string{"items.1.currency": "three-letter"}},
+			map[string]string{"items.1.currency": "ISO currency code"}},
 		{"ErrBadDueDate", func(c *Commitments) { c.Items[0].DueOn = "30/06/2026" },
 			map[string]string{"items.0.due_on": "YYYY-MM-DD"}},
 		{"ErrDescriptionTooLong", func(c *Commitments) { c.Items[1].Description = strings.Repeat("d", 5001) },
-			map[string]string{"items.1.description": "under 5000"}},
+			map[string]string{"items.1.description": "5000 characters or fewer"}},
 		{"ErrSeveralAtOnce", func(c *Commitments) {
 			c.NoneBeyondContract = true
 			c.Items[0] = Commitment{}
@@ -235,9 +235,9 @@ func TestStakeholdersValidate(t *testing.T) {
 		{"ErrBadSentiment", func(s *Stakeholders) { s.People[0].Sentiment = "happy" },
 			map[string]string{"people.0.sentiment": "Choose a sentiment from the list."}},
 		{"ErrNameTooLong", func(s *Stakeholders) { s.People[0].Name = strings.Repeat("n", 201) },
-			map[string]string{"people.0.name": "under 200"}},
+			map[string]string{"people.0.name": "200 characters or fewer"}},
 		{"ErrTitleTooLong", func(s *Stakeholders) { s.People[0].Title = strings.Repeat("t", 201) },
-			map[string]string{"people.0.title": "under 200"}},
+			map[string]string{"people.0.title": "200 characters or fewer"}},
 		{"ErrSeveralAtOnce", func(s *Stakeholders) {
 			s.People[0].Email = "nope"
 			s.People[1] = Stakeholder{Sentiment: "angry"}
@@ -290,9 +290,9 @@ func TestRisksValidate(t *testing.T) {
 		{"ErrBadStatus", func(r *Risks) { r.Items[0].Status = "closed" },
 			map[string]string{"items.0.status": "Choose a status from the list."}},
 		{"ErrOwnerTooLong", func(r *Risks) { r.Items[0].Owner = strings.Repeat("o", 201) },
-			map[string]string{"items.0.owner": "under 200"}},
+			map[string]string{"items.0.owner": "200 characters or fewer"}},
 		{"ErrMitigationTooLong", func(r *Risks) { r.Items[0].Mitigation = strings.Repeat("m", 5001) },
-			map[string]string{"items.0.mitigation": "under 5000"}},
+			map[string]string{"items.0.mitigation": "5000 characters or fewer"}},
 		{"ErrSeveralAtOnce", func(r *Risks) {
 			r.NoKnownRisks = true
 			r.Items[1] = Risk{Status: "done"}

@@ -5,25 +5,53 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
-// ParseDate reads a YYYY-MM-DD date as a civil date at 00:00 UTC.
+// The range of dates Handoff takes from people. Every date it deals in — a
+// Closed-Won, a POC, a kickoff, a commitment due, a sign-off, a company day
+// off — falls in the working life of a software company today, so a date
+// outside it is a slip of the keyboard ("0001-01-01", "20266-01-01"), not
+// a real date. The bound also keeps dates inside what the holiday calendars,
+// the date arithmetic of the clocks and PostgreSQL's date type all agree on.
+var (
+	FirstDate = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+	LastDate  = time.Date(2100, time.December, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// CheckDateRange is the one rule for which dates are sane: from FirstDate to
+// LastDate, both included. Every date parser calls it.
+func CheckDateRange(t time.Time) error {
+	if t.Before(FirstDate) || t.After(LastDate) {
+		return Errorf(EINVALID, "Enter a date between %s and %s.", FirstDate.Format(time.DateOnly), LastDate.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// ParseDate reads a YYYY-MM-DD date as a civil date at 00:00 UTC, within the
+// sane range of CheckDateRange.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, Errorf(EINVALID, "Enter a date.")
 	}
-	t, err := time.Parse("2006-01-02", s)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, Errorf(EINVALID, "Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
+	}
+	if err := CheckDateRange(t); err != nil {
+		return time.Time{}, err
 	}
 	return t, nil
 }
 
 // ParseAmount reads a money amount in major units ("25,000", "1250.5") into
-// integer minor units, refusing negatives, more than two decimals and
-// absurd sizes.
+// integer minor units, refusing negatives, more than two decimals, absurd
+// sizes and text longer than MaxAmount.
 func ParseAmount(s string) (int64, error) {
+	if utf8.RuneCountInString(s) > MaxAmount {
+		return 0, Errorf(EINVALID, "%s", TooLong(MaxAmount))
+	}
 	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", ""))
 	bad := Errorf(EINVALID, "Enter an amount such as 25000 or 25,000.00.")
 	if s == "" || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {

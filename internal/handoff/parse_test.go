@@ -10,6 +10,47 @@ import (
 	"time"
 )
 
+const dateRangeMsg = "Enter a date between 2000-01-01 and 2100-12-31."
+
+// TestCheckDateRange pins the one range of sane dates every date parser uses.
+func TestCheckDateRange(t *testing.T) {
+	t.Parallel()
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name string
+		in   time.Time
+		ok   bool
+	}{
+		{"OKFirstDate", day(2000, 1, 1), true},
+		{"OKLastDate", day(2100, 12, 31), true},
+		{"OKToday", day(2026, 11, 25), true},
+		{"ErrZeroTime", time.Time{}, false},
+		{"ErrYearOne", day(1, 1, 1), false},
+		{"ErrDayBeforeFirst", day(1999, 12, 31), false},
+		{"ErrDayAfterLast", day(2101, 1, 1), false},
+		{"ErrYear9999", day(9999, 12, 31), false},
+		{"ErrFiveDigitYear", day(20266, 1, 1), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := CheckDateRange(tt.in)
+			if tt.ok {
+				if err != nil {
+					t.Errorf("CheckDateRange(%v) = %v, want nil", tt.in, err)
+				}
+				return
+			}
+			if code := ErrorCode(err); code != EINVALID {
+				t.Fatalf("CheckDateRange(%v) = %v (code %q), want %q", tt.in, err, code, EINVALID)
+			}
+			if msg := ErrorMessage(err); msg != dateRangeMsg {
+				t.Errorf("CheckDateRange(%v) message = %q, want %q", tt.in, msg, dateRangeMsg)
+			}
+		})
+	}
+}
+
 func TestParseDate(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -28,6 +69,12 @@ func TestParseDate(t *testing.T) {
 		{"ErrMonth13", "2026-13-01", time.Time{}, "Enter the date as YYYY-MM-DD, e.g. 2026-11-25."},
 		{"ErrWithTime", "2026-11-25T10:00:00Z", time.Time{}, "Enter the date as YYYY-MM-DD, e.g. 2026-11-25."},
 		{"ErrWords", "tomorrow", time.Time{}, "Enter the date as YYYY-MM-DD, e.g. 2026-11-25."},
+		{"OKFirstDay", "2000-01-01", time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), ""},
+		{"OKLastDay", "2100-12-31", time.Date(2100, 12, 31, 0, 0, 0, 0, time.UTC), ""},
+		{"ErrYearOne", "0001-01-01", time.Time{}, dateRangeMsg},
+		{"ErrDayBeforeRange", "1999-12-31", time.Time{}, dateRangeMsg},
+		{"ErrDayAfterRange", "2101-01-01", time.Time{}, dateRangeMsg},
+		{"ErrYear9999", "9999-12-31", time.Time{}, dateRangeMsg},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +155,7 @@ func TestParseAmount(t *testing.T) {
 		{"ErrTooLargeJustOver", "92233720368547758", 0, amountTooLargeMsg},
 		{"ErrTooLargeMaxInt64Major", "9223372036854775807", 0, ""},
 		{"ErrTooLargeOverflowsInt64", "99999999999999999999999", 0, ""},
+		{"ErrLongerThanMaxAmount", strings.Repeat(",", 40) + "5", 0, "Keep this to 32 characters or fewer; it is longer now."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -100,11 +100,12 @@ func (in ReviewInput) Validate() (Decision, []string, error) {
 			fe.Add("questions", "Write at least one question, one per line.")
 		}
 	}
-	if utf8.RuneCountInString(reason) > maxText {
-		fe.Add("reason", "Keep this under "+itoa(maxText)+" characters.")
-	}
-	if len(qs) > 20 {
-		fe.Add("questions", "Ask at most 20 questions at once.")
+	checkLen(fe, "reason", reason, MaxText)
+	switch {
+	case len(qs) > MaxQuestions:
+		fe.Add("questions", "Ask at most "+itoa(MaxQuestions)+" questions at once.")
+	case utf8.RuneCountInString(in.Questions) > MaxText:
+		fe.Add("questions", TooLong(MaxText))
 	}
 	return d, qs, fe.Err()
 }
@@ -133,17 +134,6 @@ type CommitmentDecision struct {
 	DecidedAt    time.Time
 }
 
-// NeedsDecision reports whether a commitment is at or above the org's
-// approval threshold. Amounts in another currency than the threshold are
-// compared by their number alone: without exchange rates, asking the SA is the
-// safe side.
-func NeedsDecision(c Commitment, threshold Money) bool {
-	if c.Value.Currency == "" {
-		return false
-	}
-	return c.Value.Minor >= threshold.Minor
-}
-
 // Fingerprint identifies what was promised in a commitment; a decision holds
 // only while the commitment still has this fingerprint.
 func Fingerprint(c Commitment) string {
@@ -161,10 +151,10 @@ func DecisionFor(c Commitment, decisions map[string]CommitmentDecision) (Commitm
 
 // UndecidedCommitments lists the big commitments of docs still awaiting the
 // SA's decision.
-func UndecidedCommitments(docs Documents, decisions map[string]CommitmentDecision, threshold Money) []Commitment {
+func UndecidedCommitments(docs Documents, decisions map[string]CommitmentDecision, thresholds Thresholds) []Commitment {
 	var out []Commitment
 	for _, c := range docs.Commitments.Items {
-		if NeedsDecision(c, threshold) {
+		if NeedsDecision(c, thresholds) {
 			if _, ok := DecisionFor(c, decisions); !ok {
 				out = append(out, c)
 			}
@@ -175,7 +165,7 @@ func UndecidedCommitments(docs Documents, decisions map[string]CommitmentDecisio
 
 // AckBlockers lists, in words, what stands between a submitted pack and its
 // acknowledgment: documents not accepted, big commitments undecided.
-func AckBlockers(reviews map[DocKind]Review, docs Documents, decisions map[string]CommitmentDecision, threshold Money) []string {
+func AckBlockers(reviews map[DocKind]Review, docs Documents, decisions map[string]CommitmentDecision, thresholds Thresholds) []string {
 	var out []string
 	for _, k := range DocKinds {
 		switch r := reviews[k]; r.Decision {
@@ -185,7 +175,7 @@ func AckBlockers(reviews map[DocKind]Review, docs Documents, decisions map[strin
 			out = append(out, "The "+k.Title()+" is returned; wait for the SE to resubmit.")
 		}
 	}
-	for _, c := range UndecidedCommitments(docs, decisions, threshold) {
+	for _, c := range UndecidedCommitments(docs, decisions, thresholds) {
 		out = append(out, "Approve or veto the commitment \""+c.Description+"\".")
 	}
 	return out
@@ -201,4 +191,44 @@ func CheckKickoffDate(kickoff, closedWon, today time.Time) error {
 		return Errorf(EINVALID, "The kickoff can't be before Closed-Won (%s).", closedWon.Format("2006-01-02"))
 	}
 	return nil
+}
+
+// CheckVerdict reads the SA's decision on a big commitment: approve, or veto
+// with a reason the SE and managers will read. It reports whether it is an
+// approval; errors are keyed "decision" and "reason".
+func CheckVerdict(decision, reason string) (approve bool, err error) {
+	fe := FieldErrors{}
+	switch decision {
+	case "approve":
+		approve = true
+	case "veto":
+		if strings.TrimSpace(reason) == "" {
+			fe.Add("reason", "Give a reason for the veto: the SE and managers read it.")
+		}
+	default:
+		fe.Add("decision", "Choose approve or veto.")
+	}
+	checkLen(fe, "reason", strings.TrimSpace(reason), MaxText)
+	return approve, fe.Err()
+}
+
+// CheckAnswer checks the SE's answer to one of the SA's questions; errors are
+// keyed "answer".
+func CheckAnswer(answer string) error {
+	fe := FieldErrors{}
+	if strings.TrimSpace(answer) == "" {
+		fe.Add("answer", "Write an answer before saving it.")
+	}
+	checkLen(fe, "answer", strings.TrimSpace(answer), MaxText)
+	return fe.Err()
+}
+
+// CheckComment checks a comment on a pack; errors are keyed "body".
+func CheckComment(body string) error {
+	fe := FieldErrors{}
+	if strings.TrimSpace(body) == "" {
+		fe.Add("body", "Write a comment before posting it.")
+	}
+	checkLen(fe, "body", strings.TrimSpace(body), MaxText)
+	return fe.Err()
 }

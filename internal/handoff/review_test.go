@@ -228,36 +228,6 @@ func TestCheckEditDocument(t *testing.T) {
 // usd is an amount of US dollars in whole dollars.
 func usd(dollars int64) Money { return Money{Minor: dollars * 100, Currency: "USD"} }
 
-func TestNeedsDecision(t *testing.T) {
-	t.Parallel()
-	threshold := usd(25_000)
-	tests := []struct {
-		name  string
-		value Money
-		want  bool
-	}{
-		{"NeededAtThreshold", usd(25_000), true},
-		{"NeededAboveThreshold", Money{Minor: 2_500_001, Currency: "USD"}, true},
-		{"NeededFarAbove", usd(1_000_000), true},
-		{"NotNeededBelowThreshold", Money{Minor: 2_499_999, Currency: "USD"}, false},
-		{"NotNeededZero", usd(0), false},
-		{"NotNeededWithoutCurrency", Money{Minor: 9_900_000}, false},
-		{"NotNeededWithoutValue", Money{}, false},
-		{"NeededOtherCurrencyAtNumber", Money{Minor: 2_500_000, Currency: "EUR"}, true},
-		{"NeededOtherCurrencyAboveNumber", Money{Minor: 900_000_000, Currency: "JPY"}, true},
-		{"NotNeededOtherCurrencyBelowNumber", Money{Minor: 2_499_999, Currency: "GBP"}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c := Commitment{ID: "k1", Kind: "custom_feature", Description: "SAML", Evidence: "in_writing", Value: tt.value}
-			if got := NeedsDecision(c, threshold); got != tt.want {
-				t.Errorf("NeedsDecision(%+v, %+v) = %v, want %v", tt.value, threshold, got, tt.want)
-			}
-		})
-	}
-}
-
 // bigCommitment is a commitment above the default threshold.
 func bigCommitment(id, description string) Commitment {
 	return Commitment{
@@ -368,7 +338,7 @@ func decideAll(cs ...Commitment) map[string]CommitmentDecision {
 
 func TestUndecidedCommitments(t *testing.T) {
 	t.Parallel()
-	threshold := usd(25_000)
+	threshold := Thresholds{usd(25_000)}
 	small := Commitment{ID: "small", Kind: "other", Description: "Training day", Evidence: "in_writing", Value: usd(2_000)}
 	noValue := Commitment{ID: "novalue", Kind: "sla", Description: "99.95% uptime", Evidence: "in_contract"}
 	approved := bigCommitment("approved", "SAML SSO")
@@ -421,7 +391,7 @@ func reviewsAll(d Decision) map[DocKind]Review {
 
 func TestAckBlockers(t *testing.T) {
 	t.Parallel()
-	threshold := usd(25_000)
+	threshold := Thresholds{usd(25_000)}
 	big := bigCommitment("k-big", "Custom SIEM export")
 	decidedBig := bigCommitment("k-decided", "SAML SSO")
 	small := Commitment{ID: "k-small", Kind: "other", Description: "Training day", Evidence: "in_writing", Value: usd(1_000)}

@@ -124,7 +124,7 @@ func ValidateEmail(s string) error {
 	if domain := s[at+1:]; !strings.Contains(domain, ".") && domain != "localhost" {
 		return Errorf(EINVALID, "Enter an email address like name@company.com.")
 	}
-	if len(s) > 254 {
+	if len(s) > MaxEmail {
 		return Errorf(EINVALID, "That email address is too long.")
 	}
 	return nil

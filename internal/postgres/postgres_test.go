@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/internal/postgres/postgrestest"
 )
@@ -18,27 +19,35 @@ func TestSettingsDefaults(t *testing.T) {
 	if s.PackDueBusinessDays != 5 || s.KickoffDueBusinessDays != 5 || s.LockDueCalendarDays != 30 {
 		t.Errorf("clock defaults = %d/%d/%d, want 5/5/30", s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays)
 	}
-	if s.ApprovalThreshold.Minor != 2_500_000 || s.ApprovalThreshold.Currency != "USD" {
-		t.Errorf("approval threshold = %+v, want USD 25,000.00", s.ApprovalThreshold)
+	if want := (handoff.Money{Minor: 2_500_000, Currency: "USD"}); len(s.ApprovalThresholds) != 1 || s.ApprovalThresholds[0] != want {
+		t.Errorf("approval thresholds = %+v, want only USD 25,000.00", s.ApprovalThresholds)
 	}
 	if len(s.HolidayCountries) != 1 || s.HolidayCountries[0] != "US" || s.TimeZone == "" {
 		t.Errorf("calendar defaults = %v %q", s.HolidayCountries, s.TimeZone)
 	}
 }
 
-func TestMigrateUpDownUp(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, postgrestest.EmptyURL(t))
+// emptyMigrator opens a database with no schema yet and its migrator, both
+// closed when the test ends.
+func emptyMigrator(t *testing.T) (*postgres.DB, *postgres.Migrator) {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), postgrestest.EmptyURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(db.Close)
 	m, err := postgres.NewMigrator(db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
+	t.Cleanup(func() { _ = m.Close() })
+	return db, m
+}
+
+func TestMigrateUpDownUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, m := emptyMigrator(t)
 
 	n, err := m.Up(ctx)
 	if err != nil || n == 0 {

@@ -205,9 +205,10 @@ func (db *DB) AnswerQuestion(ctx context.Context, actor *handoff.User, packID, q
 }
 
 // DecideCommitment records the SA's approve or veto of a big commitment of
-// the version they read.
+// the version they read. Whether it needs a decision is judged against the
+// approval thresholds the transaction sees.
 func (db *DB) DecideCommitment(ctx context.Context, actor *handoff.User, packID int64, version int, commitmentID string,
-	approve bool, reason string, threshold handoff.Money, now time.Time) error {
+	approve bool, reason string, now time.Time) error {
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
 		p, err := packVisibleTo(ctx, tx, actor, packID, true)
 		if err != nil {
@@ -232,8 +233,12 @@ func (db *DB) DecideCommitment(ctx context.Context, actor *handoff.User, packID 
 		if c == nil {
 			return notFound()
 		}
-		if !handoff.NeedsDecision(*c, threshold) {
-			return handoff.Errorf(handoff.ECONFLICT, "That commitment is under the approval threshold; it needs no decision.")
+		st, err := settings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if !handoff.NeedsDecision(*c, st.ApprovalThresholds) {
+			return handoff.Errorf(handoff.ECONFLICT, "That commitment is under the approval threshold of its currency; it needs no decision.")
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO commitment_decisions (pack_id, commitment_id, fingerprint, approved, reason, decided_by, decided_at)
@@ -255,10 +260,11 @@ func (db *DB) DecideCommitment(ctx context.Context, actor *handoff.User, packID 
 }
 
 // Acknowledge records the kickoff and acknowledges the pack, if every
-// document is accepted and every big commitment decided, and starts the
-// architecture-lock clock (lockDue).
+// document is accepted and every big commitment decided under the approval
+// thresholds the transaction sees, and starts the architecture-lock clock
+// (lockDue).
 func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64, version int, kickoff, lockDue time.Time,
-	threshold handoff.Money, now time.Time) error {
+	now time.Time) error {
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
 		p, err := packVisibleTo(ctx, tx, actor, packID, true)
 		if err != nil {
@@ -282,7 +288,11 @@ func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64
 		if err != nil {
 			return err
 		}
-		if blockers := handoff.AckBlockers(rs, docs, ds, threshold); len(blockers) > 0 {
+		st, err := settings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if blockers := handoff.AckBlockers(rs, docs, ds, st.ApprovalThresholds); len(blockers) > 0 {
 			return handoff.Errorf(handoff.EINVALID, "Not yet: %s", strings.Join(blockers, " "))
 		}
 		if _, err := tx.Exec(ctx, `

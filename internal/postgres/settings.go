@@ -11,10 +11,13 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
+// selectSettings reads the settings row and, in the same round trip, the
+// approval thresholds as two arrays in currency order.
 const selectSettings = `
 SELECT org_name, time_zone, holiday_countries, pack_due_business_days,
-       kickoff_due_business_days, lock_due_calendar_days,
-       approval_threshold_minor, approval_threshold_currency, updated_at
+       kickoff_due_business_days, lock_due_calendar_days, updated_at,
+       ARRAY(SELECT currency FROM approval_thresholds ORDER BY currency),
+       ARRAY(SELECT amount_minor FROM approval_thresholds ORDER BY currency)
 FROM org_settings`
 
 // Settings returns the organisation's settings.
@@ -28,11 +31,21 @@ func (db *DB) Settings(ctx context.Context) (handoff.Settings, error) {
 
 func settings(ctx context.Context, q Querier) (handoff.Settings, error) {
 	var s handoff.Settings
+	var currencies []string
+	var amounts []int64
 	err := q.QueryRow(ctx, selectSettings).Scan(
 		&s.OrgName, &s.TimeZone, &s.HolidayCountries, &s.PackDueBusinessDays,
-		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays,
-		&s.ApprovalThreshold.Minor, &s.ApprovalThreshold.Currency, &s.UpdatedAt)
-	return s, err
+		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays, &s.UpdatedAt, &currencies, &amounts)
+	if err != nil {
+		return s, err
+	}
+	if len(currencies) != len(amounts) {
+		return s, fmt.Errorf("approval thresholds: %d currencies for %d amounts", len(currencies), len(amounts))
+	}
+	for i, c := range currencies {
+		s.ApprovalThresholds = append(s.ApprovalThresholds, handoff.Money{Minor: amounts[i], Currency: c})
+	}
+	return s, nil
 }
 
 // DaysOff returns the company days off, in date order.
@@ -70,15 +83,27 @@ type CalendarChange struct {
 	Due   DueSource
 }
 
-// UpdateSettingsChange stores new settings.
+// UpdateSettingsChange stores new settings, replacing the approval
+// thresholds with s's.
 func UpdateSettingsChange(s handoff.Settings) func(ctx context.Context, tx pgx.Tx) error {
 	return func(ctx context.Context, tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `
+		if _, err := tx.Exec(ctx, `
 			UPDATE org_settings SET time_zone = $1, holiday_countries = $2, pack_due_business_days = $3,
-			       kickoff_due_business_days = $4, lock_due_calendar_days = $5,
-			       approval_threshold_minor = $6, approval_threshold_currency = $7, updated_at = now()`,
-			s.TimeZone, s.HolidayCountries, s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays,
-			s.ApprovalThreshold.Minor, s.ApprovalThreshold.Currency)
+			       kickoff_due_business_days = $4, lock_due_calendar_days = $5, updated_at = now()`,
+			s.TimeZone, s.HolidayCountries, s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays); err != nil {
+			return err
+		}
+		currencies := make([]string, len(s.ApprovalThresholds))
+		amounts := make([]int64, len(s.ApprovalThresholds))
+		for i, m := range s.ApprovalThresholds {
+			currencies[i], amounts[i] = m.Currency, m.Minor
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM approval_thresholds`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `
+			INSERT INTO approval_thresholds (currency, amount_minor)
+			SELECT * FROM unnest($1::text[], $2::bigint[])`, currencies, amounts)
 		return err
 	}
 }

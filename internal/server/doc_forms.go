@@ -8,8 +8,10 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// maxRows bounds the rows one document form may carry.
-const maxRows = 200
+// maxParsedRows bounds the rows read from one form. It is well above the
+// domain's handoff.MaxRows, so a form with too many rows is read whole and
+// refused with a message, never cut short in silence.
+const maxParsedRows = 4 * handoff.MaxRows
 
 // docForm is a parsed document form: the documents with this one replaced by
 // what the person typed, and what they asked for (save, add a row, remove one).
@@ -37,7 +39,7 @@ func val(r *http.Request, name string) string { return strings.TrimSpace(r.PostF
 
 func rowCount(r *http.Request) int {
 	n, _ := strconv.Atoi(r.PostFormValue("rows"))
-	return max(0, min(n, maxRows))
+	return max(0, min(n, maxParsedRows))
 }
 
 func row(list string, i int, field string) string { return list + "." + strconv.Itoa(i) + "." + field }
@@ -100,30 +102,68 @@ func parseDocument(r *http.Request, kind handoff.DocKind, docs *handoff.Document
 	}
 }
 
-// editRows applies "add a row" or "remove row i" to the document being edited.
-func editRows(kind handoff.DocKind, docs *handoff.Documents, f docForm) {
+// editRows applies "add a row" or "remove row i" to the document being
+// edited. It reports false when a row was asked for but the list is full.
+func editRows(kind handoff.DocKind, docs *handoff.Documents, f docForm) bool {
 	add, rm := f.action == "add", f.remove
 	switch kind {
 	case handoff.DocPOC:
-		docs.POC.Criteria = editSlice(docs.POC.Criteria, add, rm)
+		return editSlice(&docs.POC.Criteria, add, rm)
 	case handoff.DocCommitments:
-		docs.Commitments.Items = editSlice(docs.Commitments.Items, add, rm)
+		return editSlice(&docs.Commitments.Items, add, rm)
 	case handoff.DocStakeholders:
-		docs.Stakeholders.People = editSlice(docs.Stakeholders.People, add, rm)
+		return editSlice(&docs.Stakeholders.People, add, rm)
 	case handoff.DocRisks:
-		docs.Risks.Items = editSlice(docs.Risks.Items, add, rm)
+		return editSlice(&docs.Risks.Items, add, rm)
+	}
+	return true
+}
+
+func editSlice[T any](rows *[]T, add bool, rm int) bool {
+	if rm >= 0 && rm < len(*rows) {
+		*rows = append((*rows)[:rm:rm], (*rows)[rm+1:]...)
+	}
+	if !add {
+		return true
+	}
+	if len(*rows) >= handoff.MaxRows {
+		return false
+	}
+	var zero T
+	*rows = append(*rows, zero)
+	return true
+}
+
+// ownIDs keeps only the row ids the stored document already has, once each,
+// and blanks every other so that saving makes a new one. Row ids are the
+// server's own: they end up in the paths of the SA's forms, so an id a client
+// made up must never be stored.
+func ownIDs(kind handoff.DocKind, typed *handoff.Documents, saved handoff.Documents) {
+	switch kind {
+	case handoff.DocPOC:
+		keepIDs(typed.POC.Criteria, saved.POC.Criteria, func(c *handoff.Criterion) *string { return &c.ID })
+	case handoff.DocCommitments:
+		keepIDs(typed.Commitments.Items, saved.Commitments.Items, func(c *handoff.Commitment) *string { return &c.ID })
+	case handoff.DocStakeholders:
+		keepIDs(typed.Stakeholders.People, saved.Stakeholders.People, func(p *handoff.Stakeholder) *string { return &p.ID })
+	case handoff.DocRisks:
+		keepIDs(typed.Risks.Items, saved.Risks.Items, func(r *handoff.Risk) *string { return &r.ID })
 	}
 }
 
-func editSlice[T any](rows []T, add bool, rm int) []T {
-	if rm >= 0 && rm < len(rows) {
-		rows = append(rows[:rm:rm], rows[rm+1:]...)
+func keepIDs[T any](typed, saved []T, id func(*T) *string) {
+	known := make(map[string]bool, len(saved))
+	for i := range saved {
+		known[*id(&saved[i])] = true
 	}
-	if add && len(rows) < maxRows {
-		var zero T
-		rows = append(rows, zero)
+	for i := range typed {
+		p := id(&typed[i])
+		if !known[*p] || !handoff.ValidRowID(*p) {
+			*p = ""
+			continue
+		}
+		known[*p] = false // a second row claiming the same id gets a new one
 	}
-	return rows
 }
 
 // ensureRow gives an empty list one blank row to start typing in.

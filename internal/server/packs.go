@@ -46,6 +46,7 @@ type packExtras struct {
 	ackKickoff   string
 	commentBody  string
 	commentError string
+	answer       web.AnswerForm
 }
 
 // renderPack renders the pack overview for the current person.
@@ -98,6 +99,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		CanAnswer: handoff.Decide(actor, p, handoff.ActAnswer) == nil,
 		ShowArch:  p.Status == handoff.StatusAcknowledged || p.Status == handoff.StatusLocked,
 		Comment:   web.CommentForm{Allowed: handoff.Decide(actor, p, handoff.ActComment) == nil, Body: x.commentBody, Error: x.commentError},
+		Answer:    x.answer,
 		Timeline:  timeline(events, comments),
 	}
 	for _, k := range handoff.DocKinds {
@@ -118,10 +120,10 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		if err != nil {
 			return err
 		}
-		page.Commitment = bigCommitments(v.Documents, decisions, settings.ApprovalThreshold)
+		page.Commitment = bigCommitments(v.Documents, decisions, settings.ApprovalThresholds)
 		if handoff.Decide(actor, p, handoff.ActAcknowledge) == nil {
 			page.Ack = &web.AckView{
-				Blockers: handoff.AckBlockers(reviews, v.Documents, decisions, settings.ApprovalThreshold),
+				Blockers: handoff.AckBlockers(reviews, v.Documents, decisions, settings.ApprovalThresholds),
 				Kickoff:  x.ackKickoff, Today: cal.Today(now).String(), Error: x.ackError, Version: p.SubmittedVersion,
 			}
 		}
@@ -142,10 +144,10 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 
 // bigCommitments lists the commitments of docs that need the SA's decision,
 // with the decision standing on each.
-func bigCommitments(docs handoff.Documents, decisions map[string]handoff.CommitmentDecision, threshold handoff.Money) []web.CommitmentRow {
+func bigCommitments(docs handoff.Documents, decisions map[string]handoff.CommitmentDecision, thresholds handoff.Thresholds) []web.CommitmentRow {
 	var out []web.CommitmentRow
 	for _, c := range docs.Commitments.Items {
-		if !handoff.NeedsDecision(c, threshold) {
+		if !handoff.NeedsDecision(c, thresholds) {
 			continue
 		}
 		row := web.CommitmentRow{C: c}
@@ -226,18 +228,31 @@ func docKindFromURL(r *http.Request) (handoff.DocKind, error) {
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderDocument(w, r, http.StatusOK, nil)
+	return s.renderDocumentWith(w, r, http.StatusOK, docExtras{})
 }
 
-// renderDocument renders one document: the form for its SE while editable,
-// otherwise the latest submitted version read-only, with the SA's review and
-// commitment decisions when they may act. rf carries a refused review form.
-func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status int, rf *web.ReviewForm) error {
+// docExtras carries what a refused action on a document page sends back: a
+// review form, or a veto of commitment verdictFor, with what was typed.
+type docExtras struct {
+	review        *web.ReviewForm
+	verdictFor    string
+	verdictReason string
+	verdictError  string
+}
+
+// renderDocumentWith renders one document: the form for its SE while
+// editable, otherwise the latest submitted version read-only, with the SA's
+// review and commitment decisions when they may act.
+func (s *Server) renderDocumentWith(w http.ResponseWriter, r *http.Request, status int, x docExtras) error {
+	rf := x.review
 	ctx := r.Context()
 	actor := currentUser(r)
-	kind, err := docKindFromURL(r)
-	if err != nil {
-		return err
+	kind := handoff.DocCommitments // a veto comes from a route without {kind}
+	if x.verdictFor == "" {
+		var err error
+		if kind, err = docKindFromURL(r); err != nil {
+			return err
+		}
 	}
 	p, err := s.packFromURL(r)
 	if err != nil {
@@ -274,9 +289,14 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 			if err != nil {
 				return err
 			}
-			page.Commitments = bigCommitments(v.Documents, decisions, settings.ApprovalThreshold)
+			page.Commitments = bigCommitments(v.Documents, decisions, settings.ApprovalThresholds)
 			page.CanDecide = handoff.Decide(actor, p, handoff.ActDecideCommitment) == nil
-			page.Threshold = web.Money(settings.ApprovalThreshold)
+			page.Threshold = web.Thresholds(settings.ApprovalThresholds)
+		}
+	}
+	for i := range page.Commitments {
+		if c := &page.Commitments[i]; x.verdictFor != "" && c.C.ID == x.verdictFor {
+			c.Reason, c.Error = x.verdictReason, x.verdictError
 		}
 	}
 	if handoff.Decide(actor, p, handoff.ActReview) == nil && reviews[kind].Decision != handoff.DecisionReturned {
@@ -315,12 +335,15 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 	form := parseDocAction(r)
 	typed := saved
 	parseDocument(r, kind, &typed, form.action == "save")
+	ownIDs(kind, &typed, saved)
 
 	page := s.docPage(r, p, kind, typed, saved, reviews[kind])
 	page.Version = form.version // keep the version the form was based on
 	if form.action != "save" {
-		editRows(kind, &page.Docs, form)
 		page.Notice = "Not saved yet — press Save draft to keep your changes."
+		if !editRows(kind, &page.Docs, form) {
+			page.Notice = "This list already has " + strconv.Itoa(handoff.MaxRows) + " rows, the most a document holds, so no row was added. Nothing is saved yet — press Save draft to keep your changes."
+		}
 		s.render(w, r, http.StatusOK, web.DocumentPage(page))
 		return nil
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -53,8 +54,8 @@ func (s *Server) reviewDocument(w http.ResponseWriter, r *http.Request) error {
 	in := handoff.ReviewInput{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason"), Questions: r.PostFormValue("questions")}
 	d, qs, err := in.Validate()
 	if fields := handoff.InvalidFields(err); fields != nil {
-		return s.renderDocument(w, r, http.StatusUnprocessableEntity, &web.ReviewForm{
-			Decision: in.Decision, Reason: in.Reason, Questions: in.Questions, Errors: fields})
+		return s.renderDocumentWith(w, r, http.StatusUnprocessableEntity, docExtras{review: &web.ReviewForm{
+			Decision: in.Decision, Reason: in.Reason, Questions: in.Questions, Errors: fields}})
 	}
 	err = s.db.ReviewDocument(r.Context(), currentUser(r), p.ID, formVersion(r), kind, d, strings.TrimSpace(in.Reason), qs, s.now())
 	if err != nil {
@@ -79,10 +80,9 @@ func (s *Server) answerQuestion(w http.ResponseWriter, r *http.Request) error {
 		return handoff.Errorf(handoff.ENOTFOUND, "not found")
 	}
 	answer := strings.TrimSpace(r.PostFormValue("answer"))
-	if answer == "" || len([]rune(answer)) > 5000 {
-		s.flash(r, web.FlashError, "Write an answer (up to 5000 characters) before saving it.")
-		redirect(w, r, s.packPath(p, ""))
-		return nil
+	if err := handoff.CheckAnswer(answer); err != nil {
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{
+			answer: web.AnswerForm{QID: qid, Body: r.PostFormValue("answer"), Error: handoff.InvalidFields(err)["answer"]}})
 	}
 	if err := s.db.AnswerQuestion(r.Context(), currentUser(r), p.ID, qid, answer, s.now()); err != nil {
 		return s.refuse(w, r, p, err)
@@ -98,19 +98,14 @@ func (s *Server) decideCommitment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	_, settings, err := s.calendar(ctx)
-	if err != nil {
-		return err
-	}
-	approve := r.PostFormValue("decision") == "approve"
+	cid := chi.URLParam(r, "cid")
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	if !approve && r.PostFormValue("decision") != "veto" {
-		return s.renderDocumentWithError(w, r, "Choose approve or veto.")
+	approve, err := handoff.CheckVerdict(r.PostFormValue("decision"), reason)
+	if fields := handoff.InvalidFields(err); fields != nil {
+		return s.renderDocumentWith(w, r, http.StatusUnprocessableEntity, docExtras{
+			verdictFor: cid, verdictReason: r.PostFormValue("reason"), verdictError: cmp.Or(fields["reason"], fields["decision"])})
 	}
-	if !approve && reason == "" {
-		return s.renderDocumentWithError(w, r, "Give a reason for the veto: the SE and managers read it.")
-	}
-	err = s.db.DecideCommitment(ctx, currentUser(r), p.ID, formVersion(r), chi.URLParam(r, "cid"), approve, reason, settings.ApprovalThreshold, s.now())
+	err = s.db.DecideCommitment(ctx, currentUser(r), p.ID, formVersion(r), cid, approve, reason, s.now())
 	if err != nil {
 		return s.refuse(w, r, p, err)
 	}
@@ -120,14 +115,6 @@ func (s *Server) decideCommitment(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.flash(r, web.FlashSuccess, word+" the commitment.")
 	redirect(w, r, s.packPath(p, "/documents/commitments"))
-	return nil
-}
-
-// renderDocumentWithError sends the SA back to the commitment ledger with a
-// message.
-func (s *Server) renderDocumentWithError(w http.ResponseWriter, r *http.Request, msg string) error {
-	s.flash(r, web.FlashError, msg)
-	redirect(w, r, "/packs/"+chi.URLParam(r, "id")+"/documents/commitments")
 	return nil
 }
 
@@ -155,7 +142,7 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, _, lr := rules(settings)
 	lockDue := cal.Due(lr, deadline.DayOf(kickoff, time.UTC)).Time()
-	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, settings.ApprovalThreshold, now)
+	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, now)
 	if handoff.ErrorCode(err) == handoff.EINVALID {
 		return again(handoff.ErrorMessage(err))
 	}
@@ -273,9 +260,9 @@ func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body := strings.TrimSpace(r.PostFormValue("body"))
-	if body == "" || len([]rune(body)) > 5000 {
+	if err := handoff.CheckComment(body); err != nil {
 		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{commentBody: r.PostFormValue("body"),
-			commentError: "Write a comment of up to 5000 characters."})
+			commentError: handoff.InvalidFields(err)["body"]})
 	}
 	if err := s.db.AddComment(r.Context(), currentUser(r), p.ID, body, s.now()); err != nil {
 		return err
@@ -377,7 +364,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 					g = 0
 				}
 			}
-			if g == 2 && len(handoff.UndecidedCommitments(ps.Documents, ps.Decisions, settings.ApprovalThreshold)) > 0 {
+			if g == 2 && len(handoff.UndecidedCommitments(ps.Documents, ps.Decisions, settings.ApprovalThresholds)) > 0 {
 				g = 1
 			}
 		case handoff.StatusAcknowledged:

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
@@ -37,9 +38,37 @@ func (s *Server) settingsPage(r *http.Request) (web.SettingsPage, error) {
 	return web.SettingsPage{
 		Page: s.page(r, "Settings"), TimeZone: st.TimeZone, Countries: countryOptions(), Chosen: st.HolidayCountries,
 		PackDays: strconv.Itoa(st.PackDueBusinessDays), KickoffDays: strconv.Itoa(st.KickoffDueBusinessDays),
-		LockDays: strconv.Itoa(st.LockDueCalendarDays), ThresholdAmount: handoff.FormatAmount(st.ApprovalThreshold.Minor),
-		ThresholdCurrency: st.ApprovalThreshold.Currency, DaysOff: off,
+		LockDays: strconv.Itoa(st.LockDueCalendarDays), Thresholds: thresholdRows(st.ApprovalThresholds), DaysOff: off,
 	}, nil
+}
+
+// thresholdRows shows stored thresholds on the form, with a blank row to add
+// another currency while there is room.
+func thresholdRows(t handoff.Thresholds) []web.ThresholdRow {
+	rows := make([]web.ThresholdRow, 0, len(t)+1)
+	for _, m := range t {
+		rows = append(rows, web.ThresholdRow{Currency: m.Currency, Amount: handoff.FormatAmount(m.Minor)})
+	}
+	if len(rows) < handoff.MaxThresholds {
+		rows = append(rows, web.ThresholdRow{})
+	}
+	return rows
+}
+
+// parseThresholdRows reads the threshold rows as typed. The count comes from
+// the form, bounded so a forged count cannot make the server loop; one more
+// row than the limit is read so that going over it is refused, not dropped.
+func parseThresholdRows(r *http.Request) ([]web.ThresholdRow, []handoff.ThresholdInput) {
+	n, _ := strconv.Atoi(r.PostFormValue("threshold_rows"))
+	n = max(0, min(n, handoff.MaxThresholds+1))
+	rows := make([]web.ThresholdRow, n)
+	in := make([]handoff.ThresholdInput, n)
+	for i := range n {
+		rows[i] = web.ThresholdRow{Currency: strings.ToUpper(val(r, web.ThresholdField(i, "currency"))),
+			Amount: val(r, web.ThresholdField(i, "amount")), Remove: r.PostFormValue(web.ThresholdField(i, "remove")) == "1"}
+		in[i] = handoff.ThresholdInput{Currency: rows[i].Currency, Amount: rows[i].Amount, Remove: rows[i].Remove}
+	}
+	return rows, in
 }
 
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
@@ -83,12 +112,13 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone"))
+	var thresholds []handoff.ThresholdInput
+	p.Thresholds, thresholds = parseThresholdRows(r)
 	p.Chosen = []string{} // none ticked is a real choice: weekends only
 	for _, c := range r.PostForm["countries"] {
 		p.Chosen = append(p.Chosen, strings.ToUpper(strings.TrimSpace(c)))
 	}
 	p.PackDays, p.KickoffDays, p.LockDays = val(r, "pack_days"), val(r, "kickoff_days"), val(r, "lock_days")
-	p.ThresholdAmount, p.ThresholdCurrency = val(r, "threshold_amount"), strings.ToUpper(val(r, "threshold_currency"))
 
 	st, err := s.db.Settings(ctx)
 	if err != nil {
@@ -96,7 +126,9 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	fe := handoff.FieldErrors{}
 	st.TimeZone, st.HolidayCountries = p.TimeZone, p.Chosen
-	if _, err := deadline.NewCalendar(st.TimeZone, nil, nil); err != nil || st.TimeZone == "" {
+	if err := handoff.CheckTimeZoneName(st.TimeZone); err != nil {
+		fe.Add("time_zone", handoff.ErrorMessage(err))
+	} else if _, err := deadline.NewCalendar(st.TimeZone, nil, nil); err != nil {
 		fe.Add("time_zone", "Use an IANA time zone name such as America/New_York or Europe/Berlin.")
 	}
 	if _, err := deadline.NewCalendar("UTC", st.HolidayCountries, nil); err != nil {
@@ -113,15 +145,9 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	days("pack_days", p.PackDays, 1, 60, &st.PackDueBusinessDays)
 	days("kickoff_days", p.KickoffDays, 1, 60, &st.KickoffDueBusinessDays)
 	days("lock_days", p.LockDays, 1, 365, &st.LockDueCalendarDays)
-	if minor, err := handoff.ParseAmount(p.ThresholdAmount); err != nil {
-		fe.Add("threshold_amount", handoff.ErrorMessage(err))
-	} else {
-		st.ApprovalThreshold.Minor = minor
-	}
-	if len(p.ThresholdCurrency) != 3 || strings.Trim(p.ThresholdCurrency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		fe.Add("threshold_currency", "Use a three-letter currency code such as USD.")
-	} else {
-		st.ApprovalThreshold.Currency = p.ThresholdCurrency
+	st.ApprovalThresholds, err = handoff.ParseThresholds(thresholds)
+	for k, v := range handoff.InvalidFields(err) {
+		fe.Add(k, v)
 	}
 	if len(fe) > 0 {
 		p.Errors = web.FieldErrors(fe)
@@ -160,20 +186,18 @@ func (s *Server) addDayOff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.DayOffDay, p.DayOffName = val(r, "day"), val(r, "name")
-	fe := handoff.FieldErrors{}
-	day, err := handoff.ParseDate(p.DayOffDay)
-	if err != nil {
-		fe.Add("day", handoff.ErrorMessage(err))
+	off, err := handoff.ValidateDayOff(p.DayOffDay, p.DayOffName)
+	fe := handoff.FieldErrors(handoff.InvalidFields(err))
+	if err != nil && fe == nil {
+		return err
 	}
-	if p.DayOffName == "" {
-		fe.Add("name", "Name the day off, e.g. Year-end shutdown.")
-	} else if len([]rune(p.DayOffName)) > 100 {
-		fe.Add("name", "Keep the name under 100 characters.")
+	if fe == nil {
+		fe = handoff.FieldErrors{}
 	}
 	if len(fe) == 0 {
 		_, err = s.db.ChangeCalendar(ctx, actor, postgres.CalendarChange{
 			Why:   "Company day off added (" + p.DayOffDay + " " + p.DayOffName + ")",
-			Apply: postgres.AddDayOffChange(handoff.DayOff{Day: day, Name: p.DayOffName}), Due: recalc,
+			Apply: postgres.AddDayOffChange(off), Due: recalc,
 		}, s.now())
 		if fields := handoff.InvalidFields(err); fields != nil {
 			for k, v := range fields {
@@ -198,7 +222,9 @@ func (s *Server) deleteDayOff(w http.ResponseWriter, r *http.Request) error {
 	if err := handoff.Authorize(actor, handoff.ActionManageSettings); err != nil {
 		return err
 	}
-	day, err := handoff.ParseDate(chi.URLParam(r, "day"))
+	// Not ParseDate: a day off stored before dates had a range must stay
+	// removable, so any well-formed date names one.
+	day, err := time.Parse(time.DateOnly, chi.URLParam(r, "day"))
 	if err != nil {
 		return handoff.Errorf(handoff.ENOTFOUND, "not found")
 	}

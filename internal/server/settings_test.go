@@ -38,7 +38,7 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 	// dates must not make his save a conflict.
 	openVersion := version(t, sam, pack+"/documents/risks")
 	form := url.Values{"time_zone": {"America/New_York"}, "countries": {"US"}, "pack_days": {"7"}, "kickoff_days": {"5"},
-		"lock_days": {"30"}, "threshold_amount": {"25000"}, "threshold_currency": {"USD"}}
+		"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
 	if res := admin.PostForm("/admin/settings", form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save settings = %d\n%s", res.StatusCode, res.Body)
 	}
@@ -77,7 +77,7 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 
 	t.Run("WeekendsOnly", func(t *testing.T) {
 		none := url.Values{"time_zone": {"America/New_York"}, "pack_days": {"7"}, "kickoff_days": {"5"},
-			"lock_days": {"30"}, "threshold_amount": {"25000"}, "threshold_currency": {"USD"}}
+			"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
 		if res := admin.PostForm("/admin/settings", none); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("no holiday countries = %d\n%s", res.StatusCode, res.Body)
 		}
@@ -92,13 +92,13 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 
 	t.Run("BadInputKeepsValues", func(t *testing.T) {
 		bad := url.Values{"time_zone": {"Mars/Olympus"}, "countries": {"US", "XX"}, "pack_days": {"0"}, "kickoff_days": {"five"},
-			"lock_days": {"30"}, "threshold_amount": {"-5"}, "threshold_currency": {"dollars"}}
+			"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.amount": {"-5"}, "thresholds.0.currency": {"dollars"}}
 		res := admin.PostForm("/admin/settings", bad)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status = %d", res.StatusCode)
 		}
-		for _, f := range []string{"time_zone", "countries", "pack_days", "kickoff_days", "threshold_amount", "threshold_currency"} {
-			if res.Text("#f-"+f+"-error") == "" && !(f == "countries" && strings.Contains(res.Body, "Choose countries")) {
+		for _, f := range []string{"time_zone", "countries", "pack_days", "kickoff_days", "thresholds.0.amount", "thresholds.0.currency"} {
+			if res.Text(`[id="f-`+f+`-error"]`) == "" && !(f == "countries" && strings.Contains(res.Body, "Choose countries")) {
 				t.Errorf("no message beside %s", f)
 			}
 		}
