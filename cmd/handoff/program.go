@@ -176,7 +176,8 @@ func (p *program) serve(ctx context.Context, args []string) error {
 		}
 	}
 
-	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, MetricsToken: cfg.MetricsToken, MetricsAllow: cfg.MetricsAllow}, db, logger)
+	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, MetricsToken: cfg.MetricsToken, MetricsAllow: cfg.MetricsAllow,
+		TrustedProxies: cfg.TrustedProxies}, db, logger)
 	if err != nil {
 		return err
 	}

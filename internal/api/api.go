@@ -74,6 +74,7 @@ func New(cfg Config) chi.Router {
 // (TestOpenAPIDescribesEveryRoute).
 func (a *api) routes() chi.Router {
 	r := chi.NewRouter()
+	r.Use(requireJSON)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, problem{Status: http.StatusNotFound, Detail: "There is no such API route."})
 	})

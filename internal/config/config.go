@@ -32,6 +32,11 @@ type Config struct {
 
 	MetricsToken string         // HANDOFF_METRICS_TOKEN: bearer token non-loopback scrapers present
 	MetricsAllow []netip.Prefix // HANDOFF_METRICS_ALLOW: comma-separated CIDRs allowed to scrape without a token
+
+	// TrustedProxies (HANDOFF_TRUSTED_PROXIES: comma-separated CIDRs) are the
+	// reverse proxies whose X-Forwarded-For is believed; from anyone else the
+	// header is ignored, so a client cannot choose its own address.
+	TrustedProxies []netip.Prefix
 }
 
 // Secure reports whether the public URL is https, which turns on Secure cookies
@@ -116,13 +121,16 @@ func Load(getenv func(string) string, needDB bool) (Config, error) {
 		return c, &Error{"HANDOFF_WORKERS", fmt.Sprintf("is %q; use on or off", w)}
 	}
 	c.MetricsToken = strings.TrimSpace(getenv("HANDOFF_METRICS_TOKEN"))
-	if raw := strings.TrimSpace(getenv("HANDOFF_METRICS_ALLOW")); raw != "" {
-		for _, part := range strings.Split(raw, ",") {
-			pfx, err := netip.ParsePrefix(strings.TrimSpace(part))
-			if err != nil {
-				return c, &Error{"HANDOFF_METRICS_ALLOW", fmt.Sprintf("has %q; use CIDRs such as 10.0.0.0/8,192.168.1.5/32", strings.TrimSpace(part))}
-			}
-			c.MetricsAllow = append(c.MetricsAllow, pfx)
+	if c.MetricsAllow, err = prefixes(getenv, "HANDOFF_METRICS_ALLOW"); err != nil {
+		return c, err
+	}
+	if c.TrustedProxies, err = prefixes(getenv, "HANDOFF_TRUSTED_PROXIES"); err != nil {
+		return c, err
+	}
+	for _, p := range c.TrustedProxies {
+		if p.Bits() == 0 {
+			// Trusting every address would let any client choose its own.
+			return c, &Error{"HANDOFF_TRUSTED_PROXIES", fmt.Sprintf("has %s, which is every address; list only your proxies' addresses, such as 10.0.0.5/32", p)}
 		}
 	}
 
@@ -134,6 +142,24 @@ func Load(getenv func(string) string, needDB bool) (Config, error) {
 		c.DemoDeals = n
 	}
 	return c, nil
+}
+
+// prefixes reads variable name as comma-separated CIDRs; unset is none.
+func prefixes(getenv func(string) string, name string) ([]netip.Prefix, error) {
+	raw := strings.TrimSpace(getenv(name))
+	if raw == "" {
+		return nil, nil
+	}
+	var out []netip.Prefix
+	for _, part := range strings.Split(raw, ",") {
+		part = strings.TrimSpace(part)
+		pfx, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, &Error{name, fmt.Sprintf("has %q; use CIDRs such as 10.0.0.0/8,192.168.1.5/32", part)}
+		}
+		out = append(out, pfx.Masked())
+	}
+	return out, nil
 }
 
 func orDefault(v, def string) string {

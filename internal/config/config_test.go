@@ -45,6 +45,25 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("TrustedProxies", func(t *testing.T) {
+		c, err := Load(env(map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": " 10.0.0.0/8, 192.168.1.5/32 ,fd00::1/64"}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"10.0.0.0/8", "192.168.1.5/32", "fd00::/64"}
+		if len(c.TrustedProxies) != len(want) {
+			t.Fatalf("TrustedProxies = %v, want %v", c.TrustedProxies, want)
+		}
+		for i, p := range c.TrustedProxies {
+			if p.String() != want[i] {
+				t.Errorf("TrustedProxies[%d] = %s, want %s", i, p, want[i])
+			}
+		}
+		if c, _ := Load(env(map[string]string{"DATABASE_URL": db}), true); c.TrustedProxies != nil {
+			t.Errorf("unset HANDOFF_TRUSTED_PROXIES trusts %v, want no proxy", c.TrustedProxies)
+		}
+	})
+
 	t.Run("NoDatabaseNeeded", func(t *testing.T) {
 		if _, err := Load(env(nil), false); err != nil {
 			t.Fatal(err)
@@ -68,6 +87,11 @@ func TestLoad(t *testing.T) {
 		{"ErrMailFrom", map[string]string{"DATABASE_URL": db, "HANDOFF_MAIL_FROM": "not an address"}, "HANDOFF_MAIL_FROM"},
 		{"ErrWorkers", map[string]string{"DATABASE_URL": db, "HANDOFF_WORKERS": "maybe"}, "HANDOFF_WORKERS"},
 		{"ErrMetricsAllow", map[string]string{"DATABASE_URL": db, "HANDOFF_METRICS_ALLOW": "10.0.0.0/8,office"}, "HANDOFF_METRICS_ALLOW"},
+		{"ErrTrustedProxiesNotCIDR", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "10.0.0.5"}, "HANDOFF_TRUSTED_PROXIES"},
+		{"ErrTrustedProxiesName", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}, "HANDOFF_TRUSTED_PROXIES"},
+		{"ErrTrustedProxiesEmptyItem", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "10.0.0.0/8,"}, "HANDOFF_TRUSTED_PROXIES"},
+		{"ErrTrustedProxiesEveryAddress", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "0.0.0.0/0"}, "HANDOFF_TRUSTED_PROXIES"},
+		{"ErrTrustedProxiesEveryIPv6Address", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "::/0"}, "HANDOFF_TRUSTED_PROXIES"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -40,21 +41,32 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
 
 	fe := handoff.FieldErrors{}
-	_, hash, err := s.db.UserByEmail(ctx, u.Email)
-	if err != nil {
-		return err
-	}
+	status := http.StatusUnprocessableEntity
 	if current == "" {
 		fe.Add("current", "Enter your current password.")
 	} else {
-		ok := false
-		if hash != "" {
-			if ok, err = password.Verify(current, hash); err != nil {
+		// The same guess limit as the login: whoever holds an unlocked
+		// session must not get to try passwords at speed.
+		now := s.now()
+		limits := s.passwordLimits(r, u.Email)
+		wait, err := s.db.ReserveLoginAttempt(ctx, limits, now)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			s.log.WarnContext(ctx, "password change rate limited", "user_id", u.ID, "client", s.clientAddr(r).String())
+			status = http.StatusTooManyRequests
+			fe.Add("current", "Too many wrong passwords. For your account's safety, "+tryAgain(w, wait, now)+".")
+		} else {
+			ok, err := s.checkPassword(ctx, u.Email, current)
+			if err != nil {
 				return err
 			}
-		}
-		if !ok {
-			fe.Add("current", "That is not your current password.")
+			if !ok {
+				fe.Add("current", "That is not your current password.") // the reserved attempt stands as a failure
+			} else if err := s.db.ForgetLoginAttempt(ctx, limits, now, limits[0].Key); err != nil {
+				return err
+			}
 		}
 	}
 	checkNewPassword(fe, pw, confirm, u.Email)
@@ -64,7 +76,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Errors = web.FieldErrors(fe)
-		s.render(w, r, http.StatusUnprocessableEntity, web.AccountView(p))
+		s.render(w, r, status, web.AccountView(p))
 		return nil
 	}
 
@@ -85,6 +97,15 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// checkPassword reports whether pw is the password of the account email.
+func (s *Server) checkPassword(ctx context.Context, email, pw string) (bool, error) {
+	_, hash, err := s.db.UserByEmail(ctx, email)
+	if err != nil || hash == "" {
+		return false, err
+	}
+	return password.Verify(pw, hash)
+}
+
 // checkNewPassword adds the problems of a new password and its confirmation.
 func checkNewPassword(fe handoff.FieldErrors, pw, confirm, email string) {
 	if pw == "" {
@@ -100,9 +121,36 @@ func checkNewPassword(fe handoff.FieldErrors, pw, confirm, email string) {
 	}
 }
 
+// passwordTokenUser is the user a set-password link's token belongs to.
+// Unknown tokens count against the address, so links cannot be guessed at
+// speed.
+func (s *Server) passwordTokenUser(w http.ResponseWriter, r *http.Request, token string) (*handoff.User, error) {
+	ctx := r.Context()
+	now := s.now()
+	limits := s.linkLimits(r)
+	wait, err := s.db.ReserveLoginAttempt(ctx, limits, now)
+	if err != nil {
+		return nil, err
+	}
+	if wait > 0 {
+		s.log.WarnContext(ctx, "set-password link rate limited", "client", s.clientAddr(r).String())
+		return nil, handoff.Errorf(handoff.ERATELIMITED,
+			"Too many set-password links that don't work were opened from your network. Check the link you were sent, %s, or ask your Handoff admin for a new link.",
+			tryAgain(w, wait, now))
+	}
+	u, err := s.db.PasswordTokenUser(ctx, token, now)
+	if err != nil {
+		return nil, err // an unknown token stands as a failure
+	}
+	if err := s.db.ForgetLoginAttempt(ctx, limits, now); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
-	u, err := s.db.PasswordTokenUser(r.Context(), token, s.now())
+	u, err := s.passwordTokenUser(w, r, token)
 	if err != nil {
 		return err
 	}
@@ -114,7 +162,7 @@ func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) setPasswordSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	token := chi.URLParam(r, "token")
-	u, err := s.db.PasswordTokenUser(ctx, token, s.now())
+	u, err := s.passwordTokenUser(w, r, token)
 	if err != nil {
 		return err
 	}

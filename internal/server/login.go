@@ -1,23 +1,12 @@
 package server
 
 import (
-	"fmt"
-	"math"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/web"
-)
-
-// Failed logins allowed per client address and per account in loginWindow.
-const (
-	loginLimit  = 10
-	loginWindow = time.Minute
 )
 
 // loginFailed is the one message for any failed login: it never says which of
@@ -46,19 +35,21 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if email == "" || pw == "" {
 		return again(http.StatusUnprocessableEntity, "Enter your email and your password.")
 	}
+	if len(email) > handoff.MaxEmail {
+		// No account has it (ValidateEmail refuses longer ones), and it is not
+		// worth a row in the limit.
+		return again(http.StatusUnauthorized, loginFailed)
+	}
 	now := s.now()
-	keys := []string{"ip:" + clientIP(r), "email:" + handoff.NormalizeEmail(email)}
-	wait, err := s.db.ReserveLoginAttempt(ctx, keys, now, loginLimit, loginWindow)
+	limits := s.passwordLimits(r, email)
+	wait, err := s.db.ReserveLoginAttempt(ctx, limits, now)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
-		secs := max(1, int(math.Ceil(wait.Seconds())))
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.log.WarnContext(ctx, "login rate limited", "keys", len(keys))
-		return again(http.StatusTooManyRequests, fmt.Sprintf(
-			"Too many failed logins. For your account's safety, wait %s and try again (after %s UTC).",
-			seconds(secs), now.Add(time.Duration(secs)*time.Second).UTC().Format("15:04:05")))
+		s.log.WarnContext(ctx, "login rate limited", "client", s.clientAddr(r).String())
+		return again(http.StatusTooManyRequests,
+			"Too many failed logins. For your account's safety, "+tryAgain(w, wait, now)+".")
 	}
 
 	u, hash, err := s.db.UserByEmail(ctx, email)
@@ -77,7 +68,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return again(http.StatusUnauthorized, loginFailed) // the reserved attempt stands as a failure
 	}
 
-	if err := s.db.ForgetLoginAttempt(ctx, keys, "email:"+u.Email, now); err != nil {
+	// This attempt was no failure, and neither were this address's typos
+	// for the account; guesses from elsewhere still count.
+	if err := s.db.ForgetLoginAttempt(ctx, limits, now, limits[0].Key); err != nil {
 		return err
 	}
 	if err := s.db.RecordLogin(ctx, u.ID, now); err != nil {
@@ -87,7 +80,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(ctx, "login", "user_id", u.ID)
-	redirect(w, r, safeNext(next, "/"))
+	redirect(w, r, safeNext(next, homePath(u.Role)))
 	return nil
 }
 
@@ -98,31 +91,4 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, web.FlashSuccess, "You have logged out.")
 	redirect(w, r, "/login")
 	return nil
-}
-
-// safeNext returns next when it is a path on this site, else fallback: the
-// login form must never become an open redirect.
-func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\t") {
-		return fallback
-	}
-	return next
-}
-
-// clientIP is the address the connection came from. Behind a proxy that is the
-// proxy's address; the per-account limit still holds there.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-func seconds(n int) string {
-	if n == 1 {
-		return "1 second"
-	}
-	return strconv.Itoa(n) + " seconds"
 }

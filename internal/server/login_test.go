@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/server"
 	"github.com/handoff-app/handoff/internal/server/servertest"
 )
 
@@ -43,8 +44,8 @@ func TestLogin(t *testing.T) {
 	t.Run("RightPasswordLandsOnRoleHomeWithSafeCookie", func(t *testing.T) {
 		c := env.Client()
 		res := c.PostForm("/login", url.Values{"email": {"sam@example.com"}, "password": {servertest.Password}})
-		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
-			t.Fatalf("login = %d → %q, want 303 → /", res.StatusCode, res.Header.Get("Location"))
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/packs" {
+			t.Fatalf("login = %d → %q, want 303 → the SE home /packs", res.StatusCode, res.Header.Get("Location"))
 		}
 		cookie := res.Header.Get("Set-Cookie")
 		for _, want := range []string{"handoff_session=", "HttpOnly", "SameSite=Lax"} {
@@ -76,11 +77,12 @@ func TestLogin(t *testing.T) {
 	})
 
 	t.Run("NextIsFollowedOnlyOnThisSite", func(t *testing.T) {
+		// More hostile forms: TestLoginNextNeverLeavesTheSite.
 		for next, want := range map[string]string{
 			"/inbox?x=1":           "/inbox?x=1",
-			"//evil.example/":      "/",
-			"https://evil.example": "/",
-			"/\\evil.example":      "/",
+			"//evil.example/":      "/inbox",
+			"https://evil.example": "/inbox",
+			"/\\evil.example":      "/inbox",
 		} {
 			res := env.Client().PostForm("/login", url.Values{"email": {"alex@example.com"}, "password": {servertest.Password}, "next": {next}})
 			if got := res.Header.Get("Location"); got != want {
@@ -124,8 +126,8 @@ func TestLoginFloodIsLimited(t *testing.T) {
 	env.CreateUser("Sam Rivera", "sam@example.com", handoff.RoleSE)
 	c := env.Client()
 
-	// Ten failures for ten different accounts from one address…
-	for i := range 10 {
+	// Failures for as many different accounts from one address…
+	for i := range server.GuessAddr {
 		res := c.PostForm("/login", url.Values{"email": {"guess" + strconv.Itoa(i) + "@example.com"}, "password": {"wrong password"}})
 		if res.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("attempt %d = %d, want 401", i+1, res.StatusCode)
@@ -134,7 +136,7 @@ func TestLoginFloodIsLimited(t *testing.T) {
 	// …and the address is stopped, even with the right password.
 	res := c.PostForm("/login", url.Values{"email": {"sam@example.com"}, "password": {servertest.Password}})
 	if res.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("11th attempt = %d, want 429", res.StatusCode)
+		t.Fatalf("attempt %d = %d, want 429", server.GuessAddr+1, res.StatusCode)
 	}
 	ra, err := strconv.Atoi(res.Header.Get("Retry-After"))
 	if err != nil || ra < 1 || ra > 60 {
@@ -152,14 +154,15 @@ func TestLoginFloodOnOneAccountIsLimited(t *testing.T) {
 	t.Parallel()
 	env := servertest.New(t)
 	env.CreateUser("Sam Rivera", "sam@example.com", handoff.RoleSE)
-	// The per-account limit holds across addresses: the rows are in PostgreSQL,
-	// shared by every client and every app instance.
-	for range 10 {
+	// Fresh clients (no cookies) from one address: the limit is on the
+	// account and the address, kept in PostgreSQL, shared by every client and
+	// every app instance.
+	for range server.GuessAccountAddr {
 		env.Client().PostForm("/login", url.Values{"email": {"SAM@example.com"}, "password": {"wrong password"}})
 	}
 	var n int
-	if err := env.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM login_failures WHERE key = 'email:sam@example.com'`).Scan(&n); err != nil || n != 10 {
-		t.Fatalf("recorded failures for the account = %d (%v), want 10", n, err)
+	if err := env.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM login_failures WHERE key = 'email:sam@example.com'`).Scan(&n); err != nil || n != server.GuessAccountAddr {
+		t.Fatalf("recorded failures for the account = %d (%v), want %d", n, err, server.GuessAccountAddr)
 	}
 	res := env.Client().PostForm("/login", url.Values{"email": {"sam@example.com"}, "password": {servertest.Password}})
 	if res.StatusCode != http.StatusTooManyRequests {
@@ -332,8 +335,8 @@ func TestParallelLoginFloodIsLimited(t *testing.T) {
 			t.Errorf("unexpected status %d", c)
 		}
 	}
-	if checked != 10 {
-		t.Errorf("%d passwords were checked, want exactly the limit of 10", checked)
+	if checked != server.GuessAccountAddr {
+		t.Errorf("%d passwords were checked, want exactly the limit of %d", checked, server.GuessAccountAddr)
 	}
 }
 

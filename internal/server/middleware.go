@@ -45,7 +45,14 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			"bytes", ww.BytesWritten(),
 			"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
 			"request_id", middleware.GetReqID(r.Context()),
-			"remote", r.RemoteAddr,
+		}
+		if client := s.clientAddr(r); client.IsValid() {
+			attrs = append(attrs, "remote", client.String())
+			if len(s.cfg.TrustedProxies) > 0 {
+				attrs = append(attrs, "peer", r.RemoteAddr) // the proxy, when there is one
+			}
+		} else {
+			attrs = append(attrs, "remote", r.RemoteAddr)
 		}
 		if lf.userID != 0 {
 			attrs = append(attrs, "user_id", lf.userID)
@@ -124,18 +131,12 @@ func (s *Server) crossOriginProtection() (func(http.Handler) http.Handler, error
 // maxFormBytes bounds a form post; the largest document form is far smaller.
 const maxFormBytes = 1 << 20
 
-// formHygiene parses form posts (up to maxFormBytes) and repairs every value
-// once: text that is not UTF-8, or holds NUL bytes (pasted from a PDF, say),
-// cannot be stored in PostgreSQL, and would otherwise surface as a 500 deep in
-// some handler.
+// formHygiene parses form posts (up to maxFormBytes) and repairs every value,
+// of the form and of the query, once: text that is not UTF-8, or holds NUL
+// bytes (pasted from a PDF, say), cannot be stored in PostgreSQL, and would
+// otherwise surface as a 500 deep in some handler.
 func (s *Server) formHygiene(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.RawQuery != "" {
-			// Query strings too: a search box is as easy to paste into.
-			q := r.URL.Query()
-			cleanValues(q)
-			r.URL.RawQuery = q.Encode()
-		}
+	return queryHygiene(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {
@@ -145,6 +146,20 @@ func (s *Server) formHygiene(next http.Handler) http.Handler {
 			}
 			cleanValues(r.PostForm)
 			cleanValues(r.Form)
+		}
+		next.ServeHTTP(w, r)
+	}))
+}
+
+// queryHygiene repairs query string values as formHygiene repairs forms: a
+// search box is as easy to paste into. The API has only this half: it reads
+// JSON bodies, never forms, and answers other bodies itself.
+func queryHygiene(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			q := r.URL.Query()
+			cleanValues(q)
+			r.URL.RawQuery = q.Encode()
 		}
 		next.ServeHTTP(w, r)
 	})

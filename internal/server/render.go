@@ -80,8 +80,3 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	}
 	return items
 }
-
-// redirect answers a form post with 303 See Other (post/redirect/get).
-func redirect(w http.ResponseWriter, r *http.Request, to string) {
-	http.Redirect(w, r, to, http.StatusSeeOther)
-}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -45,7 +46,7 @@ func (s *Server) routes() http.Handler {
 	// The CRM API authenticates with bearer tokens, not sessions (internal/api);
 	// each of its routes is declared here so the route test sees it.
 	crm := api.New(api.Config{DB: s.db, Log: s.log, Now: s.now, Due: recalc, Calendar: s.calendar, BaseURL: s.cfg.BaseURL})
-	crmHandler := s.formHygiene(http.StripPrefix("/api/v1", crm))
+	crmHandler := queryHygiene(http.StripPrefix("/api/v1", ownRouteContext(crm)))
 	_ = chi.Walk(crm, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		bare.handleHTTP(method, "/api/v1"+route, public, crmHandler)
 		return nil
@@ -123,4 +124,14 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodPost, "/admin/tokens/{id}/revoke", admin, s.adminRevokeToken)
 	})
 	return r
+}
+
+// ownRouteContext serves h, a chi router of its own, with its own routing
+// context. Sharing ours, h would append its pattern to the one this router
+// matched ("/api/v1/deals" + "/deals"), and the access log and the metrics
+// read the route from ours. Hiding ours behind a nil one makes h start afresh.
+func ownRouteContext(h chi.Router) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), chi.RouteCtxKey, (*chi.Context)(nil))))
+	})
 }

@@ -32,6 +32,10 @@ type Config struct {
 
 	MetricsToken string         // bearer token for non-loopback scrapers of /metrics; empty: none
 	MetricsAllow []netip.Prefix // addresses that may scrape /metrics without a token
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (clientAddr); empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // secure reports whether people reach the server over https, which turns on

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -51,6 +52,17 @@ type Option func(*server.Config)
 // Secure cookies and HSTS).
 func WithBaseURL(raw string) Option {
 	return func(c *server.Config) { c.BaseURL, _ = url.Parse(raw) }
+}
+
+// WithTrustedProxies makes the server believe X-Forwarded-For from peers in
+// cidrs. Test clients connect from 127.0.0.1, so WithTrustedProxies
+// ("127.0.0.0/8") lets a test speak from any address it puts in the header.
+func WithTrustedProxies(cidrs ...string) Option {
+	return func(c *server.Config) {
+		for _, s := range cidrs {
+			c.TrustedProxies = append(c.TrustedProxies, netip.MustParsePrefix(s))
+		}
+	}
 }
 
 // New starts the real handler on a new database.
