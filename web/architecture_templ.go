@@ -332,20 +332,20 @@ func ArchitectureView(p ArchitecturePage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</div></fieldset><div class=\"form-actions\"><button type=\"submit\" class=\"button button-secondary\">Save draft</button></div></form><form method=\"post\" action=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</div></fieldset><div class=\"form-actions\"><button type=\"submit\" class=\"button button-secondary\">Save draft</button></div><div class=\"card submit-box\"><div><h3>Lock the architecture</h3><p class=\"muted\">Locking saves what is on this form, then closes the architecture-lock clock. The locked record is read-only.</p></div><button type=\"submit\" class=\"button\" formaction=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templruntime.NewAttributeExpression(packPath(p.Head.ID, "lock")).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/architecture.templ`, Line: 69, Col: 59}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/architecture.templ`, Line: 73, Col: 82}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var15)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "\" class=\"card submit-box\"><div><h3>Lock the architecture</h3><p class=\"muted\">Locking closes the architecture-lock clock. The locked record is read-only. Save your draft first.</p></div><button type=\"submit\" class=\"button\">Lock architecture</button></form>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "\" data-testid=\"lock-button\">Lock architecture</button></div></form>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -14,6 +14,7 @@ type ClockView struct {
 	Due         string // YYYY-MM-DD, "" when the clock has not started
 	State       deadline.State
 	Relative    string // "due in 2 business days", "3 business days overdue"…
+	WaitingOn   string // who owes the next step while it runs: "Sam Rivera (SE)"
 	Explanation *ExplanationView
 }
 
@@ -265,6 +266,7 @@ type DealFormPage struct {
 type OverduePage struct {
 	Page
 	Clock, State, Segment, Sort string
+	Owner                       string // "se", "sa" or "" for everyone
 	SEID, SAID                  string
 	SEs, SAs                    []*handoff.User
 	Counts                      []OverdueCount
@@ -278,6 +280,7 @@ type OverduePage struct {
 // OverdueCount is one count card at the top of the lists.
 type OverdueCount struct {
 	Clock, Kind, State string
+	Owner, OwnerLabel  string // the lane's role: "sa", "SA"
 	N                  int
 	Capped             bool
 	URL                string
@@ -286,9 +289,10 @@ type OverdueCount struct {
 
 // OverdueRow is one late or at-risk clock of a pack.
 type OverdueRow struct {
-	Head  PackHead
-	Clock string
-	Due   string
-	Late  int
-	Words string
+	Head      PackHead
+	Clock     string
+	Due       string
+	Late      int    // in the clock's own unit; 0 when not late
+	Words     string // "3 business days overdue", "2 days overdue", "due today"
+	WaitingOn string // "Sam Rivera (SE)"
 }

@@ -189,15 +189,15 @@ func Settings(p SettingsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "pack_days", Label: "Pack due (business days after Closed-Won)", Type: "number", Value: p.PackDays}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "pack_days", Label: "Pack due (business days after Closed-Won)", Type: "number", Value: p.PackDays, Hint: handoff.PackDueDaysRange.Hint()}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "kickoff_days", Label: "Kickoff due (business days after Closed-Won)", Type: "number", Value: p.KickoffDays}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "kickoff_days", Label: "Kickoff due (business days after Closed-Won)", Type: "number", Value: p.KickoffDays, Hint: handoff.KickoffDueDaysRange.Hint()}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "lock_days", Label: "Architecture lock due (days after kickoff)", Type: "number", Value: p.LockDays}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "lock_days", Label: "Architecture lock due (days after kickoff)", Type: "number", Value: p.LockDays, Hint: handoff.LockDueDaysRange.Hint()}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -256,7 +256,7 @@ func TestBrowserSAJourney(t *testing.T) {
 		fill(`[name="integrations.notes"]`, "Workday, Salesforce, Snowflake"),
 		fill(`[name="scale.notes"]`, "2 TB/day now, 10 TB/day in 18 months"),
 		browsertest.ClickAndWait(`form[action$="/architecture"] button[type=submit]`),
-		browsertest.ClickAndWait(`form[action$="/lock"] button`),
+		browsertest.ClickAndWait(`[data-testid="lock-button"]`),
 	)
 	if msg := text(t, alex, `#lock-error`); !strings.Contains(msg, "sign-off") {
 		t.Fatalf("lock without sign-off: %q", msg)
@@ -266,7 +266,7 @@ func TestBrowserSAJourney(t *testing.T) {
 		fill(`#f-sign_off_title`, "Enterprise Architect"),
 		choose(`#f-sign_off_on`, today),
 		browsertest.ClickAndWait(`form[action$="/architecture"] button[type=submit]`),
-		browsertest.ClickAndWait(`form[action$="/lock"] button`),
+		browsertest.ClickAndWait(`[data-testid="lock-button"]`),
 	)
 	if got := text(t, alex, `[data-testid="pack-status"]`); got != "Architecture locked" {
 		t.Fatalf("status after locking = %q", got)

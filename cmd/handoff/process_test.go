@@ -77,6 +77,7 @@ func TestSIGTERMFinishesInFlightRequestThenExitsZero(t *testing.T) {
 	cmd, addr, logs := startProcess(t, u.String())
 
 	px.delay.Store(int64(time.Second))
+	px.drainHeld()
 	type result struct {
 		status int
 		err    error
@@ -91,7 +92,15 @@ func TestSIGTERMFinishesInFlightRequestThenExitsZero(t *testing.T) {
 		res.Body.Close()
 		resc <- result{res.StatusCode, nil}
 	}()
-	time.Sleep(300 * time.Millisecond) // the request is now waiting on the database
+	// Wait until the request is waiting on the database: the proxy is
+	// holding back the database's reply to it.
+	select {
+	case <-px.held:
+	case err := <-resc:
+		t.Fatalf("the request finished before it reached the database: %+v\n%s", err, logs)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the request never reached the database:\n%s", logs)
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -124,14 +133,17 @@ func TestSIGTERMFinishesInFlightRequestThenExitsZero(t *testing.T) {
 type proxy struct {
 	addr, target string
 	delay        atomic.Int64 // added before each reply from the database
-	mu           sync.Mutex
-	ln           net.Listener
-	conns        []net.Conn
+	// held receives a signal each time a reply from the database is held
+	// back by delay: a query is then in flight, waiting on the database.
+	held  chan struct{}
+	mu    sync.Mutex
+	ln    net.Listener
+	conns []net.Conn
 }
 
 func newProxy(t *testing.T, target string) *proxy {
 	t.Helper()
-	p := &proxy{target: target}
+	p := &proxy{target: target, held: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -161,23 +173,38 @@ func (p *proxy) serve(ln net.Listener) {
 			p.conns = append(p.conns, c, up)
 			p.mu.Unlock()
 			go func() { _, _ = io.Copy(up, c); up.Close() }()
-			go func() { _, _ = io.Copy(c, slowReader{up, &p.delay}); c.Close() }()
+			go func() { _, _ = io.Copy(c, slowReader{up, &p.delay, p.held}); c.Close() }()
 		}
 	}()
 }
 
-// slowReader delays each read by the proxy's current delay.
+// slowReader delays each read by the proxy's current delay, and says so on
+// held.
 type slowReader struct {
 	r     io.Reader
 	delay *atomic.Int64
+	held  chan<- struct{}
 }
 
 func (s slowReader) Read(b []byte) (int, error) {
 	n, err := s.r.Read(b)
-	if d := s.delay.Load(); d > 0 {
+	if d := s.delay.Load(); d > 0 && n > 0 {
+		select {
+		case s.held <- struct{}{}:
+		default: // one pending signal is enough
+		}
 		time.Sleep(time.Duration(d))
 	}
 	return n, err
+}
+
+// drainHeld forgets a reply held before now, so the next signal on held is
+// about a query sent after this call.
+func (p *proxy) drainHeld() {
+	select {
+	case <-p.held:
+	default:
+	}
 }
 
 // down refuses new connections and drops open ones.

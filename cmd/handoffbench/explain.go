@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/postgres"
 )
@@ -87,17 +88,31 @@ func explainDashboard(ctx context.Context, conn *pgx.Conn, out io.Writer) ([]str
 // dashboardQueries builds the list and count queries of the Overdue page for
 // the filters a manager uses, for the org's today.
 func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) {
+	// The org's calendar, so today and the at-risk window are the clock
+	// model's, as the page computes them.
 	var zone string
-	if err := conn.QueryRow(ctx, `SELECT time_zone FROM org_settings`).Scan(&zone); err != nil {
-		return nil, fmt.Errorf("org time zone: %w", err)
+	var countries []string
+	if err := conn.QueryRow(ctx, `SELECT time_zone, holiday_countries FROM org_settings`).Scan(&zone, &countries); err != nil {
+		return nil, fmt.Errorf("org calendar: %w", err)
 	}
-	loc, err := time.LoadLocation(zone)
+	rows, err := conn.Query(ctx, `SELECT day FROM company_days_off`)
 	if err != nil {
-		return nil, fmt.Errorf("org time zone %q: %w", zone, err)
+		return nil, fmt.Errorf("company days off: %w", err)
 	}
-	y, m, d := time.Now().In(loc).Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	riskUntil := nextWeekday(today)
+	days, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	if err != nil {
+		return nil, fmt.Errorf("company days off: %w", err)
+	}
+	var off []deadline.DayOff
+	for _, d := range days {
+		off = append(off, deadline.DayOff{Day: deadline.DayOf(d, time.UTC), Name: "Company day off"})
+	}
+	cal, err := deadline.NewCalendar(zone, countries, off)
+	if err != nil {
+		return nil, fmt.Errorf("org calendar: %w", err)
+	}
+	todayDay := cal.Today(time.Now())
+	today, riskUntil := todayDay.Time(), cal.RiskUntil(todayDay).Time()
 
 	// The busiest SE and SA: their filtered lists are the longest.
 	var seID, saID int64
@@ -150,16 +165,6 @@ func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) 
 		)
 	}
 	return qs, nil
-}
-
-// nextWeekday is the last day still "at risk": the next business day,
-// ignoring holidays (enough to exercise the at-risk range).
-func nextWeekday(day time.Time) time.Time {
-	next := day.AddDate(0, 0, 1)
-	for next.Weekday() == time.Saturday || next.Weekday() == time.Sunday {
-		next = next.AddDate(0, 0, 1)
-	}
-	return next
 }
 
 // lastRow is the cursor after the last row of f's first page, or nil when

@@ -194,7 +194,8 @@ func (a *api) createDeal(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 
-	// The SE and SA must be real, active people in those roles.
+	// The SE and SA must be real, active people in those roles
+	// (handoff.CheckAssignee, in person).
 	se, err := a.person(r, req.SEEmail, handoff.RoleSE, true)
 	if err != nil && handoff.ErrorCode(err) != handoff.EINVALID {
 		return err // the database, not the caller's input
@@ -231,7 +232,7 @@ func (a *api) createDeal(w http.ResponseWriter, r *http.Request) error {
 	return a.writeDeal(w, r, http.StatusCreated, packID)
 }
 
-// person resolves an email to an active user with role.
+// person resolves an email to a user handoff.CheckAssignee accepts as role.
 func (a *api) person(r *http.Request, email string, role handoff.Role, required bool) (*handoff.User, error) {
 	email = handoff.NormalizeEmail(email)
 	if email == "" {
@@ -241,11 +242,14 @@ func (a *api) person(r *http.Request, email string, role handoff.Role, required 
 		return nil, nil
 	}
 	u, _, err := a.DB.UserByEmail(r.Context(), email)
-	if handoff.ErrorCode(err) == handoff.ENOTFOUND || (err == nil && (!u.Active || u.Role != role)) {
-		return nil, handoff.Errorf(handoff.EINVALID, "No active %s has this email address.", role.Label())
+	if handoff.ErrorCode(err) == handoff.ENOTFOUND {
+		u, err = nil, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	if handoff.CheckAssignee(u, role) != nil {
+		return nil, handoff.Errorf(handoff.EINVALID, "No active %s has this email address.", role.Label())
 	}
 	return u, nil
 }

@@ -85,7 +85,7 @@ func (a *api) listPacks(w http.ResponseWriter, r *http.Request) error {
 	fe := handoff.FieldErrors{}
 	for key := range q {
 		switch key {
-		case "clock", "state", "se", "sa", "segment", "cursor", "limit":
+		case "clock", "state", "se", "sa", "segment", "owed_by", "cursor", "limit":
 		default:
 			fe.Add(key, "Unknown parameter.")
 		}
@@ -96,7 +96,7 @@ func (a *api) listPacks(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := cal.Today(a.Now())
 	f := postgres.OverdueFilter{Clock: q.Get("clock"), State: q.Get("state"), Segment: handoff.Segment(q.Get("segment")),
-		Today: today.Time(), RiskUntil: cal.AddBusinessDays(today, 1).Time(), Limit: 50}
+		Today: today.Time(), RiskUntil: cal.RiskUntil(today).Time(), Limit: 50}
 	switch f.Clock {
 	case "", "pack", "kickoff", "lock":
 	default:
@@ -108,6 +108,13 @@ func (a *api) listPacks(w http.ResponseWriter, r *http.Request) error {
 	case "overdue", "at_risk":
 	default:
 		fe.Add("state", "Use overdue or at_risk.")
+	}
+	switch r := handoff.Role(q.Get("owed_by")); r {
+	case "":
+	case handoff.RoleSE, handoff.RoleSA:
+		f.Owner = r
+	default:
+		fe.Add("owed_by", "Use se or sa.")
 	}
 	if f.Segment != "" && !isSegment(f.Segment) {
 		fe.Add("segment", "Use commercial, mid-market, enterprise or strategic.")
@@ -244,7 +251,7 @@ func (a *api) getPack(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return handoff.Errorf(handoff.ENOTFOUND, "not found")
 	}
-	p, err := a.DB.Pack(ctx, integration, id)
+	d, err := a.DB.PackDetail(ctx, integration, id)
 	if err != nil {
 		return err
 	}
@@ -252,17 +259,10 @@ func (a *api) getPack(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, _, err := a.DB.Documents(ctx, id)
-	if err != nil {
-		return err
-	}
-	vs, err := a.DB.Versions(ctx, id)
-	if err != nil {
-		return err
-	}
+	p := d.Pack
 	out := packDetail{packView: a.packView(cal, st, p), Version: p.Version, SubmittedVersion: p.SubmittedVersion,
-		Documents: docs, Versions: make([]versionView, len(vs))}
-	for i, v := range vs {
+		Documents: d.Documents, Versions: make([]versionView, len(d.Versions))}
+	for i, v := range d.Versions {
 		out.Versions[i] = versionView{v.Number, v.SubmittedAt, v.SubmittedBy}
 	}
 	writeJSON(w, http.StatusOK, out)

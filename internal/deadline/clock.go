@@ -3,6 +3,8 @@ package deadline
 import (
 	"strconv"
 	"time"
+
+	"github.com/handoff-app/handoff/internal/handoff"
 )
 
 // Kind names one of the three clocks. The values are stable: they are stored.
@@ -111,6 +113,9 @@ type Clock struct {
 	Due   Day // zero when not started
 	Done  Day // zero when not done
 	State State
+	// Owner is who owes the clock's next step while it runs ("" when done
+	// or not started): see OwedBy.
+	Owner handoff.Role
 }
 
 // Due returns the due day of rule r for a clock starting on start. A clock is
@@ -185,35 +190,41 @@ func (c *Calendar) Relative(cl Clock, now time.Time) string {
 	if due.IsZero() {
 		due = c.Due(cl.Rule, cl.Start)
 	}
+	cl.Due = due
 	if !cl.Done.IsZero() {
 		if !cl.Done.After(due) {
 			return "done on " + cl.Done.String() + ", on time"
 		}
-		return "done on " + cl.Done.String() + ", " + c.count(cl.Rule, due, cl.Done) + " late"
+		return "done on " + cl.Done.String() + ", " + days(c.Late(cl, now), cl.Rule) + " late"
 	}
 	today := c.Today(now)
 	switch {
 	case today == due:
 		return "due today"
 	case today.After(due):
-		return c.count(cl.Rule, due, today) + " overdue"
+		return days(c.Late(cl, now), cl.Rule) + " overdue"
 	}
 	return "due in " + c.count(cl.Rule, today, due)
+}
+
+// days phrases n days in the rule's unit: "1 business day", "3 days".
+func days(n int, r Rule) string {
+	if n == 1 {
+		return "1 " + r.Unit()
+	}
+	return strconv.Itoa(n) + " " + r.Unit() + "s"
 }
 
 // count phrases the distance from a to b (a before b) in the rule's unit, with
 // the singular for 1. It never says 0: when a and b differ but only weekend or
 // holidays lie between, that is still "1 business day", not "0 business days".
 func (c *Calendar) count(r Rule, a, b Day) string {
-	n, unit := a.DaysUntil(b), "day"
+	n := a.DaysUntil(b)
 	if r.Business {
-		n, unit = c.BusinessDaysBetween(a, b), "business day"
+		n = c.BusinessDaysBetween(a, b)
 	}
-	if n < 1 {
-		n = 1
-	}
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
+	return days(max(n, 1), r)
 }
+
+// Open reports whether the clock is running: started and not done.
+func (cl Clock) Open() bool { return !cl.Start.IsZero() && !cl.Due.IsZero() && cl.Done.IsZero() }

@@ -1,6 +1,7 @@
 package deadline
 
 import (
+	"slices"
 	"time"
 
 	"github.com/handoff-app/handoff/internal/handoff"
@@ -15,23 +16,32 @@ func ForOrg(s handoff.Settings, off []handoff.DayOff) (*Calendar, error) {
 	return NewCalendar(s.TimeZone, s.HolidayCountries, days)
 }
 
-// RulesFor is the three clocks as the org's settings define them.
-func RulesFor(s handoff.Settings) (pack, kickoff, lock Rule) {
-	return PackRule(s.PackDueBusinessDays), KickoffRule(s.KickoffDueBusinessDays), LockRule(s.LockDueCalendarDays)
-}
-
 // PackClocks evaluates a pack's three clocks at now against their stored due
 // dates (a met clock keeps the date it was met against). Stored dates are
 // civil dates at 00:00 UTC; the moments a clock was met count on the org's day.
+//
+// Each clock also says who owes its next step, from the pack's status.
 func PackClocks(cal *Calendar, s handoff.Settings, p *handoff.Pack, now time.Time) [3]Clock {
-	pr, kr, lr := RulesFor(s)
+	r := RulesOf(s)
 	cw := DayOf(p.Deal.ClosedWonOn, time.UTC)
 	kickoff := civil(p.KickoffOn)
-	return [3]Clock{
-		cal.EvaluateDue(pr, cw, civil(&p.PackDueOn), orgDay(cal, p.FirstSubmittedAt), now),
-		cal.EvaluateDue(kr, cw, civil(&p.KickoffDueOn), kickoff, now),
-		cal.EvaluateDue(lr, kickoff, civil(p.LockDueOn), orgDay(cal, p.LockedAt), now),
+	cs := [3]Clock{
+		cal.EvaluateDue(r.Pack, cw, civil(&p.PackDueOn), orgDay(cal, p.FirstSubmittedAt), now),
+		cal.EvaluateDue(r.Kickoff, cw, civil(&p.KickoffDueOn), kickoff, now),
+		cal.EvaluateDue(r.Lock, kickoff, civil(p.LockDueOn), orgDay(cal, p.LockedAt), now),
 	}
+	for i := range cs {
+		if cs[i].Open() {
+			cs[i].Owner = OwedBy(cs[i].Kind, p.Status)
+		}
+	}
+	return cs
+}
+
+// ClockOf returns p's clock of kind k, as PackClocks evaluates it.
+func ClockOf(cal *Calendar, s handoff.Settings, p *handoff.Pack, k Kind, now time.Time) Clock {
+	cs := PackClocks(cal, s, p, now)
+	return cs[slices.Index(Kinds(), k)]
 }
 
 func civil(t *time.Time) Day {

@@ -604,18 +604,18 @@ type account struct{ name, domain string }
 // generator makes one deal and its pack's whole history at a time. It runs
 // on one goroutine, so a seed always gives the same org.
 type generator struct {
-	rng                             *rand.Rand
-	cal                             *deadline.Calendar
-	loc                             *time.Location
-	now                             time.Time
-	today, riskUntil                deadline.Day
-	packRule, kickoffRule, lockRule deadline.Rule
-	lib                             *library
-	staff                           staff
-	aes, csms                       []contact
-	accounts                        []account
-	crmOffset                       uint64
-	sum                             *Summary
+	rng              *rand.Rand
+	cal              *deadline.Calendar
+	loc              *time.Location
+	now              time.Time
+	today, riskUntil deadline.Day
+	rules            deadline.Rules
+	lib              *library
+	staff            staff
+	aes, csms        []contact
+	accounts         []account
+	crmOffset        uint64
+	sum              *Summary
 
 	vals   [phCount]string
 	events []eventRow // one pack's, sorted before they join the batch
@@ -624,13 +624,11 @@ type generator struct {
 func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, now time.Time, st staff, deals int, sum *Summary) *generator {
 	g := &generator{
 		rng: rng, cal: cal, loc: cal.Location(), now: now, today: cal.Today(now),
-		packRule:    deadline.PackRule(s.PackDueBusinessDays),
-		kickoffRule: deadline.KickoffRule(s.KickoffDueBusinessDays),
-		lockRule:    deadline.LockRule(s.LockDueCalendarDays),
-		staff:       st, sum: sum,
+		rules: deadline.RulesOf(s),
+		staff: st, sum: sum,
 		crmOffset: rng.Uint64N(crmSpace),
 	}
-	g.riskUntil = cal.AddBusinessDays(g.today, 1)
+	g.riskUntil = cal.RiskUntil(g.today)
 	g.lib = newLibrary(rng, s.ApprovalThresholds)
 	people := func(n int) []contact {
 		out := make([]contact, n)
@@ -743,7 +741,7 @@ type plan struct {
 func (g *generator) randomPlan() plan {
 	r := g.rng
 	p := plan{cw: g.closedWon(), returnKind: r.IntN(5)}
-	packDays := g.packRule.Days
+	packDays := g.rules.Pack.Days
 	switch x := r.Float64(); {
 	case x < 0.05:
 		p.submitBD = 0
@@ -798,15 +796,15 @@ func (g *generator) showcase(i int) (plan, bool) {
 	bd := func(n int) deadline.Day { return g.cal.AddBusinessDays(g.today, -n) }
 	never := -1
 	plans := []plan{
-		{cw: bd(g.packRule.Days), submitBD: never},                                                                       // draft, due today: at risk
-		{cw: bd(g.packRule.Days - 1), submitBD: never},                                                                   // draft, due next business day: at risk
-		{cw: bd(g.packRule.Days + 4), submitBD: never},                                                                   // draft, overdue
+		{cw: bd(g.rules.Pack.Days), submitBD: never},                                                                     // draft, due today: at risk
+		{cw: bd(g.rules.Pack.Days - 1), submitBD: never},                                                                 // draft, due next business day: at risk
+		{cw: bd(g.rules.Pack.Days + 4), submitBD: never},                                                                 // draft, overdue
 		{cw: bd(3), submitBD: 1, reviewBD: never},                                                                        // submitted on time, awaiting the SA
 		{cw: bd(7), submitBD: 3, reviewBD: 1, returned: true, returnKind: 2, resubmitBD: never},                          // changes requested
 		{cw: bd(12), submitBD: 4, reviewBD: 1, lockDays: never},                                                          // acknowledged, lock on track
 		{cw: bd(40), submitBD: 4, reviewBD: 2, lockDays: never},                                                          // acknowledged, lock overdue
 		{cw: bd(60), submitBD: 3, reviewBD: 1, returned: true, returnKind: 0, resubmitBD: 2, review2BD: 1, lockDays: 21}, // locked
-		{cw: bd(g.packRule.Days + 5), submitBD: g.packRule.Days + 2, reviewBD: never},                                    // submitted late, kickoff overdue
+		{cw: bd(g.rules.Pack.Days + 5), submitBD: g.rules.Pack.Days + 2, reviewBD: never},                                // submitted late, kickoff overdue
 		{cw: g.today, submitBD: never},                                                                                   // just won, nothing filled in
 	}
 	if i >= len(plans) {
@@ -870,8 +868,10 @@ func (g *generator) businessDayFrom(d deadline.Day) deadline.Day {
 	return d
 }
 
-func (g *generator) event(packID int64, at time.Time, actor int64, kind, summary string) {
-	g.events = append(g.events, eventRow{packID: packID, at: at, actorID: actor, kind: kind, summary: summary})
+// event adds e to the pack's history, in the words the app writes
+// (handoff's event functions).
+func (g *generator) event(packID int64, at time.Time, actor int64, e handoff.Event) {
+	g.events = append(g.events, eventRow{packID: packID, at: at, actorID: actor, kind: e.Kind, summary: e.Summary})
 }
 
 // deal adds deal i (id i+1) with its pack and the pack's history to b.
@@ -909,12 +909,11 @@ func (g *generator) deal(b *batch, i int) {
 
 	pk := packRow{
 		id: dealID, status: handoff.StatusDraft, version: 1,
-		packDue: g.cal.Due(g.packRule, cw), kickoffDue: g.cal.Due(g.kickoffRule, cw),
+		packDue: g.cal.DueDates(g.rules, cw, deadline.Day{}).Pack, kickoffDue: g.cal.DueDates(g.rules, cw, deadline.Day{}).Kickoff,
 		createdAt: created,
 	}
 	g.events = g.events[:0]
-	g.event(dealID, created, p.se.id, handoff.EventCreated, fmt.Sprintf(
-		"Recorded the deal (Closed-Won %s) and opened the pack; pack due %s.", cw, pk.packDue))
+	g.event(dealID, created, p.se.id, handoff.CreatedEvent(cw.Time(), pk.packDue.Time()))
 
 	// Per-pack values in the documents.
 	g.vals[phAccount], g.vals[phDomain] = acct.name, acct.domain
@@ -951,7 +950,7 @@ func (g *generator) deal(b *batch, i int) {
 	docTimes := g.spread(created, sub1, 5)
 	pk.version += 5 + 1
 	pk.status, pk.submittedVersion, pk.firstSubmittedAt, pk.submittedAt = handoff.StatusSubmitted, 1, sub1, sub1
-	g.event(dealID, sub1, p.se.id, handoff.EventSubmitted, "Submitted the pack as v1.")
+	g.event(dealID, sub1, p.se.id, handoff.SubmittedEvent(1))
 	v1JSON := g.compose(&v1)
 	b.versions = append(b.versions, versionRow{dealID, 1, v1JSON, sub1, p.se.id})
 
@@ -978,7 +977,7 @@ func (g *generator) deal(b *batch, i int) {
 			if p.returned && n == 4 {
 				reason := returnReasons[k][r.IntN(len(returnReasons[k]))]
 				reviews[k], reviewed[k] = reviewRow{dealID, kind, version, handoff.DecisionReturned, reason, sa, t}, true
-				g.event(dealID, t, sa, handoff.EventReturned, "Returned the "+kind.Title()+" for changes: "+reason)
+				g.event(dealID, t, sa, handoff.ReviewedEvent(kind, handoff.DecisionReturned, reason, nil))
 				pk.status = handoff.StatusChangesRequested
 				returnAt = t
 				break
@@ -995,7 +994,7 @@ func (g *generator) deal(b *batch, i int) {
 					if edit := g.on(g.cal.AddBusinessDays(deadline.DayOf(returnAt, g.loc), 1+r.IntN(3)), returnAt); g.past(edit) {
 						cur[k], docTimes[k] = fixed, edit
 						pk.version++
-						g.event(dealID, edit, p.se.id, handoff.EventSectionSaved, "Saved the "+handoff.DocKinds[k].Title()+".")
+						g.event(dealID, edit, p.se.id, handoff.SectionSavedEvent(handoff.DocKinds[k]))
 					}
 				}
 				return
@@ -1007,7 +1006,7 @@ func (g *generator) deal(b *batch, i int) {
 			}
 			cur[k], docTimes[k] = fixed, edit
 			pk.version++
-			g.event(dealID, edit, p.se.id, handoff.EventSectionSaved, "Saved the "+handoff.DocKinds[k].Title()+".")
+			g.event(dealID, edit, p.se.id, handoff.SectionSavedEvent(handoff.DocKinds[k]))
 			sub2 := g.on(sub2Day, edit)
 			if !g.past(sub2) {
 				return
@@ -1015,7 +1014,7 @@ func (g *generator) deal(b *batch, i int) {
 			version = 2
 			pk.version++
 			pk.status, pk.submittedVersion, pk.submittedAt = handoff.StatusSubmitted, 2, sub2
-			g.event(dealID, sub2, p.se.id, handoff.EventSubmitted, "Submitted the pack as v2.")
+			g.event(dealID, sub2, p.se.id, handoff.SubmittedEvent(2))
 			b.versions = append(b.versions, versionRow{dealID, 2, g.compose(&cur), sub2, p.se.id})
 			for j := range reviews {
 				reviews[j].version = 2
@@ -1040,9 +1039,9 @@ func (g *generator) deal(b *batch, i int) {
 			d := decisionRow{packID: dealID, commitmentID: c.ID, fingerprint: handoff.Fingerprint(c.Commitment), approved: true, decidedBy: sa, decidedAt: t}
 			if r.IntN(10) == 0 {
 				d.approved, d.reason = false, vetoReasons[r.IntN(len(vetoReasons))]
-				g.event(dealID, t, sa, handoff.EventCommitmentVetoed, "Vetoed the commitment \""+c.Description+"\": "+d.reason)
+				g.event(dealID, t, sa, handoff.CommitmentDecidedEvent(c.Description, false, d.reason))
 			} else {
-				g.event(dealID, t, sa, handoff.EventCommitmentApproved, "Approved the commitment \""+c.Description+"\".")
+				g.event(dealID, t, sa, handoff.CommitmentDecidedEvent(c.Description, true, ""))
 			}
 			b.decisions = append(b.decisions, d)
 		}
@@ -1053,9 +1052,8 @@ func (g *generator) deal(b *batch, i int) {
 		}
 		kickoff := deadline.DayOf(ack, g.loc)
 		pk.status, pk.kickoff, pk.acknowledgedAt = handoff.StatusAcknowledged, kickoff, ack
-		pk.lockDue = g.cal.Due(g.lockRule, kickoff)
-		g.event(dealID, ack, sa, handoff.EventAcknowledged, fmt.Sprintf(
-			"Acknowledged v%d at the kickoff on %s; architecture lock due %s.", version, kickoff, pk.lockDue))
+		pk.lockDue = g.cal.DueDates(g.rules, cw, kickoff).Lock
+		g.event(dealID, ack, sa, handoff.AcknowledgedEvent(int(version), kickoff.Time(), pk.lockDue.Time()))
 
 		// The reference architecture: a draft, then the lock.
 		var saved, lockAt time.Time
@@ -1072,7 +1070,7 @@ func (g *generator) deal(b *batch, i int) {
 			return
 		}
 		pk.version++
-		g.event(dealID, saved, sa, handoff.EventArchitectureSaved, "Saved the reference architecture draft.")
+		g.event(dealID, saved, sa, handoff.ArchitectureSavedEvent())
 		if !g.past(lockAt) {
 			g.vals[phSignOff] = ""
 			b.archs = append(b.archs, archRow{dealID, g.render(g.lib.archDraft[r.IntN(len(g.lib.archDraft))]), saved, sa})
@@ -1085,8 +1083,7 @@ func (g *generator) deal(b *batch, i int) {
 		b.archs = append(b.archs, archRow{dealID, g.render(v.t), saved, sa})
 		pk.version++
 		pk.status, pk.lockedAt = handoff.StatusLocked, lockAt
-		g.event(dealID, lockAt, sa, handoff.EventLocked, "Locked the reference architecture, signed off by "+
-			v.signOffName+" ("+v.signOffTitle+") on "+signOff.String()+".")
+		g.event(dealID, lockAt, sa, handoff.LockedEvent(v.signOffName, v.signOffTitle, signOff.String()))
 	}()
 
 	for k := range 5 {
@@ -1103,16 +1100,16 @@ func (g *generator) deal(b *batch, i int) {
 func (g *generator) accept(b *batch, rv *reviewRow, done *bool, packID int64, kind handoff.DocKind, version int32, p plan, t time.Time) {
 	*rv, *done = reviewRow{packID, kind, version, handoff.DecisionAccepted, "", p.sa.id, t}, true
 	if g.rng.IntN(12) != 0 {
-		g.event(packID, t, p.sa.id, handoff.EventReviewed, "Accepted the "+kind.Title()+".")
+		g.event(packID, t, p.sa.id, handoff.ReviewedEvent(kind, handoff.DecisionAccepted, "", nil))
 		return
 	}
 	rv.decision = handoff.DecisionWithQuestions
 	qa := questions[g.rng.IntN(len(questions))]
-	g.event(packID, t, p.sa.id, handoff.EventReviewed, "Accepted the "+kind.Title()+" with questions: "+qa[0])
+	g.event(packID, t, p.sa.id, handoff.ReviewedEvent(kind, handoff.DecisionWithQuestions, "", qa[:1]))
 	q := questionRow{packID: packID, kind: kind, version: version, question: qa[0], askedBy: p.sa.id, askedAt: t}
 	if at := t.Add(time.Duration(10+g.rng.IntN(170)) * time.Minute); g.past(at) {
 		q.answer, q.answeredBy, q.answeredAt = qa[1], p.se.id, at
-		g.event(packID, at, p.se.id, handoff.EventAnswered, "Answered \""+qa[0]+"\": "+qa[1])
+		g.event(packID, at, p.se.id, handoff.AnsweredEvent(qa[0], qa[1]))
 	}
 	b.questions = append(b.questions, q)
 }
@@ -1158,7 +1155,7 @@ func (g *generator) draftDocuments(b *batch, pk *packRow, p plan, created time.T
 		for n, tk := range touched {
 			if tk == k {
 				t, by = times[n], p.se.id
-				g.event(pk.id, t, p.se.id, handoff.EventSectionSaved, "Saved the "+handoff.DocKinds[k].Title()+".")
+				g.event(pk.id, t, p.se.id, handoff.SectionSavedEvent(handoff.DocKinds[k]))
 				pk.version++
 			}
 		}
@@ -1206,9 +1203,9 @@ func (g *generator) finish(b *batch, pk *packRow, p plan, dealID int64, acct acc
 			atRisk = true
 		}
 	}
-	check(pk.status == handoff.StatusDraft, pk.packDue)
-	check(pk.status == handoff.StatusDraft || pk.status == handoff.StatusSubmitted || pk.status == handoff.StatusChangesRequested, pk.kickoffDue)
-	check(pk.status == handoff.StatusAcknowledged, pk.lockDue)
+	check(deadline.IsOpen(deadline.KindPack, pk.status), pk.packDue)
+	check(deadline.IsOpen(deadline.KindKickoff, pk.status), pk.kickoffDue)
+	check(deadline.IsOpen(deadline.KindLock, pk.status), pk.lockDue)
 	if overdue {
 		g.sum.Overdue++
 	} else if atRisk {

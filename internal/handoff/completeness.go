@@ -6,13 +6,11 @@ import "strings"
 // "ready to submit" (DESIGN §4), in words a person acts on. A document with
 // nothing missing is complete.
 func (d Documents) Missing() map[DocKind][]string {
-	return map[DocKind][]string{
-		DocMEDDPICC:     d.missingMEDDPICC(),
-		DocPOC:          d.missingPOC(),
-		DocCommitments:  d.missingCommitments(),
-		DocStakeholders: d.missingStakeholders(),
-		DocRisks:        d.missingRisks(),
+	out := make(map[DocKind][]string, len(docSpecs))
+	for _, s := range docSpecs {
+		out[s.kind] = s.Missing(d)
 	}
+	return out
 }
 
 // Complete reports whether nothing is missing anywhere.

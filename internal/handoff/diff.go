@@ -37,26 +37,8 @@ type Change struct {
 // version's stakeholder map. Identical documents give nil.
 func Diff(a, b Documents) []Change {
 	var out []Change
-	for _, k := range DocKinds {
-		switch k {
-		case DocMEDDPICC:
-			out = append(out, diffMEDDPICC(a, b)...)
-		case DocPOC:
-			out = append(out, diffFields(DocPOC, "", diffPOCFields(a.POC), diffPOCFields(b.POC))...)
-			out = append(out, diffRows(DocPOC, a.POC.Criteria, b.POC.Criteria, diffCriterionRow)...)
-		case DocCommitments:
-			out = append(out, diffFields(DocCommitments, "",
-				[]diffValue{diffBool("No commitments beyond the contract", a.Commitments.NoneBeyondContract)},
-				[]diffValue{diffBool("No commitments beyond the contract", b.Commitments.NoneBeyondContract)})...)
-			out = append(out, diffRows(DocCommitments, a.Commitments.Items, b.Commitments.Items, diffCommitmentRow)...)
-		case DocStakeholders:
-			out = append(out, diffRows(DocStakeholders, a.Stakeholders.People, b.Stakeholders.People, diffStakeholderRow)...)
-		case DocRisks:
-			out = append(out, diffFields(DocRisks, "",
-				[]diffValue{diffBool("No known risks", a.Risks.NoKnownRisks)},
-				[]diffValue{diffBool("No known risks", b.Risks.NoKnownRisks)})...)
-			out = append(out, diffRows(DocRisks, a.Risks.Items, b.Risks.Items, diffRiskRow)...)
-		}
+	for _, s := range docSpecs {
+		out = append(out, s.Diff(a, b)...)
 	}
 	return out
 }
@@ -205,6 +187,11 @@ func diffPersonName(people Stakeholders, id string) string {
 
 // ---- POC ----
 
+func diffPOC(a, b Documents) []Change {
+	return append(diffFields(DocPOC, "", diffPOCFields(a.POC), diffPOCFields(b.POC)),
+		diffRows(DocPOC, a.POC.Criteria, b.POC.Criteria, diffCriterionRow)...)
+}
+
 func diffPOCFields(p POC) []diffValue {
 	return []diffValue{diffText("Summary", p.Summary), diffText("Start date", p.StartOn), diffText("End date", p.EndOn)}
 }
@@ -227,6 +214,14 @@ var diffCriterionRow = diffRow[Criterion]{
 
 // ---- Commitments ----
 
+func diffCommitments(a, b Documents) []Change {
+	const none = "No commitments beyond the contract"
+	return append(diffFields(DocCommitments, "",
+		[]diffValue{diffBool(none, a.Commitments.NoneBeyondContract)},
+		[]diffValue{diffBool(none, b.Commitments.NoneBeyondContract)}),
+		diffRows(DocCommitments, a.Commitments.Items, b.Commitments.Items, diffCommitmentRow)...)
+}
+
 var diffCommitmentRow = diffRow[Commitment]{
 	id:   func(c Commitment) string { return c.ID },
 	item: func(c Commitment) string { return diffItem("Commitment", c.Description) },
@@ -247,6 +242,10 @@ var diffCommitmentRow = diffRow[Commitment]{
 }
 
 // ---- Stakeholders ----
+
+func diffStakeholders(a, b Documents) []Change {
+	return diffRows(DocStakeholders, a.Stakeholders.People, b.Stakeholders.People, diffStakeholderRow)
+}
 
 var diffStakeholderRow = diffRow[Stakeholder]{
 	id: func(s Stakeholder) string { return s.ID },
@@ -274,12 +273,12 @@ var diffStakeholderRow = diffRow[Stakeholder]{
 
 // ---- Risks ----
 
-// diffRiskStatus reads a blank status as open, as the form and the view do.
-func diffRiskStatus(s string) string {
-	if s == "" {
-		return "open"
-	}
-	return s
+func diffRisks(a, b Documents) []Change {
+	const none = "No known risks"
+	return append(diffFields(DocRisks, "",
+		[]diffValue{diffBool(none, a.Risks.NoKnownRisks)},
+		[]diffValue{diffBool(none, b.Risks.NoKnownRisks)}),
+		diffRows(DocRisks, a.Risks.Items, b.Risks.Items, diffRiskRow)...)
 }
 
 var diffRiskRow = diffRow[Risk]{
@@ -289,7 +288,7 @@ var diffRiskRow = diffRow[Risk]{
 		return []diffValue{
 			diffOption("Category", RiskCategories, r.Category),
 			diffOption("Severity", Severities, r.Severity),
-			diffOption("Status", RiskStatuses, diffRiskStatus(r.Status)),
+			diffOption("Status", RiskStatuses, r.CurrentStatus()),
 			diffText("Description", r.Description),
 			diffText("Mitigation", r.Mitigation),
 			diffText("Owner", r.Owner),
@@ -298,7 +297,7 @@ var diffRiskRow = diffRow[Risk]{
 	summary: func(r Risk) string {
 		return diffSummary(diffOption("", RiskCategories, r.Category).shown, r.Description,
 			diffOption("", Severities, r.Severity).shown, r.Mitigation, r.Owner,
-			diffOption("", RiskStatuses, diffRiskStatus(r.Status)).shown)
+			diffOption("", RiskStatuses, r.CurrentStatus()).shown)
 	},
 }
 

@@ -2,7 +2,6 @@ package handoff
 
 import (
 	"crypto/rand"
-	"slices"
 	"strings"
 )
 
@@ -18,47 +17,28 @@ const (
 	DocRisks        DocKind = "risks"
 )
 
-// DocKinds lists the five documents in pack order.
-var DocKinds = []DocKind{DocMEDDPICC, DocPOC, DocCommitments, DocStakeholders, DocRisks}
+// DocKinds lists the documents in pack order, as registered in docSpecs.
+var DocKinds = docKinds()
 
 // ParseDocKind accepts a document's URL name.
 func ParseDocKind(s string) (DocKind, bool) {
 	k := DocKind(s)
-	return k, slices.Contains(DocKinds, k)
+	_, ok := k.Spec()
+	return k, ok
 }
 
-// Title is the document's name.
+// Title is the document's name; an unknown kind is shown by its name.
 func (k DocKind) Title() string {
-	switch k {
-	case DocMEDDPICC:
-		return "MEDDPICC scorecard"
-	case DocPOC:
-		return "POC scope and outcomes"
-	case DocCommitments:
-		return "Commercial commitments"
-	case DocStakeholders:
-		return "Stakeholder map"
-	case DocRisks:
-		return "Risk log"
+	if s, ok := k.Spec(); ok {
+		return s.Title()
 	}
 	return string(k)
 }
 
 // Purpose says in one line what the SA needs from the document.
 func (k DocKind) Purpose() string {
-	switch k {
-	case DocMEDDPICC:
-		return "How the deal was qualified: each element's status, with the champion, economic buyer and decision criteria named."
-	case DocPOC:
-		return "What the proof of concept set out to show, and what it actually demonstrated."
-	case DocCommitments:
-		return "Everything promised beyond the standard product, and the evidence for each promise."
-	case DocStakeholders:
-		return "Who is who at the customer: buying roles, sentiment and notes."
-	case DocRisks:
-		return "What could go wrong in delivery, how bad it is, and who owns it."
-	}
-	return ""
+	s, _ := k.Spec()
+	return s.Purpose()
 }
 
 // Option is one choice of an enumerated field, with its label.
@@ -85,7 +65,8 @@ func valid(opts []Option, v string) bool {
 	return false
 }
 
-// Documents is a pack's five documents.
+// Documents is a pack's documents, one field per kind registered in
+// docSpecs (kinds.go), tagged with the kind's name.
 type Documents struct {
 	MEDDPICC     MEDDPICC     `json:"meddpicc"`
 	POC          POC          `json:"poc"`
@@ -207,6 +188,34 @@ type Commitments struct {
 	Items              []Commitment `json:"items"`
 }
 
+// readAmounts turns each typed amount into the commitment's value; a row with
+// no amount has no value, whatever currency was typed.
+func (c *Commitments) readAmounts(fe FieldErrors) {
+	for i := range c.Items {
+		it := &c.Items[i]
+		if it.Amount == "" {
+			it.Value = Money{}
+			continue
+		}
+		minor, err := ParseAmount(it.Amount)
+		if err != nil {
+			fe.Add("items."+itoa(i)+".amount", ErrorMessage(err))
+		}
+		it.Value.Minor = minor
+	}
+}
+
+// showAmounts writes each stored value back as a typed amount, so a saved
+// ledger shows its amounts in the form.
+func (c *Commitments) showAmounts() {
+	for i := range c.Items {
+		it := &c.Items[i]
+		if it.Amount == "" && it.Value.Currency != "" {
+			it.Amount = FormatAmount(it.Value.Minor)
+		}
+	}
+}
+
 // ---- Stakeholders ----
 
 // BuyingRoles are the roles a stakeholder plays in the purchase.
@@ -282,6 +291,25 @@ type Risk struct {
 type Risks struct {
 	NoKnownRisks bool   `json:"no_known_risks"`
 	Items        []Risk `json:"items"`
+}
+
+// DefaultRiskStatus is the status of a risk nobody gave one.
+const DefaultRiskStatus = "open"
+
+// CurrentStatus is the risk's status, open when none was chosen (as rows
+// saved before statuses defaulted may be).
+func (r Risk) CurrentStatus() string {
+	if r.Status == "" {
+		return DefaultRiskStatus
+	}
+	return r.Status
+}
+
+// openByDefault gives every risk without a status the default one.
+func (r *Risks) openByDefault() {
+	for i := range r.Items {
+		r.Items[i].Status = r.Items[i].CurrentStatus()
+	}
 }
 
 func rowIDs[T any](rows []T, id func(T) string) []string {
@@ -383,6 +411,9 @@ func (c Commitments) Validate() error {
 		checkOption(fe, f+"evidence", EvidenceStates, it.Evidence, "an evidence state")
 		if (it.Evidence == "in_contract" || it.Evidence == "promised_verbally") && strings.TrimSpace(it.EvidenceDetail) == "" {
 			fe.Add(f+"evidence_detail", "Add "+EvidenceDetailLabel(it.Evidence)+".")
+		}
+		if (it.Amount != "" || it.Value.Minor != 0) && it.Value.Currency == "" {
+			fe.Add(f+"currency", "Say which currency, e.g. USD.")
 		}
 		checkMoney(fe, f, it.Value)
 		checkDate(fe, f+"due_on", it.DueOn)

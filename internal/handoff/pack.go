@@ -124,17 +124,33 @@ func CheckSubmit(actor *User, p *Pack, docs Documents) error {
 	return nil
 }
 
+// DealRecorders are the roles that record a Closed-Won deal by hand (DESIGN
+// §1, §7: an SE or a manager; the CRM records deals through the API). An
+// admin runs the deployment and stays out of the deals. The route table
+// declares the deal form for exactly these roles.
+var DealRecorders = []Role{RoleSE, RoleManager}
+
 // CanCreateDealFor reports whether actor may record a deal for the SE seID:
-// an SE for themself, a manager (or admin) for any SE.
+// an SE for themself, a manager for any SE.
 func CanCreateDealFor(actor *User, seID int64) bool {
-	if actor == nil || !actor.Active {
+	if !HasRole(actor, DealRecorders...) {
 		return false
 	}
 	switch actor.Role {
 	case RoleSE:
 		return actor.ID == seID
-	case RoleManager, RoleAdmin:
+	case RoleManager:
 		return true
 	}
 	return false
+}
+
+// CheckAssignee says whether u may be named as the role (the SE or the SA)
+// on a deal, by hand, by the API or by a manager's reassignment: an active
+// user in that role. nil is a person who was not found.
+func CheckAssignee(u *User, role Role) error {
+	if !HasRole(u, role) {
+		return Errorf(EINVALID, "Name an active %s.", role.Label())
+	}
+	return nil
 }

@@ -215,7 +215,9 @@ func TestCanCreateDealFor(t *testing.T) {
 		{"OKSEForThemself", &User{ID: 7, Role: RoleSE, Active: true}, 7, true},
 		{"RefusedSEForAnotherSE", &User{ID: 7, Role: RoleSE, Active: true}, 8, false},
 		{"OKManagerForAnySE", &User{ID: 11, Role: RoleManager, Active: true}, 8, true},
-		{"OKAdminForAnySE", &User{ID: 12, Role: RoleAdmin, Active: true}, 8, true},
+		// DESIGN §1, §7: deals arrive by hand from an SE or a manager.
+		{"RefusedAdmin", &User{ID: 12, Role: RoleAdmin, Active: true}, 8, false},
+		{"RefusedAdminForOwnID", &User{ID: 12, Role: RoleAdmin, Active: true}, 12, false},
 		{"RefusedSA", &User{ID: 9, Role: RoleSA, Active: true}, 8, false},
 		{"RefusedSAForOwnID", &User{ID: 9, Role: RoleSA, Active: true}, 9, false},
 		{"RefusedInactiveSE", &User{ID: 7, Role: RoleSE, Active: false}, 7, false},
@@ -229,6 +231,41 @@ func TestCanCreateDealFor(t *testing.T) {
 			t.Parallel()
 			if got := CanCreateDealFor(tt.actor, tt.seID); got != tt.want {
 				t.Errorf("CanCreateDealFor(%+v, %d) = %v, want %v", tt.actor, tt.seID, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckAssignee(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		u    *User
+		role Role
+		ok   bool
+	}{
+		{"OKActiveSE", &User{ID: 7, Role: RoleSE, Active: true}, RoleSE, true},
+		{"OKActiveSA", &User{ID: 9, Role: RoleSA, Active: true}, RoleSA, true},
+		{"ErrNotFound", nil, RoleSE, false},
+		{"ErrInactiveSE", &User{ID: 7, Role: RoleSE, Active: false}, RoleSE, false},
+		{"ErrInactiveSA", &User{ID: 9, Role: RoleSA, Active: false}, RoleSA, false},
+		{"ErrSAAsSE", &User{ID: 9, Role: RoleSA, Active: true}, RoleSE, false},
+		{"ErrSEAsSA", &User{ID: 7, Role: RoleSE, Active: true}, RoleSA, false},
+		{"ErrManagerAsSE", &User{ID: 11, Role: RoleManager, Active: true}, RoleSE, false},
+		{"ErrAdminAsSA", &User{ID: 12, Role: RoleAdmin, Active: true}, RoleSA, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := CheckAssignee(tt.u, tt.role)
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("CheckAssignee(%+v, %s) = %v, want nil", tt.u, tt.role, err)
+				}
+				return
+			}
+			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.role.Label()) {
+				t.Errorf("CheckAssignee(%+v, %s) = %v, want EINVALID naming the %s", tt.u, tt.role, err, tt.role.Label())
 			}
 		})
 	}

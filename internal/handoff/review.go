@@ -193,6 +193,27 @@ func CheckKickoffDate(kickoff, closedWon, today time.Time) error {
 	return nil
 }
 
+// ParseKickoff reads the kickoff date the SA typed to acknowledge a pack won
+// on closedWon, with today the org's today: a real date (ParseDate) that
+// passes CheckKickoffDate. The error is keyed "kickoff_on".
+func ParseKickoff(raw string, closedWon, today time.Time) (time.Time, error) {
+	if strings.TrimSpace(raw) == "" {
+		return time.Time{}, kickoffError(Errorf(EINVALID, "Enter the date of the kickoff call."))
+	}
+	kickoff, err := ParseDate(raw)
+	if err == nil {
+		err = CheckKickoffDate(kickoff, closedWon, today)
+	}
+	if err != nil {
+		return time.Time{}, kickoffError(err)
+	}
+	return kickoff, nil
+}
+
+func kickoffError(err error) error {
+	return FieldErrors{"kickoff_on": ErrorMessage(err)}.Err()
+}
+
 // CheckVerdict reads the SA's decision on a big commitment: approve, or veto
 // with a reason the SE and managers will read. It reports whether it is an
 // approval; errors are keyed "decision" and "reason".

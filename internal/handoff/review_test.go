@@ -510,3 +510,44 @@ func TestCheckKickoffDate(t *testing.T) {
 		}
 	})
 }
+
+func TestParseKickoff(t *testing.T) {
+	t.Parallel()
+	closedWon := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	today := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		raw     string
+		want    string // the kickoff read, YYYY-MM-DD
+		wantMsg string // part of the message beside kickoff_on
+	}{
+		{"OKToday", "2026-03-10", "2026-03-10", ""},
+		{"OKClosedWonDay", "2026-03-02", "2026-03-02", ""},
+		{"OKSpacesAround", " 2026-03-05 ", "2026-03-05", ""},
+		{"ErrEmpty", "  ", "", "Enter the date of the kickoff call."},
+		{"ErrNotADate", "next tuesday", "", "YYYY-MM-DD"},
+		{"ErrNoSuchDay", "2026-02-30", "", "YYYY-MM-DD"},
+		{"ErrOutOfSaneRange", "1999-12-31", "", "between 2000-01-01"},
+		{"ErrFuture", "2026-03-11", "", "can't be in the future"},
+		{"ErrBeforeClosedWon", "2026-03-01", "", "before Closed-Won (2026-03-02)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseKickoff(tt.raw, closedWon, today)
+			if tt.wantMsg == "" {
+				if err != nil || got.Format(time.DateOnly) != tt.want {
+					t.Fatalf("ParseKickoff(%q) = %s, %v; want %s", tt.raw, got.Format(time.DateOnly), err, tt.want)
+				}
+				return
+			}
+			fields := InvalidFields(err)
+			if len(fields) != 1 || !strings.Contains(fields["kickoff_on"], tt.wantMsg) {
+				t.Fatalf("ParseKickoff(%q) errors = %v (%v), want kickoff_on containing %q", tt.raw, fields, err, tt.wantMsg)
+			}
+			if !got.IsZero() {
+				t.Errorf("ParseKickoff(%q) returned %s with its error", tt.raw, got)
+			}
+		})
+	}
+}

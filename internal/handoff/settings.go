@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -69,4 +70,59 @@ func CheckTimeZoneName(name string) error {
 		return Errorf(EINVALID, "%s", TooLong(MaxTimeZone))
 	}
 	return nil
+}
+
+// DayRange is the allowed length of a clock, in its own unit, both ends
+// included. The schema's CHECK constraints on org_settings hold the same
+// bounds.
+type DayRange struct{ Min, Max int }
+
+// The allowed lengths of the three clocks of DESIGN §5 (5, 5 and 30 by
+// default). Business-day clocks stop at 60, about three months; the lock at
+// 365 calendar days.
+var (
+	PackDueDaysRange    = DayRange{Min: 1, Max: 60}
+	KickoffDueDaysRange = DayRange{Min: 1, Max: 60}
+	LockDueDaysRange    = DayRange{Min: 1, Max: 365}
+)
+
+// Hint states the range on the form, beside the field.
+func (r DayRange) Hint() string { return "From " + itoa(r.Min) + " to " + itoa(r.Max) + "." }
+
+// Parse reads a typed day count within r.
+func (r DayRange) Parse(raw string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil || n < r.Min || n > r.Max {
+		return 0, Errorf(EINVALID, "Enter a whole number from %d to %d.", r.Min, r.Max)
+	}
+	return n, nil
+}
+
+// ClockDaysInput is the settings form's three clock lengths, as typed.
+type ClockDaysInput struct {
+	PackDays, KickoffDays, LockDays string
+}
+
+// Apply checks the typed clock lengths against their ranges and, for those
+// that pass, sets them on s. Field errors are keyed "pack_days",
+// "kickoff_days" and "lock_days".
+func (in ClockDaysInput) Apply(s *Settings) error {
+	fe := FieldErrors{}
+	for _, f := range []struct {
+		field, raw string
+		r          DayRange
+		into       *int
+	}{
+		{"pack_days", in.PackDays, PackDueDaysRange, &s.PackDueBusinessDays},
+		{"kickoff_days", in.KickoffDays, KickoffDueDaysRange, &s.KickoffDueBusinessDays},
+		{"lock_days", in.LockDays, LockDueDaysRange, &s.LockDueCalendarDays},
+	} {
+		n, err := f.r.Parse(f.raw)
+		if err != nil {
+			fe.Add(f.field, ErrorMessage(err))
+			continue
+		}
+		*f.into = n
+	}
+	return fe.Err()
 }

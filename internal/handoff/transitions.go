@@ -81,6 +81,10 @@ func Decide(actor *User, p *Pack, a PackAction) error {
 		return Errorf(EFORBIDDEN, "%s", whoWords[rule.who])
 	}
 	if !slices.Contains(rule.statuses, p.Status) {
+		if a == ActSubmit {
+			// Name the version the SA has, so the SE knows which one counts.
+			return Errorf(ECONFLICT, "This pack is already submitted (v%d).", p.SubmittedVersion)
+		}
 		return Errorf(ECONFLICT, "%s", rule.refusal)
 	}
 	return nil

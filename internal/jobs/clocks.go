@@ -8,42 +8,44 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// openClock is one clock of a pack that is still running, with the person
-// who owes its next step (zero when nobody can be nagged: no SA yet, or the
-// SE is already nagged for the same thing by the pack clock).
+// openClock is one clock of a pack that is still running, as the clock model
+// evaluates it, with the person who owes its next step (zero when nobody is
+// to be nagged: no SA yet, or the SE already nagged for the same thing by the
+// pack clock).
 type openClock struct {
-	Kind  deadline.Kind
-	Due   deadline.Day
+	deadline.Clock
 	Owner person
 	Step  string // what the owner must do, in words
 }
 
-func day(t time.Time) deadline.Day { return deadline.DayOf(t, time.UTC) }
-
-// openClocks lists p's clocks that are not done, judged against the stored
-// due dates as the pages do.
-func openClocks(p *openPack) []openClock {
+// openClocks lists p's running clocks at now, judged by the clock model
+// against the stored due dates as the pages are.
+func openClocks(cal *deadline.Calendar, st handoff.Settings, p *openPack, now time.Time) []openClock {
 	var out []openClock
-	if p.FirstSubmittedAt == nil {
-		out = append(out, openClock{Kind: deadline.KindPack, Due: day(p.PackDueOn), Owner: p.se(),
-			Step: "Complete the five documents and submit the pack."})
-	}
-	if p.KickoffOn == nil {
-		c := openClock{Kind: deadline.KindKickoff, Due: day(p.KickoffDueOn)}
-		switch handoff.Status(p.Status) {
-		case handoff.StatusSubmitted:
-			c.Owner = p.sa()
-			c.Step = "Review the pack, hold the kickoff call and acknowledge the pack."
-		case handoff.StatusChangesRequested:
-			c.Owner = p.se()
-			c.Step = "Answer the returned documents and resubmit the pack, so the kickoff can happen."
+	for _, c := range deadline.PackClocks(cal, st, p.pack(), now) {
+		if !c.Open() {
+			continue
 		}
-		// In draft the SE is already reminded by the pack clock.
-		out = append(out, c)
-	}
-	if p.KickoffOn != nil && p.LockedAt == nil && p.LockDueOn != nil {
-		out = append(out, openClock{Kind: deadline.KindLock, Due: day(*p.LockDueOn), Owner: p.sa(),
-			Step: "Publish the reference architecture with the customer's sign-off and record the lock."})
+		oc := openClock{Clock: c}
+		switch c.Owner {
+		case handoff.RoleSE:
+			oc.Owner = p.se()
+		case handoff.RoleSA:
+			oc.Owner = p.sa()
+		}
+		switch {
+		case c.Kind == deadline.KindPack:
+			oc.Step = "Complete the five documents and submit the pack."
+		case c.Kind == deadline.KindKickoff && c.Owner == handoff.RoleSA:
+			oc.Step = "Review the pack, hold the kickoff call and acknowledge the pack."
+		case c.Kind == deadline.KindKickoff && handoff.Status(p.Status) == handoff.StatusDraft:
+			oc.Owner = person{} // the pack clock already reminds the SE of the same step
+		case c.Kind == deadline.KindKickoff:
+			oc.Step = "Answer the returned documents and resubmit the pack, so the kickoff can happen."
+		case c.Kind == deadline.KindLock:
+			oc.Step = "Publish the reference architecture with the customer's sign-off and record the lock."
+		}
+		out = append(out, oc)
 	}
 	return out
 }
@@ -94,12 +96,17 @@ func plural(n int, unit string) string {
 	return strconv.Itoa(n) + " " + unit + "s"
 }
 
-// lateness is how late a clock due on due is on today: "2 business days
-// overdue", never fewer than 1.
-func lateness(cal *deadline.Calendar, due, today deadline.Day) string {
-	n := cal.BusinessDaysBetween(due, today)
-	if n < 1 {
-		n = 1
+// waitingOn names who a running clock waits on, as the pages do: "Sam Rivera
+// (SE)", or "an SA (not assigned yet)".
+func waitingOn(c openClock, p *openPack) string {
+	switch c.Clock.Owner {
+	case handoff.RoleSE:
+		return p.SEName + " (SE)"
+	case handoff.RoleSA:
+		if p.SAID == 0 {
+			return "an SA (not assigned yet)"
+		}
+		return p.SAName + " (SA)"
 	}
-	return plural(n, "business day") + " overdue"
+	return ""
 }

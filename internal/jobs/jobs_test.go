@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -12,15 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/jobs"
 	"github.com/handoff-app/handoff/internal/mail"
 	"github.com/handoff-app/handoff/internal/mail/mailtest"
+	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/internal/postgres/postgrestest"
+	"github.com/handoff-app/handoff/internal/server"
 )
 
 const baseURL = "https://handoff.example.com"
@@ -33,6 +33,7 @@ type env struct {
 	runners []*jobs.Runner
 	se, sa  *handoff.User
 	manager *handoff.User
+	due     postgres.DueSource
 }
 
 // newEnv opens a migrated database (ours plus River's), an SMTP server and
@@ -44,7 +45,7 @@ func newEnv(t *testing.T, instances int, start bool) *env {
 	if err := jobs.Migrate(ctx, db.Pool); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, smtp: mailtest.New(t)}
+	e := &env{t: t, db: db, smtp: mailtest.New(t), due: dueSource(t, db)}
 	e.set(ny(2026, 11, 18, 10))
 	sender, err := mail.NewSMTP(e.smtp.URL(), "Handoff <handoff@example.com>")
 	if err != nil {
@@ -101,33 +102,19 @@ func (e *env) user(name, email string, role handoff.Role) *handoff.User {
 	return u
 }
 
-// dueSource computes due dates from the settings the transaction sees, as the
-// server's DueSource does.
-func dueSource(ctx context.Context, tx pgx.Tx) (postgres.DueFunc, error) {
-	st, off, err := postgres.SettingsTx(ctx, tx)
+// dueSource is the due-date source the server records deals with, so these
+// tests see exactly the due dates production computes (DESIGN §5).
+func dueSource(t *testing.T, db *postgres.DB) postgres.DueSource {
+	t.Helper()
+	u, err := url.Parse(baseURL)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	days := make([]deadline.DayOff, len(off))
-	for i, d := range off {
-		days[i] = deadline.DayOff{Day: deadline.DayOf(d.Day, time.UTC), Name: d.Name}
-	}
-	cal, err := deadline.NewCalendar(st.TimeZone, st.HolidayCountries, days)
+	s, err := server.New(server.Config{BaseURL: u, Hasher: password.Cheap()}, db, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	return func(cw time.Time, kickoff *time.Time) postgres.Dues {
-		start := deadline.DayOf(cw, time.UTC)
-		d := postgres.Dues{
-			PackDueOn:    cal.AddBusinessDays(start, st.PackDueBusinessDays).Time(),
-			KickoffDueOn: cal.AddBusinessDays(start, st.KickoffDueBusinessDays).Time(),
-		}
-		if kickoff != nil {
-			t := deadline.DayOf(*kickoff, time.UTC).AddDays(st.LockDueCalendarDays).Time()
-			d.LockDueOn = &t
-		}
-		return d
-	}, nil
+	return s.DueSource()
 }
 
 func (e *env) createPack(account string, closedWon time.Time) int64 {
@@ -136,29 +123,58 @@ func (e *env) createPack(account string, closedWon time.Time) int64 {
 		AccountName: account, OpportunityName: account + " platform", Segment: handoff.Segment("enterprise"),
 		ARR: handoff.Money{Minor: 12000000, Currency: "USD"}, ClosedWonOn: closedWon,
 		SEID: e.se.ID, SAID: e.sa.ID,
-	}, dueSource, *e.now.Load())
+	}, e.due, *e.now.Load())
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return id
 }
 
-// submit marks the pack submitted with its event, as SubmitPack does (the
-// documents' completeness is not what this package tests).
+// submit has the SE fill every document of the pack and submit it, through
+// the same storage calls the pack pages make.
 func (e *env) submit(id int64) {
 	e.t.Helper()
 	ctx, now := context.Background(), *e.now.Load()
-	err := e.db.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE packs SET status = 'submitted', submitted_version = submitted_version + 1,
-			first_submitted_at = coalesce(first_submitted_at, $2), submitted_at = $2 WHERE id = $1`, id, now); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO pack_events (pack_id, at, actor_id, kind, summary)
-			VALUES ($1, $2, $3, 'submitted', 'Submitted the pack as v1.')`, id, now, e.se.ID)
-		return err
-	})
+	p, err := e.db.Pack(ctx, e.se, id)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	docs := completeDocuments()
+	if !docs.Complete() {
+		e.t.Fatal("completeDocuments is not complete")
+	}
+	v := p.Version
+	for _, k := range handoff.DocKinds {
+		if v, err = e.db.SaveDocument(ctx, e.se, id, v, k, docs, now); err != nil {
+			e.t.Fatalf("save %s: %v", k, err)
+		}
+	}
+	if _, err := e.db.SubmitPack(ctx, e.se, id, v, now); err != nil {
+		e.t.Fatalf("submit pack %d: %v", id, err)
+	}
+}
+
+// completeDocuments is a pack that meets DESIGN §4.
+func completeDocuments() handoff.Documents {
+	champ, eb := handoff.NewRowID(), handoff.NewRowID()
+	rows := map[string]handoff.MEDDPICCRow{}
+	for _, el := range handoff.MEDDPICCElements {
+		rows[el.Value] = handoff.MEDDPICCRow{Status: "confirmed", Notes: el.Label + " notes"}
+	}
+	rows["champion"] = handoff.MEDDPICCRow{Status: "confirmed", Notes: "Pushing internally", PersonID: champ}
+	rows["economic_buyer"] = handoff.MEDDPICCRow{Status: "partial", Notes: "Signs off budget", PersonID: eb}
+	return handoff.Documents{
+		MEDDPICC: handoff.MEDDPICC{Rows: rows},
+		POC: handoff.POC{Summary: "Prove SSO and ingest throughput.", StartOn: "2026-10-05", EndOn: "2026-11-05",
+			Criteria: []handoff.Criterion{{ID: handoff.NewRowID(), Promised: "SSO with Okta", Demonstrated: "Working in staging", Outcome: "met"}}},
+		Commitments: handoff.Commitments{NoneBeyondContract: true},
+		Stakeholders: handoff.Stakeholders{People: []handoff.Stakeholder{
+			{ID: champ, Name: "Chris Champion", Role: "champion"},
+			{ID: eb, Name: "Erin Buyer", Role: "economic_buyer"},
+			{ID: handoff.NewRowID(), Name: "Tara Tech", Role: "technical_buyer"},
+			{ID: handoff.NewRowID(), Name: "Bo Business", Role: "business_buyer"},
+		}},
+		Risks: handoff.Risks{NoKnownRisks: true},
 	}
 }
 
@@ -308,11 +324,11 @@ func TestUpcoming(t *testing.T) {
 	e := newEnv(t, 0, false)
 	e.createPack("Initech", time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC))
 	ctx := context.Background()
-	cal, err := jobs.Calendar(ctx, e.db)
+	cal, st, err := jobs.Calendar(ctx, e.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := jobs.Upcoming(ctx, e.db, e.se, cal, ny(2026, 11, 23, 9))
+	got, err := jobs.Upcoming(ctx, e.db, e.se, cal, st, ny(2026, 11, 23, 9))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +341,9 @@ func TestUpcoming(t *testing.T) {
 			t.Errorf("Upcoming lacks %q:\n%s", s, all)
 		}
 	}
-	got, _ = jobs.Upcoming(ctx, e.db, e.manager, cal, ny(2026, 11, 23, 9))
+	if got, err = jobs.Upcoming(ctx, e.db, e.manager, cal, st, ny(2026, 11, 23, 9)); err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != 1 || !strings.Contains(got[0], "08:00 (America/New_York)") {
 		t.Errorf("manager Upcoming = %q", got)
 	}

@@ -39,7 +39,7 @@ func render(ctx context.Context, to []string, subject string, v web.MailView) (m
 }
 
 // reminderMessage is the reminder of kind to c's owner.
-func (r *Runner) reminderMessage(ctx context.Context, cal *deadline.Calendar, p *openPack, c openClock, kind string, today deadline.Day) (mail.Message, error) {
+func (r *Runner) reminderMessage(ctx context.Context, cn clockNow, p *openPack, c openClock, kind string) (mail.Message, error) {
 	var subject, when string
 	switch kind {
 	case kindDueIn1, kindDueIn5:
@@ -53,7 +53,7 @@ func (r *Runner) reminderMessage(ctx context.Context, cal *deadline.Calendar, p 
 		when = fmt.Sprintf("is due today, %s", c.Due)
 		subject = fmt.Sprintf("%s for %s is due today", noun(c.Kind), p.AccountName)
 	default:
-		late := lateness(cal, c.Due, today)
+		late := cn.cal.Relative(c.Clock, cn.now) // "3 business days overdue", "2 days overdue"
 		when = fmt.Sprintf("was due on %s and is %s", c.Due, late)
 		subject = fmt.Sprintf("Overdue: %s for %s (%s)", strings.ToLower(noun(c.Kind)), p.AccountName, late)
 	}
@@ -118,7 +118,8 @@ func (r *Runner) eventMessage(ctx context.Context, p *openPack, e *packEvent) (m
 
 // digestMessage lists every overdue clock, grouped by clock, or ok false
 // when nothing is overdue.
-func (r *Runner) digestMessage(ctx context.Context, cal *deadline.Calendar, packs []*openPack, to []string, today deadline.Day) (msg mail.Message, ok bool, err error) {
+func (r *Runner) digestMessage(ctx context.Context, cn clockNow, packs []*openPack, to []string) (msg mail.Message, ok bool, err error) {
+	today := cn.today
 	type row struct {
 		due deadline.Day
 		web.MailRow
@@ -126,19 +127,12 @@ func (r *Runner) digestMessage(ctx context.Context, cal *deadline.Calendar, pack
 	groups := map[deadline.Kind][]row{}
 	total := 0
 	for _, p := range packs {
-		for _, c := range openClocks(p) {
-			if !today.After(c.Due) {
+		for _, c := range openClocks(cn.cal, cn.st, p, cn.now) {
+			if c.State != deadline.StateOverdue {
 				continue
 			}
-			owner := c.Owner.Name
-			if owner == "" {
-				owner = "SE " + p.SEName
-				if p.SAID == 0 && c.Kind != deadline.KindPack {
-					owner = "no SA assigned"
-				}
-			}
 			groups[c.Kind] = append(groups[c.Kind], row{c.Due, web.MailRow{
-				Text: fmt.Sprintf("%s — due %s, %s (%s)", p.title(), c.Due, lateness(cal, c.Due, today), owner),
+				Text: fmt.Sprintf("%s — due %s, %s (waiting on %s)", p.title(), c.Due, cn.cal.Relative(c.Clock, cn.now), waitingOn(c, p)),
 				Link: r.packURL(p.ID),
 			}})
 			total++

@@ -14,21 +14,22 @@ import (
 )
 
 // Calendar builds the org's business-day calendar from its settings and
-// company days off, as the server does for pages.
-func Calendar(ctx context.Context, db *postgres.DB) (*deadline.Calendar, error) {
+// company days off, as the server does for pages, and returns the settings
+// with it (the clock model reads its rules from them).
+func Calendar(ctx context.Context, db *postgres.DB) (*deadline.Calendar, handoff.Settings, error) {
 	s, err := db.Settings(ctx)
 	if err != nil {
-		return nil, err
+		return nil, s, err
 	}
 	off, err := db.DaysOff(ctx)
 	if err != nil {
-		return nil, err
+		return nil, s, err
 	}
 	cal, err := deadline.ForOrg(s, off)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: calendar: %w", err)
+		return nil, s, fmt.Errorf("jobs: calendar: %w", err)
 	}
-	return cal, nil
+	return cal, s, nil
 }
 
 // person is someone a mail goes to.
@@ -45,6 +46,7 @@ func (p person) reachable() bool { return p.ID != 0 && p.Active && p.Email != ""
 type openPack struct {
 	ID               int64      `db:"id"`
 	Status           string     `db:"status"`
+	ClosedWonOn      time.Time  `db:"closed_won_on"`
 	PackDueOn        time.Time  `db:"pack_due_on"`
 	KickoffDueOn     time.Time  `db:"kickoff_due_on"`
 	LockDueOn        *time.Time `db:"lock_due_on"`
@@ -66,11 +68,18 @@ type openPack struct {
 func (p *openPack) se() person { return person{p.SEID, p.SEName, p.SEEmail, p.SEActive} }
 func (p *openPack) sa() person { return person{p.SAID, p.SAName, p.SAEmail, p.SAActive} }
 
+// pack is what the clock model needs of p.
+func (p *openPack) pack() *handoff.Pack {
+	return &handoff.Pack{ID: p.ID, Status: handoff.Status(p.Status), PackDueOn: p.PackDueOn, KickoffDueOn: p.KickoffDueOn,
+		LockDueOn: p.LockDueOn, FirstSubmittedAt: p.FirstSubmittedAt, KickoffOn: p.KickoffOn, LockedAt: p.LockedAt,
+		Deal: handoff.Deal{ClosedWonOn: p.ClosedWonOn, SEID: p.SEID, SEName: p.SEName, SAID: p.SAID, SAName: p.SAName}}
+}
+
 // title names the pack in mails: "Acme — Acme platform".
 func (p *openPack) title() string { return p.AccountName + " — " + p.OpportunityName }
 
 const openPackSQL = `
-SELECT p.id, p.status, p.pack_due_on, p.kickoff_due_on, p.lock_due_on, p.first_submitted_at,
+SELECT p.id, p.status, d.closed_won_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on, p.first_submitted_at,
        p.kickoff_on, p.locked_at, d.account_name, d.opportunity_name,
        se.id AS se_id, se.name AS se_name, se.email AS se_email, se.active AS se_active,
        coalesce(sa.id, 0) AS sa_id, coalesce(sa.name, '') AS sa_name,

@@ -1,9 +1,12 @@
 package jobs
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/handoff-app/handoff/internal/handoff"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -75,7 +78,7 @@ func (r *Runner) Sweep(ctx context.Context) (int, error) {
 	}
 
 	now := r.cfg.Now()
-	cal, err := Calendar(ctx, r.cfg.DB)
+	cal, st, err := Calendar(ctx, r.cfg.DB)
 	if err != nil {
 		return inserted, err
 	}
@@ -90,8 +93,8 @@ func (r *Runner) Sweep(ctx context.Context) (int, error) {
 	var params []river.InsertManyParams
 	overdue := false
 	for _, p := range packs {
-		for _, c := range openClocks(p) {
-			overdue = overdue || today.After(c.Due)
+		for _, c := range openClocks(cal, st, p, now) {
+			overdue = overdue || c.State == deadline.StateOverdue
 			if !c.Owner.reachable() {
 				continue
 			}
@@ -121,14 +124,23 @@ func (r *Runner) Sweep(ctx context.Context) (int, error) {
 	return inserted, nil
 }
 
-// today is the org day now falls on, with the calendar; jobs check it so a
-// reminder delayed past its day is dropped rather than sent a day late.
-func (r *Runner) today(ctx context.Context) (*deadline.Calendar, deadline.Day, error) {
-	cal, err := Calendar(ctx, r.cfg.DB)
+// clockNow is what a job evaluates clocks with: the calendar and settings,
+// the instant, and the org day it falls on. Jobs check the day so a
+// reminder delayed past it is dropped rather than sent a day late.
+type clockNow struct {
+	cal   *deadline.Calendar
+	st    handoff.Settings
+	now   time.Time
+	today deadline.Day
+}
+
+func (r *Runner) clockNow(ctx context.Context) (clockNow, error) {
+	cal, st, err := Calendar(ctx, r.cfg.DB)
 	if err != nil {
-		return nil, deadline.Day{}, err
+		return clockNow{}, err
 	}
-	return cal, cal.Today(r.cfg.Now()), nil
+	now := r.cfg.Now()
+	return clockNow{cal: cal, st: st, now: now, today: cal.Today(now)}, nil
 }
 
 type eventWorker struct {
@@ -177,10 +189,11 @@ type reminderWorker struct {
 
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[reminderArgs]) error {
 	a := job.Args
-	cal, today, err := w.r.today(ctx)
+	cn, err := w.r.clockNow(ctx)
 	if err != nil {
 		return err
 	}
+	cal, today := cn.cal, cn.today
 	log := w.r.cfg.Logger.With("pack_id", a.PackID, "clock", a.Clock, "kind", a.Which, "day", a.Day)
 	if today.String() != a.Day {
 		log.InfoContext(ctx, "reminder dropped: its day has passed")
@@ -194,14 +207,14 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[reminderArgs])
 		return err
 	}
 	// The state now, not when the sweep ran: a step done since stops the mail.
-	for _, c := range openClocks(p) {
+	for _, c := range openClocks(cal, cn.st, p, cn.now) {
 		if string(c.Kind) != a.Clock {
 			continue
 		}
 		if !c.Owner.reachable() || reminderKind(cal, c.Kind, c.Due, today) != a.Which {
 			break
 		}
-		msg, err := w.r.reminderMessage(ctx, cal, p, c, a.Which, today)
+		msg, err := w.r.reminderMessage(ctx, cn, p, c, a.Which)
 		if err != nil {
 			return err
 		}
@@ -217,11 +230,11 @@ type digestWorker struct {
 }
 
 func (w *digestWorker) Work(ctx context.Context, job *river.Job[digestArgs]) error {
-	cal, today, err := w.r.today(ctx)
+	cn, err := w.r.clockNow(ctx)
 	if err != nil {
 		return err
 	}
-	if today.String() != job.Args.Day {
+	if cn.today.String() != job.Args.Day {
 		return nil
 	}
 	packs, err := openPacks(ctx, w.r.cfg.DB.Pool, 0)
@@ -242,7 +255,7 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[digestArgs]) err
 		w.r.cfg.Logger.WarnContext(ctx, "overdue digest not sent: no active manager", "day", job.Args.Day)
 		return nil
 	}
-	msg, ok, err := w.r.digestMessage(ctx, cal, packs, to, today)
+	msg, ok, err := w.r.digestMessage(ctx, cn, packs, to)
 	if err != nil || !ok {
 		return err
 	}

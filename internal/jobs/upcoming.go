@@ -14,7 +14,7 @@ import (
 // Upcoming says, in plain sentences for the profile page, what user will be
 // reminded of from now on: each running clock they owe with its reminder
 // days, the notifications their role gets, and the managers' digest.
-func Upcoming(ctx context.Context, db *postgres.DB, user *handoff.User, cal *deadline.Calendar, now time.Time) ([]string, error) {
+func Upcoming(ctx context.Context, db *postgres.DB, user *handoff.User, cal *deadline.Calendar, st handoff.Settings, now time.Time) ([]string, error) {
 	var out []string
 	switch user.Role {
 	case handoff.RoleSE:
@@ -31,12 +31,12 @@ func Upcoming(ctx context.Context, db *postgres.DB, user *handoff.User, cal *dea
 	}
 	today := cal.Today(now)
 	for _, p := range packs {
-		for _, c := range openClocks(p) {
+		for _, c := range openClocks(cal, st, p, now) {
 			if c.Owner.ID != user.ID {
 				continue
 			}
 			what := fmt.Sprintf("%s (%s, due %s)", p.title(), c.Kind.Label(), c.Due)
-			if today.After(c.Due) {
+			if c.State == deadline.StateOverdue {
 				out = append(out, fmt.Sprintf("%s: overdue; you are reminded each business day until it is done.", what))
 				continue
 			}

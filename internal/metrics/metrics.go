@@ -7,6 +7,7 @@ package metrics
 
 import (
 	"context"
+	"github.com/handoff-app/handoff/internal/deadline"
 	"log/slog"
 	"time"
 
@@ -15,9 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// OverdueFunc counts the overdue packs of each clock ("pack", "kickoff",
-// "lock"). It is called at scrape time.
-type OverdueFunc func(ctx context.Context) (map[string]int, error)
+// OverdueFunc counts the overdue clocks of each lane of the clock model (a
+// clock and the role it waits on). It is called at scrape time.
+type OverdueFunc func(ctx context.Context) (map[deadline.Lane]int, error)
 
 // Metrics holds the registry and the instruments the app updates.
 type Metrics struct {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,8 +58,9 @@ func TestFamilies(t *testing.T) {
 	if err := db.Pool.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	overdue := func(ctx context.Context) (map[string]int, error) {
-		return map[string]int{"pack": 3, "kickoff": 1, "lock": 0}, nil
+	overdue := func(ctx context.Context) (map[deadline.Lane]int, error) {
+		return map[deadline.Lane]int{{Kind: deadline.KindPack, Owner: handoff.RoleSE}: 3, {Kind: deadline.KindKickoff, Owner: handoff.RoleSA}: 1,
+			{Kind: deadline.KindLock, Owner: handoff.RoleSA}: 0}, nil
 	}
 	m := metrics.New(db.Pool, overdue)
 
@@ -103,9 +106,9 @@ func TestFamilies(t *testing.T) {
 		`handoff_db_pool_acquires_total `,
 		`handoff_db_pool_acquire_duration_seconds_total `,
 		`handoff_db_pool_empty_acquires_total `,
-		`handoff_overdue_packs{clock="pack"} 3`,
-		`handoff_overdue_packs{clock="kickoff"} 1`,
-		`handoff_overdue_packs{clock="lock"} 0`,
+		`handoff_overdue_packs{clock="pack",waiting_on="se"} 3`,
+		`handoff_overdue_packs{clock="kickoff",waiting_on="sa"} 1`,
+		`handoff_overdue_packs{clock="lock",waiting_on="sa"} 0`,
 		`handoff_jobs_total{kind="reminder",outcome="ok"} 2`,
 		`handoff_jobs_total{kind="digest",outcome="error"} 1`,
 		`go_goroutines `,
@@ -125,7 +128,7 @@ func TestOverdueFailureReportsNothing(t *testing.T) {
 	t.Run("Error", func(t *testing.T) {
 		t.Parallel()
 		var logs bytes.Buffer
-		m := metrics.New(nil, func(context.Context) (map[string]int, error) {
+		m := metrics.New(nil, func(context.Context) (map[deadline.Lane]int, error) {
 			return nil, errors.New("database down")
 		}, metrics.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		m.JobDone("reminder", "ok")
@@ -138,7 +141,7 @@ func TestOverdueFailureReportsNothing(t *testing.T) {
 	})
 	t.Run("Timeout", func(t *testing.T) {
 		t.Parallel()
-		m := metrics.New(nil, func(ctx context.Context) (map[string]int, error) {
+		m := metrics.New(nil, func(ctx context.Context) (map[deadline.Lane]int, error) {
 			<-ctx.Done()
 			return nil, ctx.Err()
 		}, quiet, metrics.WithOverdueTimeout(20*time.Millisecond))

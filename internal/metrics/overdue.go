@@ -9,7 +9,7 @@ import (
 )
 
 var overdueDesc = prometheus.NewDesc("handoff_overdue_packs",
-	"Packs whose clock is past its due date, by clock.", []string{"clock"}, nil)
+	"Packs whose clock is past its due date, by clock and by the role it waits on.", []string{"clock", "waiting_on"}, nil)
 
 // overdueCollector asks the database at scrape time, so the gauge is as fresh
 // as the scrape and no goroutine polls between scrapes.
@@ -32,7 +32,7 @@ func (c *overdueCollector) Collect(ch chan<- prometheus.Metric) {
 		c.log.Warn("metrics: overdue packs", "err", err)
 		return
 	}
-	for clock, n := range counts {
-		ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(n), clock)
+	for lane, n := range counts {
+		ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(n), string(lane.Kind), string(lane.Owner))
 	}
 }

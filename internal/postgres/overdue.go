@@ -9,17 +9,42 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
 // Clocks of the manager's lists, in the order rows with the same due date
-// sort: the pack clock before kickoff before the lock.
+// sort: the pack clock before kickoff before the lock. When a clock runs is
+// the clock model's to say (deadline.OpenStatuses); these lists only write it
+// as SQL, which the partial indexes of migration 00005 match.
 var overdueClocks = []struct {
 	kind, due, open string
 }{
-	{"pack", "p.pack_due_on", "p.status = 'draft'"},
-	{"kickoff", "p.kickoff_due_on", "p.status IN ('draft', 'submitted', 'changes_requested')"},
-	{"lock", "p.lock_due_on", "p.status = 'acknowledged'"},
+	{string(deadline.KindPack), "p.pack_due_on", statusIn(deadline.OpenStatuses(deadline.KindPack))},
+	{string(deadline.KindKickoff), "p.kickoff_due_on", statusIn(deadline.OpenStatuses(deadline.KindKickoff))},
+	{string(deadline.KindLock), "p.lock_due_on", statusIn(deadline.OpenStatuses(deadline.KindLock))},
+}
+
+// statusIn is an SQL condition on a pack's status. The statuses are the
+// model's own constants, never input, so they may be literals (which a
+// partial index can match, and a parameter could not).
+func statusIn(ss []handoff.Status) string {
+	if len(ss) == 0 {
+		return "false"
+	}
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = "'" + string(s) + "'"
+	}
+	return "p.status IN (" + strings.Join(q, ", ") + ")"
+}
+
+// ownerCond narrows clock c to the packs whose step waits on f.Owner.
+func ownerCond(f OverdueFilter, kind string) []string {
+	if f.Owner == "" {
+		return nil
+	}
+	return []string{statusIn(deadline.OwedStatuses(deadline.Kind(kind), f.Owner))}
 }
 
 // OverdueFilter selects the rows of the manager's lists. The open-clock
@@ -31,10 +56,11 @@ type OverdueFilter struct {
 	SEID      int64
 	SAID      int64
 	Segment   handoff.Segment
-	Today     time.Time // the org's today, a civil date
-	RiskUntil time.Time // the last due day that is still "at risk" (the next business day)
-	ByARR     bool      // largest ARR first instead of latest first
-	After     *Cursor   // keyset: rows after this one
+	Owner     handoff.Role // only clocks waiting on this role (SE or SA); "" for all
+	Today     time.Time    // the org's today, a civil date
+	RiskUntil time.Time    // the last due day that is still "at risk" (the next business day)
+	ByARR     bool         // largest ARR first instead of latest first
+	After     *Cursor      // keyset: rows after this one
 	Limit     int
 }
 
@@ -77,7 +103,7 @@ func OverdueSQL(f OverdueFilter) (string, []any) {
 		if f.Clock != "" && f.Clock != c.kind {
 			continue
 		}
-		where := []string{c.open}
+		where := append([]string{c.open}, ownerCond(f, c.kind)...)
 		if f.State == "at_risk" {
 			where = append(where, c.due+" >= "+arg(f.Today), c.due+" <= "+arg(f.RiskUntil))
 		} else {
@@ -171,7 +197,7 @@ func CountSQL(f OverdueFilter, clock string) (string, []any) {
 // countExpr is the capped count of one clock and state, as a scalar subquery.
 func countExpr(f OverdueFilter, clock string, arg func(any) string) string {
 	c := overdueClocks[clockOrder(clock)]
-	where := []string{c.open}
+	where := append([]string{c.open}, ownerCond(f, c.kind)...)
 	if f.State == "at_risk" {
 		where = append(where, c.due+" >= "+arg(f.Today), c.due+" <= "+arg(f.RiskUntil))
 	} else {
@@ -188,8 +214,9 @@ func countExpr(f OverdueFilter, clock string, arg func(any) string) string {
 }
 
 // OverdueCounts returns how many rows each state ("overdue", "at_risk") holds
-// for each clock under f's people and segment filters (at most CountCap+1
-// each), in one round trip.
+// under f's people and segment filters, in one round trip: for each lane of
+// the clock model (keyed "kickoff.sa", at most CountCap+1 each) and for each
+// clock over all its lanes (keyed "kickoff").
 func (db *DB) OverdueCounts(ctx context.Context, f OverdueFilter) (map[string]map[string]int, error) {
 	args := []any{}
 	arg := func(v any) string {
@@ -198,11 +225,13 @@ func (db *DB) OverdueCounts(ctx context.Context, f OverdueFilter) (map[string]ma
 	}
 	var exprs []string
 	states := []string{"overdue", "at_risk"}
+	lanes := deadline.Lanes()
 	for _, state := range states {
 		sf := f
 		sf.State = state
-		for _, c := range overdueClocks {
-			exprs = append(exprs, countExpr(sf, c.kind, arg))
+		for _, l := range lanes {
+			sf.Owner = l.Owner
+			exprs = append(exprs, countExpr(sf, string(l.Kind), arg))
 		}
 	}
 	n := make([]int, len(exprs))
@@ -217,8 +246,9 @@ func (db *DB) OverdueCounts(ctx context.Context, f OverdueFilter) (map[string]ma
 	i := 0
 	for _, state := range states {
 		out[state] = map[string]int{}
-		for _, c := range overdueClocks {
-			out[state][c.kind] = n[i]
+		for _, l := range lanes {
+			out[state][l.Key()] = n[i]
+			out[state][string(l.Kind)] += n[i]
 			i++
 		}
 	}

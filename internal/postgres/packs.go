@@ -39,6 +39,9 @@ const packFrom = `
 const packVisible = ` AND ($2::boolean OR d.se_id = $3 OR d.sa_id = $3)`
 
 func visibleArgs(actor *handoff.User) (bool, int64) {
+	if actor == nil {
+		return false, 0 // nobody: sees nothing
+	}
 	return actor.Role == handoff.RoleManager || actor.Role == handoff.RoleAdmin, actor.ID
 }
 
@@ -95,13 +98,23 @@ func (r packRow) pack() *handoff.Pack {
 // and the "created" event, in one transaction. The due dates come from the
 // calendar as this transaction sees it, with the settings row share-locked,
 // so a settings change running at the same moment either sees this pack or
-// ran before its dates were computed. A CRM id already in use is an EINVALID
-// error on that field.
+// ran before its dates were computed. The SE (and the SA, if any) must be
+// active in their roles as the transaction sees them, their rows
+// share-locked so a deactivation waits for this deal. A CRM id already in
+// use is an EINVALID error on that field.
 func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Deal, due DueSource, now time.Time) (int64, error) {
 	var packID int64
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM org_settings FOR SHARE`); err != nil {
 			return err
+		}
+		if _, err := assignee(ctx, tx, d.SEID, handoff.RoleSE); err != nil {
+			return err
+		}
+		if d.SAID != 0 {
+			if _, err := assignee(ctx, tx, d.SAID, handoff.RoleSA); err != nil {
+				return err
+			}
 		}
 		dueOf, err := due(ctx, tx)
 		if err != nil {
@@ -138,27 +151,12 @@ func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Dea
 		if err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventCreated,
-			fmt.Sprintf("Recorded the deal (Closed-Won %s) and opened the pack; pack due %s.",
-				d.ClosedWonOn.Format("2006-01-02"), dues.PackDueOn.Format("2006-01-02")))
+		return addEvent(ctx, tx, packID, actor.ID, now, handoff.CreatedEvent(d.ClosedWonOn, dues.PackDueOn))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: create deal %q: %w", d.AccountName, err)
 	}
 	return packID, nil
-}
-
-func addEvent(ctx context.Context, q Querier, packID, actorID int64, at time.Time, kind, summary string) error {
-	var actor *int64
-	if actorID != 0 {
-		actor = &actorID
-	}
-	_, err := q.Exec(ctx, `INSERT INTO pack_events (pack_id, at, actor_id, kind, summary) VALUES ($1, $2, $3, $4, $5)`,
-		packID, at, actor, kind, summary)
-	if err != nil {
-		return fmt.Errorf("postgres: add %s event to pack %d: %w", kind, packID, err)
-	}
-	return nil
 }
 
 func notFound() error { return handoff.Errorf(handoff.ENOTFOUND, "not found") }
@@ -172,90 +170,21 @@ func (db *DB) Pack(ctx context.Context, actor *handoff.User, id int64) (*handoff
 	return p, nil
 }
 
-func packVisibleTo(ctx context.Context, q Querier, actor *handoff.User, id int64, lock bool) (*handoff.Pack, error) {
-	all, me := visibleArgs(actor)
-	sql := `SELECT ` + packColumns + packFrom + ` WHERE p.id = $1` + packVisible
-	if lock {
-		sql += ` FOR UPDATE OF p`
+// docSpec is the registered kind of a stored document.
+func docSpec(kind handoff.DocKind) (handoff.DocSpec, error) {
+	spec, ok := kind.Spec()
+	if !ok {
+		return spec, fmt.Errorf("unknown document kind %q", kind)
 	}
-	rows, err := q.Query(ctx, sql, id, all, me)
-	if err != nil {
-		return nil, err
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[packRow])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	p := r.pack()
-	if !handoff.CanSeePack(actor, p) {
-		return nil, notFound()
-	}
-	return p, nil
-}
-
-// Documents returns a pack's five documents and who last saved each.
-func (db *DB) Documents(ctx context.Context, packID int64) (handoff.Documents, map[handoff.DocKind]handoff.Document, error) {
-	docs, meta, err := documents(ctx, db.Pool, packID)
-	if err != nil {
-		return docs, nil, fmt.Errorf("postgres: documents of pack %d: %w", packID, err)
-	}
-	return docs, meta, nil
-}
-
-func documents(ctx context.Context, q Querier, packID int64) (handoff.Documents, map[handoff.DocKind]handoff.Document, error) {
-	var docs handoff.Documents
-	meta := map[handoff.DocKind]handoff.Document{}
-	rows, err := q.Query(ctx, `
-		SELECT pd.kind, pd.data, pd.updated_at, coalesce(u.name, '')
-		FROM pack_documents pd LEFT JOIN users u ON u.id = pd.updated_by
-		WHERE pd.pack_id = $1`, packID)
-	if err != nil {
-		return docs, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			kind string
-			data []byte
-			m    handoff.Document
-		)
-		if err := rows.Scan(&kind, &data, &m.UpdatedAt, &m.UpdatedBy); err != nil {
-			return docs, nil, err
-		}
-		m.Kind = handoff.DocKind(kind)
-		meta[m.Kind] = m
-		if err := unmarshalDocument(&docs, m.Kind, data); err != nil {
-			return docs, nil, err
-		}
-	}
-	return docs, meta, rows.Err()
-}
-
-func docTarget(docs *handoff.Documents, kind handoff.DocKind) any {
-	switch kind {
-	case handoff.DocMEDDPICC:
-		return &docs.MEDDPICC
-	case handoff.DocPOC:
-		return &docs.POC
-	case handoff.DocCommitments:
-		return &docs.Commitments
-	case handoff.DocStakeholders:
-		return &docs.Stakeholders
-	case handoff.DocRisks:
-		return &docs.Risks
-	}
-	return nil
+	return spec, nil
 }
 
 func unmarshalDocument(docs *handoff.Documents, kind handoff.DocKind, data []byte) error {
-	target := docTarget(docs, kind)
-	if target == nil {
-		return fmt.Errorf("unknown document kind %q", kind)
+	spec, err := docSpec(kind)
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal(data, target); err != nil {
+	if err := spec.Decode(docs, data); err != nil {
 		return fmt.Errorf("decode %s document: %w", kind, err)
 	}
 	return nil
@@ -270,41 +199,40 @@ var ErrStale = errors.New("stale pack version")
 // as an event, all in one transaction. It returns the pack's new version.
 func (db *DB) SaveDocument(ctx context.Context, actor *handoff.User, packID int64, version int, kind handoff.DocKind, docs handoff.Documents, now time.Time) (int, error) {
 	var newVersion int
-	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		p, err := packVisibleTo(ctx, tx, actor, packID, true)
-		if err != nil {
-			return err
-		}
-		rs, err := reviews(ctx, tx, packID)
-		if err != nil {
-			return err
-		}
-		if err := handoff.CheckEditDocument(actor, p, kind, rs[kind]); err != nil {
-			return err
-		}
-		if p.Version != version {
-			return fmt.Errorf("%w: %w", &handoff.Error{Code: handoff.ECONFLICT,
-				Message: "This pack changed since you opened it. Your changes are not saved yet."}, ErrStale)
-		}
-		data, err := json.Marshal(docTarget(&docs, kind))
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `
-			INSERT INTO pack_documents (pack_id, kind, data, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (pack_id, kind) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-			packID, string(kind), data, now, actor.ID)
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version`,
-			packID, now).Scan(&newVersion); err != nil {
-			return err
-		}
-		return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventSectionSaved, "Saved the "+kind.Title()+".")
-	})
+	err := db.transition(ctx, actor, "save "+string(kind)+" of", packID, handoff.ActEditDocuments, now,
+		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
+			rs, err := reviews(ctx, tx, packID)
+			if err != nil {
+				return handoff.Event{}, err
+			}
+			if err := handoff.CheckEditDocument(actor, p, kind, rs[kind]); err != nil {
+				return handoff.Event{}, err
+			}
+			if err := stalePack(p, version, notSaved); err != nil {
+				return handoff.Event{}, err
+			}
+			spec, err := docSpec(kind)
+			if err != nil {
+				return handoff.Event{}, err
+			}
+			data, err := spec.Encode(docs)
+			if err != nil {
+				return handoff.Event{}, err
+			}
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO pack_documents (pack_id, kind, data, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (pack_id, kind) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+				packID, string(kind), data, now, actor.ID); err != nil {
+				return handoff.Event{}, err
+			}
+			if err := tx.QueryRow(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version`,
+				packID, now).Scan(&newVersion); err != nil {
+				return handoff.Event{}, err
+			}
+			return handoff.SectionSavedEvent(kind), nil
+		})
 	if err != nil {
-		return 0, fmt.Errorf("postgres: save %s of pack %d: %w", kind, packID, err)
+		return 0, err
 	}
 	return newVersion, nil
 }
@@ -315,113 +243,47 @@ func (db *DB) SaveDocument(ctx context.Context, actor *handoff.User, packID int6
 // the person looked at it.
 func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64, version int, now time.Time) (int, error) {
 	var number int
-	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		p, err := packVisibleTo(ctx, tx, actor, packID, true)
-		if err != nil {
-			return err
-		}
+	err := db.transition(ctx, actor, "submit", packID, handoff.ActSubmit, now, func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
 		docs, _, err := documents(ctx, tx, packID)
 		if err != nil {
-			return err
+			return handoff.Event{}, err
 		}
 		if err := handoff.CheckSubmit(actor, p, docs); err != nil {
-			return err
+			return handoff.Event{}, err
 		}
-		if p.Version != version {
-			return fmt.Errorf("%w: %w", handoff.Errorf(handoff.ECONFLICT,
-				"This pack changed since you opened it. Check the latest version, then submit again."), ErrStale)
+		if err := stalePack(p, version, "This pack changed since you opened it. Check the latest version, then submit again."); err != nil {
+			return handoff.Event{}, err
 		}
 		number = p.SubmittedVersion + 1
 		frozen, err := json.Marshal(docs)
 		if err != nil {
-			return err
+			return handoff.Event{}, err
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO pack_versions (pack_id, number, documents, submitted_at, submitted_by) VALUES ($1, $2, $3, $4, $5)`,
 			packID, number, frozen, now, actor.ID); err != nil {
-			return err
+			return handoff.Event{}, err
 		}
 		// Returned documents come back for review; accepted ones carry over,
 		// since the SE could not change them meanwhile.
 		if _, err := tx.Exec(ctx, `DELETE FROM document_reviews WHERE pack_id = $1 AND decision = 'returned'`, packID); err != nil {
-			return err
+			return handoff.Event{}, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE document_reviews SET version = $2 WHERE pack_id = $1`, packID, number); err != nil {
-			return err
+			return handoff.Event{}, err
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE packs SET status = 'submitted', submitted_version = $2, version = version + 1,
 			       first_submitted_at = coalesce(first_submitted_at, $3), submitted_at = $3, updated_at = $3
 			WHERE id = $1`, packID, number, now); err != nil {
-			return err
+			return handoff.Event{}, err
 		}
-		return addEvent(ctx, tx, packID, actor.ID, now, handoff.EventSubmitted, fmt.Sprintf("Submitted the pack as v%d.", number))
+		return handoff.SubmittedEvent(number), nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("postgres: submit pack %d: %w", packID, err)
+		return 0, err
 	}
 	return number, nil
-}
-
-// Versions lists a pack's frozen submissions, newest first (without their
-// documents).
-func (db *DB) Versions(ctx context.Context, packID int64) ([]handoff.Version, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT v.number, v.submitted_at, u.name
-		FROM pack_versions v JOIN users u ON u.id = v.submitted_by
-		WHERE v.pack_id = $1 ORDER BY v.number DESC`, packID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: versions of pack %d: %w", packID, err)
-	}
-	vs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (handoff.Version, error) {
-		var v handoff.Version
-		err := row.Scan(&v.Number, &v.SubmittedAt, &v.SubmittedBy)
-		return v, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: versions of pack %d: %w", packID, err)
-	}
-	return vs, nil
-}
-
-// Version returns frozen version number of a pack.
-func (db *DB) Version(ctx context.Context, packID int64, number int) (handoff.Version, error) {
-	v := handoff.Version{Number: number}
-	var data []byte
-	err := db.Pool.QueryRow(ctx, `
-		SELECT v.documents, v.submitted_at, u.name
-		FROM pack_versions v JOIN users u ON u.id = v.submitted_by
-		WHERE v.pack_id = $1 AND v.number = $2`, packID, number).Scan(&data, &v.SubmittedAt, &v.SubmittedBy)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, notFound()
-	}
-	if err == nil {
-		err = json.Unmarshal(data, &v.Documents)
-	}
-	if err != nil {
-		return v, fmt.Errorf("postgres: version %d of pack %d: %w", number, packID, err)
-	}
-	return v, nil
-}
-
-// Events returns a pack's history, newest first.
-func (db *DB) Events(ctx context.Context, packID int64) ([]handoff.Event, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT e.id, e.at, coalesce(u.name, ''), e.kind, e.summary
-		FROM pack_events e LEFT JOIN users u ON u.id = e.actor_id
-		WHERE e.pack_id = $1 ORDER BY e.id DESC LIMIT 500`, packID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: events of pack %d: %w", packID, err)
-	}
-	evs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (handoff.Event, error) {
-		var e handoff.Event
-		err := row.Scan(&e.ID, &e.At, &e.Actor, &e.Kind, &e.Summary)
-		return e, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: events of pack %d: %w", packID, err)
-	}
-	return evs, nil
 }
 
 // PackSummary is a pack on a list, with its documents so the list can say

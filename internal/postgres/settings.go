@@ -3,11 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
@@ -222,18 +222,21 @@ func recomputeOpenDues(ctx context.Context, tx pgx.Tx, actor *handoff.User, due 
 	for _, o := range packs {
 		n := due(o.closedWon, o.kickoff)
 		var changes []string
-		// A clock that is done keeps its date.
-		if o.status == handoff.StatusDraft && !n.PackDueOn.Equal(o.packDue) {
+		// A clock that is done keeps its date; which clocks still run is
+		// the clock model's to say.
+		if deadline.IsOpen(deadline.KindPack, o.status) && !n.PackDueOn.Equal(o.packDue) {
 			changes = append(changes, "pack due "+day(o.packDue)+" → "+day(n.PackDueOn))
-		} else {
+		} else if !deadline.IsOpen(deadline.KindPack, o.status) {
 			n.PackDueOn = o.packDue
 		}
-		if o.status != handoff.StatusAcknowledged && !n.KickoffDueOn.Equal(o.kickoffDue) {
+		if deadline.IsOpen(deadline.KindKickoff, o.status) && !n.KickoffDueOn.Equal(o.kickoffDue) {
 			changes = append(changes, "kickoff due "+day(o.kickoffDue)+" → "+day(n.KickoffDueOn))
-		} else if o.status == handoff.StatusAcknowledged {
+		} else if !deadline.IsOpen(deadline.KindKickoff, o.status) {
 			n.KickoffDueOn = o.kickoffDue
 		}
-		if n.LockDueOn != nil && (o.lockDue == nil || !n.LockDueOn.Equal(*o.lockDue)) {
+		if !deadline.IsOpen(deadline.KindLock, o.status) {
+			n.LockDueOn = o.lockDue
+		} else if n.LockDueOn != nil && (o.lockDue == nil || !n.LockDueOn.Equal(*o.lockDue)) {
 			changes = append(changes, "architecture lock due "+dayPtr(o.lockDue)+" → "+day(*n.LockDueOn))
 		}
 		if len(changes) == 0 {
@@ -244,8 +247,7 @@ func recomputeOpenDues(ctx context.Context, tx pgx.Tx, actor *handoff.User, due 
 			WHERE id = $1`, o.id, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, now); err != nil {
 			return 0, err
 		}
-		if err := addEvent(ctx, tx, o.id, actorID, now, handoff.EventDeadlineChanged,
-			why+": "+strings.Join(changes, "; ")+"."); err != nil {
+		if err := addEvent(ctx, tx, o.id, actorID, now, handoff.DeadlinesChangedEvent(why, changes)); err != nil {
 			return 0, err
 		}
 		moved++

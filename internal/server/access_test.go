@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/server"
 	"github.com/handoff-app/handoff/internal/server/servertest"
+	"github.com/handoff-app/handoff/web"
 )
 
 type route struct{ method, pattern string }
@@ -69,8 +69,14 @@ func TestRouteRoleMatrix(t *testing.T) {
 		actors[role] = email
 	}
 	target := env.CreateUser("Target Person", "target@example.com", handoff.RoleSE)
-	se, _, _ := env.DB.UserByEmail(context.Background(), actors[handoff.RoleSE])
-	sa, _, _ := env.DB.UserByEmail(context.Background(), actors[handoff.RoleSA])
+	se, _, err := env.DB.UserByEmail(context.Background(), actors[handoff.RoleSE])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, _, err := env.DB.UserByEmail(context.Background(), actors[handoff.RoleSA])
+	if err != nil {
+		t.Fatal(err)
+	}
 	packID := env.CreatePack("Matrix Corp", se, sa, "2026-11-02")
 	// A frozen v1, so version pages exist.
 	if _, err := env.DB.Pool.Exec(context.Background(), `
@@ -115,7 +121,19 @@ func TestRouteRoleMatrix(t *testing.T) {
 		}
 	}
 
-	fillUser := strings.NewReplacer("{id}", strconv.FormatInt(target.ID, 10), "{token}", "no-such-token", "/*", "/favicon.svg", "{day}", "2026-12-31")
+	// A live set-password link, so its routes answer the same to every
+	// visitor (a dead one would soon meet the guessing limit, 429). Its user
+	// is not target, whom the admin routes deactivate and reset.
+	invitee := env.CreateUser("Invited Person", "invitee@example.com", handoff.RoleSA)
+	link, err := env.DB.CreatePasswordToken(context.Background(), invitee.ID, servertest.Today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillUser := strings.NewReplacer("{id}", strconv.FormatInt(target.ID, 10), "{token}", link, "/*", "/favicon.svg", "{day}", "2026-12-31")
 	fillPack := strings.NewReplacer("{id}", strconv.FormatInt(packID, 10), "{kind}", "risks", "{n}", "1", "{qid}", "1", "{cid}", "no-such-commitment")
 	for _, rt := range routes {
 		rule := rules[rt.method+" "+rt.pattern]
@@ -126,19 +144,35 @@ func TestRouteRoleMatrix(t *testing.T) {
 		if strings.HasPrefix(rt.pattern, "/packs/") {
 			path = fillPack.Replace(rt.pattern)
 		}
+		if rt.pattern == "/static/*" {
+			path = assets.URL("favicon.svg") // static files go by their content hash
+		}
 		send := func(c *servertest.Client) *servertest.Response {
 			if rt.method == http.MethodGet {
 				return c.Get(path)
 			}
-			return c.PostForm(path, url.Values{})
+			// An empty form, sent with the route's own method.
+			req, err := http.NewRequest(rt.method, env.Server.URL+path, strings.NewReader(""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", env.Server.URL)
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			return c.Do(req)
+		}
+		public, ok := publicAnswers[rt.method+" "+rt.pattern]
+		if rule.Public && !ok {
+			t.Errorf("%s %s is public but not in publicAnswers; add the status it answers", rt.method, rt.pattern)
+			continue
 		}
 
 		t.Run(rt.method+" "+rt.pattern+"/anonymous", func(t *testing.T) {
 			res := send(env.Client())
 			switch {
 			case rule.Public:
-				if res.StatusCode >= 500 {
-					t.Errorf("public route answered %d", res.StatusCode)
+				if res.StatusCode != public.anonymous {
+					t.Errorf("public route answered %d, want %d", res.StatusCode, public.anonymous)
 				}
 			case res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login"):
 				t.Errorf("anonymous got %d %s, want 303 to /login", res.StatusCode, res.Header.Get("Location"))
@@ -149,6 +183,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 				res := send(env.Login(actors[role]))
 				allowed := rule.Public || slices.Contains(rule.Roles, role)
 				switch {
+				case rule.Public && res.StatusCode != public.loggedIn:
+					t.Errorf("%s: public route answered %d, want %d", role, res.StatusCode, public.loggedIn)
 				case !allowed && res.StatusCode != http.StatusNotFound:
 					t.Errorf("%s reached a route not meant for them: %d", role, res.StatusCode)
 				case allowed && (res.StatusCode == http.StatusNotFound && !rule.Public || res.StatusCode >= 500):
@@ -159,6 +195,32 @@ func TestRouteRoleMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// publicAnswers is what each public route answers the matrix's request (a
+// GET, or an empty form with the route's method) from an anonymous visitor
+// and from anyone logged in.
+var publicAnswers = map[string]struct{ anonymous, loggedIn int }{
+	"GET /healthz":               {http.StatusOK, http.StatusOK},
+	"GET /readyz":                {http.StatusOK, http.StatusOK},
+	"GET /static/*":              {http.StatusOK, http.StatusOK},             // the favicon, by its hashed name
+	"GET /metrics":               {http.StatusOK, http.StatusOK},             // the test client is on loopback
+	"GET /":                      {http.StatusSeeOther, http.StatusSeeOther}, // to /login, or to the role's home
+	"GET /login":                 {http.StatusOK, http.StatusSeeOther},       // someone logged in goes home
+	"POST /login":                {http.StatusUnprocessableEntity, http.StatusUnprocessableEntity},
+	"GET /set-password/{token}":  {http.StatusOK, http.StatusOK},
+	"POST /set-password/{token}": {http.StatusUnprocessableEntity, http.StatusUnprocessableEntity},
+	// The CRM API: a form is not JSON (415); reading packs needs a token
+	// (401); the contract is public; unknown paths are the API's 404.
+	"POST /api/v1/deals":       {http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType},
+	"GET /api/v1/packs":        {http.StatusUnauthorized, http.StatusUnauthorized},
+	"GET /api/v1/packs/{id}":   {http.StatusUnauthorized, http.StatusUnauthorized},
+	"GET /api/v1/openapi.json": {http.StatusOK, http.StatusOK},
+	"GET /api/v1/*":            {http.StatusNotFound, http.StatusNotFound},
+	"POST /api/v1/*":           {http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType},
+	"PUT /api/v1/*":            {http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType},
+	"PATCH /api/v1/*":          {http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType},
+	"DELETE /api/v1/*":         {http.StatusNotFound, http.StatusNotFound},
 }
 
 // expectedAccess is who should reach each route: "public", or the roles.

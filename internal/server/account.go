@@ -25,11 +25,11 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 // of by mail.
 func (s *Server) accountProps(r *http.Request) (web.AccountPage, error) {
 	p := web.AccountPage{Page: s.page(r, "Your account"), User: currentUser(r)}
-	cal, _, err := s.calendar(r.Context())
+	cal, st, err := s.calendar(r.Context())
 	if err != nil {
 		return p, err
 	}
-	p.Reminders, err = jobs.Upcoming(r.Context(), s.db, p.User, cal, s.now())
+	p.Reminders, err = jobs.Upcoming(r.Context(), s.db, p.User, cal, st, s.now())
 	return p, err
 }
 

@@ -56,7 +56,9 @@ func TestAdminCreatesUsers(t *testing.T) {
 			t.Errorf("email value = %q, want what was typed", v)
 		}
 		var n int
-		_ = env.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM users WHERE email = 'not-an-email'`).Scan(&n)
+		if err := env.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM users WHERE email = 'not-an-email'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != 0 {
 			t.Error("an invalid user was stored")
 		}
@@ -274,7 +276,9 @@ func TestPeopleWithOpenPacksKeepTheirRole(t *testing.T) {
 			t.Errorf("%s with an open pack = %d %q", tc.action, res.StatusCode, res.Text(".flash-error, .field-error"))
 		}
 	}
-	if u, _ := env.DB.User(context.Background(), sam.ID); u.Role != handoff.RoleSE || !u.Active {
+	if u, err := env.DB.User(context.Background(), sam.ID); err != nil {
+		t.Fatal(err)
+	} else if u.Role != handoff.RoleSE || !u.Active {
 		t.Errorf("Sam changed anyway: %+v", u)
 	}
 }

@@ -64,46 +64,63 @@ func newCalendar(settings handoff.Settings, off []handoff.DayOff) (*deadline.Cal
 	return deadline.ForOrg(settings, off)
 }
 
-// rules are the three clocks as the settings define them.
-func rules(settings handoff.Settings) (pack, kickoff, lock deadline.Rule) {
-	return deadline.RulesFor(settings)
-}
-
-// dueFunc computes due dates under a calendar and settings.
+// dueFunc computes due dates under a calendar and settings, by the clock
+// model's one rule (deadline.DueDates).
 func dueFunc(cal *deadline.Calendar, settings handoff.Settings) postgres.DueFunc {
-	pr, kr, lr := rules(settings)
+	r := deadline.RulesOf(settings)
 	return func(closedWon time.Time, kickoff *time.Time) postgres.Dues {
-		cw := deadline.DayOf(closedWon, time.UTC)
-		d := postgres.Dues{
-			PackDueOn:    cal.Explain(pr, cw).Due.Time(),
-			KickoffDueOn: cal.Explain(kr, cw).Due.Time(),
-		}
-		if kickoff != nil {
-			t := cal.Explain(lr, deadline.DayOf(*kickoff, time.UTC)).Due.Time()
+		dues := cal.DueDates(r, deadline.DayOf(closedWon, time.UTC), civilDay(kickoff))
+		d := postgres.Dues{PackDueOn: dues.Pack.Time(), KickoffDueOn: dues.Kickoff.Time()}
+		if !dues.Lock.IsZero() {
+			t := dues.Lock.Time()
 			d.LockDueOn = &t
 		}
 		return d
 	}
 }
 
+// civilDay is a stored civil date (00:00 UTC) as a Day; zero for nil.
+func civilDay(t *time.Time) deadline.Day {
+	if t == nil {
+		return deadline.Day{}
+	}
+	return deadline.DayOf(*t, time.UTC)
+}
+
 // clockViews evaluates a pack's three clocks at now for display, against the
 // stored due dates; the explanation shows how the current rules reach a date.
 func clockViews(cal *deadline.Calendar, settings handoff.Settings, p *handoff.Pack, now time.Time) []web.ClockView {
-	pr, kr, lr := rules(settings)
 	cs := deadline.PackClocks(cal, settings, p, now)
-	return []web.ClockView{
-		clockView(cal, pr, cs[0], cs[0].Start, now),
-		clockView(cal, kr, cs[1], cs[1].Start, now),
-		clockView(cal, lr, cs[2], cs[2].Start, now),
+	out := make([]web.ClockView, len(cs))
+	for i, c := range cs {
+		out[i] = clockView(cal, c, p, now)
 	}
+	return out
 }
 
-func clockView(cal *deadline.Calendar, r deadline.Rule, c deadline.Clock, start deadline.Day, now time.Time) web.ClockView {
+// waitingOn names who a running clock waits on: "Sam Rivera (SE)"; "the SA
+// (not assigned yet)" when the pack has no SA.
+func waitingOn(role handoff.Role, p *handoff.Pack) string {
+	switch role {
+	case handoff.RoleSE:
+		return p.Deal.SEName + " (SE)"
+	case handoff.RoleSA:
+		if p.Deal.SAName == "" {
+			return "an SA (not assigned yet)"
+		}
+		return p.Deal.SAName + " (SA)"
+	}
+	return ""
+}
+
+func clockView(cal *deadline.Calendar, c deadline.Clock, p *handoff.Pack, now time.Time) web.ClockView {
+	r, start := c.Rule, c.Start
 	v := web.ClockView{
-		Kind:     string(c.Kind),
-		Label:    c.Kind.Label(),
-		State:    c.State,
-		Relative: cal.Relative(c, now),
+		Kind:      string(c.Kind),
+		Label:     c.Kind.Label(),
+		State:     c.State,
+		Relative:  cal.Relative(c, now),
+		WaitingOn: waitingOn(c.Owner, p),
 	}
 	if !c.Due.IsZero() {
 		v.Due = c.Due.String()

@@ -60,7 +60,8 @@ func (s *Server) createDeal(w http.ResponseWriter, r *http.Request) error {
 		fe = handoff.FieldErrors{}
 	}
 
-	// The SE and SA must be real, active people in those roles.
+	// The SE and SA must be real, active people in those roles
+	// (handoff.CheckAssignee, in pickUser).
 	if deal.SEID, err = s.pickUser(r, in.SEID, handoff.RoleSE, true); err != nil {
 		fe.Add("se_id", handoff.ErrorMessage(err))
 	} else if !handoff.CanCreateDealFor(actor, deal.SEID) {
@@ -85,7 +86,8 @@ func (s *Server) createDeal(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// pickUser resolves a user id typed into a form: an active user with role.
+// pickUser resolves a user id typed into a form to a person
+// handoff.CheckAssignee accepts as role.
 func (s *Server) pickUser(r *http.Request, raw string, role handoff.Role, required bool) (int64, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -99,11 +101,14 @@ func (s *Server) pickUser(r *http.Request, raw string, role handoff.Role, requir
 		return 0, handoff.Errorf(handoff.EINVALID, "Choose the %s from the list.", role.Label())
 	}
 	u, err := s.db.User(r.Context(), id)
-	if handoff.ErrorCode(err) == handoff.ENOTFOUND || (err == nil && (!u.Active || u.Role != role)) {
-		return 0, handoff.Errorf(handoff.EINVALID, "Choose an active %s from the list.", role.Label())
+	if handoff.ErrorCode(err) == handoff.ENOTFOUND {
+		u, err = nil, nil
 	}
 	if err != nil {
 		return 0, err
+	}
+	if handoff.CheckAssignee(u, role) != nil {
+		return 0, handoff.Errorf(handoff.EINVALID, "Choose an active %s from the list.", role.Label())
 	}
 	return id, nil
 }

@@ -61,7 +61,7 @@ func TestClientRowIDsNeverReachAFormAction(t *testing.T) {
 	if res := e.save(t, sam, handoff.DocCommitments, hostile); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save = %d\n%s", res.StatusCode, res.Body)
 	}
-	docs, _, err := e.DB.Documents(context.Background(), e.pack)
+	docs, _, err := e.DB.Documents(context.Background(), e.sam, e.pack)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestTooManyRowsAreRefusedNotDropped(t *testing.T) {
 	if v, _ := doc.Find(`[name="items.299.description"]`).Html(); v != "Promise 299" {
 		t.Errorf("last row came back as %q", v)
 	}
-	docs, _, err := e.DB.Documents(context.Background(), e.pack)
+	docs, _, err := e.DB.Documents(context.Background(), e.sam, e.pack)
 	if err != nil {
 		t.Fatal(err)
 	}

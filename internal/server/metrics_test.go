@@ -26,7 +26,7 @@ func TestMetricsAfterSomeRequests(t *testing.T) {
 		`handoff_http_request_duration_seconds_bucket{method="GET",route="/overdue"`,
 		`route="unmatched"`,
 		"handoff_db_pool_total_conns",
-		`handoff_overdue_packs{clock="kickoff"}`,
+		`handoff_overdue_packs{clock="kickoff",waiting_on="sa"}`,
 		"go_goroutines",
 	} {
 		if !strings.Contains(res.Body, want) {

@@ -22,6 +22,7 @@ const overduePageSize = 50
 // bookmarked and shared.
 type overdueQuery struct {
 	Clock, State, Segment, Sort string
+	Owner                       handoff.Role // "se" or "sa": only clocks waiting on that role
 	SEID, SAID                  int64
 	After                       string // cursor: due.clock.id (or arr.clock.id when sorting by ARR)
 }
@@ -42,6 +43,10 @@ func parseOverdueQuery(q url.Values) overdueQuery {
 	if !slices.Contains(handoff.Segments, handoff.Segment(oq.Segment)) {
 		oq.Segment = ""
 	}
+	switch r := handoff.Role(q.Get("owner")); r {
+	case handoff.RoleSE, handoff.RoleSA:
+		oq.Owner = r
+	}
 	oq.SEID, _ = strconv.ParseInt(q.Get("se"), 10, 64)
 	oq.SAID, _ = strconv.ParseInt(q.Get("sa"), 10, 64)
 	return oq
@@ -58,6 +63,7 @@ func (oq overdueQuery) values() url.Values {
 	set("clock", oq.Clock)
 	set("state", oq.State)
 	set("segment", oq.Segment)
+	set("owner", string(oq.Owner))
 	if oq.Sort == "arr" {
 		v.Set("sort", "arr")
 	}
@@ -74,8 +80,8 @@ func (oq overdueQuery) values() url.Values {
 func (oq overdueQuery) filter(cal *deadline.Calendar, now time.Time, limit int) postgres.OverdueFilter {
 	today := cal.Today(now)
 	f := postgres.OverdueFilter{
-		Clock: oq.Clock, State: oq.State, SEID: oq.SEID, SAID: oq.SAID, Segment: handoff.Segment(oq.Segment),
-		Today: today.Time(), RiskUntil: cal.AddBusinessDays(today, 1).Time(), ByARR: oq.Sort == "arr", Limit: limit,
+		Clock: oq.Clock, State: oq.State, SEID: oq.SEID, SAID: oq.SAID, Segment: handoff.Segment(oq.Segment), Owner: oq.Owner,
+		Today: today.Time(), RiskUntil: cal.RiskUntil(today).Time(), ByARR: oq.Sort == "arr", Limit: limit,
 	}
 	f.After = parseCursor(oq.After)
 	return f
@@ -111,25 +117,10 @@ func cursorOf(row postgres.OverdueRow, byARR bool) string {
 	return head + "." + row.Clock + "." + strconv.FormatInt(row.Pack.ID, 10)
 }
 
-// lateness says how late (or how soon due) a row is, in business days.
-func lateness(cal *deadline.Calendar, due time.Time, today deadline.Day) (int, string) {
-	d := deadline.DayOf(due, time.UTC)
-	if d.Before(today) {
-		n := cal.BusinessDaysBetween(d, today)
-		n = max(n, 1) // a clock due Friday is one business day late all weekend
-		if n == 1 {
-			return n, "1 business day overdue"
-		}
-		return n, strconv.Itoa(n) + " business days overdue"
-	}
-	if d.Equal(today) {
-		return 0, "due today"
-	}
-	n := cal.BusinessDaysBetween(today, d)
-	if n <= 1 {
-		return 0, "due next business day"
-	}
-	return 0, "due in " + strconv.Itoa(n) + " business days"
+// rowClock is a list row's clock as the clock model evaluates it, so the
+// list, its CSV and the pack page say the same due day, lateness and owner.
+func rowClock(cal *deadline.Calendar, st handoff.Settings, row postgres.OverdueRow, now time.Time) deadline.Clock {
+	return deadline.ClockOf(cal, st, row.Pack, deadline.Kind(row.Clock), now)
 }
 
 func clockLabel(kind string) string { return deadline.Kind(kind).Label() }
@@ -139,7 +130,7 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 	if err := handoff.Authorize(currentUser(r), handoff.ActionViewOverdue); err != nil {
 		return err
 	}
-	cal, _, err := s.calendar(ctx)
+	cal, st, err := s.calendar(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,7 +141,7 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := web.OverduePage{Page: s.page(r, "Overdue"), Clock: oq.Clock, State: oq.State, Segment: oq.Segment, Sort: oq.Sort,
+	page := web.OverduePage{Page: s.page(r, "Overdue"), Clock: oq.Clock, State: oq.State, Segment: oq.Segment, Sort: oq.Sort, Owner: string(oq.Owner),
 		SEID: idString(oq.SEID), SAID: idString(oq.SAID), Today: cal.Today(now).String(), FirstPage: oq.After == ""}
 	base := oq.values()
 	page.Query = base.Encode()
@@ -160,11 +151,10 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 		next.Set("after", cursorOf(rows[len(rows)-1], f.ByARR))
 		page.NextURL = "/overdue?" + next.Encode()
 	}
-	today := cal.Today(now)
 	for _, row := range rows {
-		late, words := lateness(cal, row.Due, today)
-		page.Rows = append(page.Rows, web.OverdueRow{Head: packHead(row.Pack), Clock: clockLabel(row.Clock), Due: row.Due.Format("2006-01-02"),
-			Late: late, Words: words})
+		c := rowClock(cal, st, row, now)
+		page.Rows = append(page.Rows, web.OverdueRow{Head: packHead(row.Pack), Clock: clockLabel(row.Clock), Due: c.Due.String(),
+			Late: cal.Late(c, now), Words: cal.Relative(c, now), WaitingOn: waitingOn(c.Owner, row.Pack)})
 	}
 	// Counts of both states for each clock, under the same people and
 	// segment filters, each capped so counting stays cheap at any size.
@@ -173,14 +163,15 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, state := range []string{"overdue", "at_risk"} {
-		for _, kind := range []string{"pack", "kickoff", "lock"} {
+		for _, l := range deadline.Lanes() {
 			link := oq.values()
-			link.Set("clock", kind)
+			link.Set("clock", string(l.Kind))
 			link.Set("state", state)
-			n := counts[state][kind]
-			page.Counts = append(page.Counts, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: state, N: n,
-				Capped: n > postgres.CountCap, URL: "/overdue?" + link.Encode(),
-				Current: oq.Clock == kind && oq.State == state})
+			link.Set("owner", string(l.Owner))
+			n := counts[state][l.Key()]
+			page.Counts = append(page.Counts, web.OverdueCount{Clock: l.Kind.Label(), Kind: string(l.Kind), Owner: string(l.Owner),
+				OwnerLabel: l.Owner.Short(), State: state, N: n, Capped: n > postgres.CountCap, URL: "/overdue?" + link.Encode(),
+				Current: oq.Clock == string(l.Kind) && oq.State == state && oq.Owner == l.Owner})
 		}
 	}
 	if page.SEs, page.SAs, err = s.sesAndSAs(ctx, false); err != nil {
@@ -204,7 +195,7 @@ func (s *Server) overdueCSV(w http.ResponseWriter, r *http.Request) error {
 	if err := handoff.Authorize(currentUser(r), handoff.ActionViewOverdue); err != nil {
 		return err
 	}
-	cal, _, err := s.calendar(ctx)
+	cal, st, err := s.calendar(ctx)
 	if err != nil {
 		return err
 	}
@@ -218,8 +209,8 @@ func (s *Server) overdueCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="handoff-`+oq.State+`-`+today.String()+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"pack_id", "account", "opportunity", "clock", "state", "due", "business_days_late", "status",
-		"se", "sa", "segment", "arr_minor", "currency", "closed_won", "url"})
+	_ = cw.Write([]string{"pack_id", "account", "opportunity", "clock", "state", "due", "late", "late_unit", "waiting_on_role", "waiting_on",
+		"status", "se", "sa", "segment", "arr_minor", "currency", "closed_won", "url"})
 	for {
 		rows, err := s.db.Overdue(ctx, f)
 		if err != nil {
@@ -228,10 +219,11 @@ func (s *Server) overdueCSV(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		for _, row := range rows {
-			late, _ := lateness(cal, row.Due, today)
+			c := rowClock(cal, st, row, now)
 			p := row.Pack
-			_ = cw.Write([]string{strconv.FormatInt(p.ID, 10), csvText(p.Deal.AccountName), csvText(p.Deal.OpportunityName), row.Clock, oq.State,
-				row.Due.Format("2006-01-02"), strconv.Itoa(late), string(p.Status), csvText(p.Deal.SEName), csvText(p.Deal.SAName),
+			_ = cw.Write([]string{strconv.FormatInt(p.ID, 10), csvText(p.Deal.AccountName), csvText(p.Deal.OpportunityName), row.Clock, string(c.State),
+				c.Due.String(), strconv.Itoa(cal.Late(c, now)), c.Rule.Unit(), string(c.Owner), csvText(waitingOn(c.Owner, p)),
+				string(p.Status), csvText(p.Deal.SEName), csvText(p.Deal.SAName),
 				string(p.Deal.Segment), strconv.FormatInt(p.Deal.ARR.Minor, 10), p.Deal.ARR.Currency,
 				p.Deal.ClosedWonOn.Format("2006-01-02"), s.cfg.BaseURL.String() + "/packs/" + strconv.FormatInt(p.ID, 10)})
 		}

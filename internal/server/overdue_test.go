@@ -65,7 +65,7 @@ func TestOverdueBoundaries(t *testing.T) {
 		out := map[int64]string{}
 		m.Get(path).Doc().Find("[data-testid=overdue-list] tbody tr").Each(func(_ int, s *goqSel) {
 			id, _ := strconv.ParseInt(strings.TrimPrefix(s.AttrOr("data-testid", ""), "row-"), 10, 64)
-			out[id] += strings.TrimSpace(s.Find("td").Eq(1).Text()) + "|" + strings.TrimSpace(s.Find("td").Eq(3).Text()) + ";"
+			out[id] += strings.TrimSpace(s.Find("td").Eq(1).Text()) + "|" + strings.TrimSpace(s.Find("td").Eq(2).Find(".badge").Text()) + ";"
 		})
 		return out
 	}
@@ -75,13 +75,14 @@ func TestOverdueBoundaries(t *testing.T) {
 		t.Errorf("overdue rows = %v", over)
 	}
 	risk := ids("/overdue?state=at_risk&clock=pack")
-	if len(risk) != 2 || risk[today] != "Pack due|due today;" || risk[friday] != "Pack due|due next business day;" {
+	if len(risk) != 2 || risk[today] != "Pack due|due today;" || risk[friday] != "Pack due|due in 1 business day;" {
 		t.Errorf("at-risk pack rows = %v", risk)
 	}
 
 	// Counts, list and CSV agree on the same data.
 	page := m.Get("/overdue")
-	for sel, want := range map[string]string{"count-pack-overdue": "1", "count-kickoff-overdue": "1", "count-lock-overdue": "0", "count-pack-at_risk": "2"} {
+	for sel, want := range map[string]string{"count-pack-se-overdue": "1", "count-kickoff-sa-overdue": "1", "count-kickoff-se-overdue": "0",
+		"count-lock-sa-overdue": "0", "count-pack-se-at_risk": "2"} {
 		if got := strings.Fields(page.Text("[data-testid=" + sel + "]"))[0]; got != want {
 			t.Errorf("%s = %s, want %s", sel, got, want)
 		}

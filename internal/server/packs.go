@@ -17,11 +17,29 @@ import (
 
 // packFromURL loads the pack named by {id} if the current user may see it.
 func (s *Server) packFromURL(r *http.Request) (*handoff.Pack, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, handoff.Errorf(handoff.ENOTFOUND, "not found")
+	id, err := packIDFromURL(r)
+	if err != nil {
+		return nil, err
 	}
 	return s.db.Pack(r.Context(), currentUser(r), id)
+}
+
+// packDetailFromURL loads the pack named by {id} with what its pages show
+// (and the frozen versions numbered), if the current user may see it.
+func (s *Server) packDetailFromURL(r *http.Request, versions ...int) (*postgres.PackDetail, error) {
+	id, err := packIDFromURL(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.PackDetail(r.Context(), currentUser(r), id, versions...)
+}
+
+func packIDFromURL(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, handoff.Errorf(handoff.ENOTFOUND, "not found")
+	}
+	return id, nil
 }
 
 func packHead(p *handoff.Pack) web.PackHead {
@@ -41,19 +59,19 @@ func (s *Server) packPage(w http.ResponseWriter, r *http.Request) error {
 // packExtras carries what a refused action on the pack page sends back: the
 // message and what the person typed.
 type packExtras struct {
-	submitErrors []string
-	ackError     string
-	ackKickoff   string
-	commentBody  string
-	commentError string
-	answer       web.AnswerForm
+	submitRefused bool // incomplete: list what is missing
+	ackError      string
+	ackKickoff    string
+	commentBody   string
+	commentError  string
+	answer        web.AnswerForm
 }
 
 // renderPack renders the pack overview for the current person.
 func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, x packExtras) error {
 	ctx := r.Context()
 	actor := currentUser(r)
-	p, err := s.packFromURL(r)
+	d, err := s.packDetailFromURL(r)
 	if err != nil {
 		return err
 	}
@@ -61,69 +79,46 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	docs, meta, err := s.db.Documents(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	versions, err := s.db.Versions(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	events, err := s.db.Events(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	comments, err := s.db.Comments(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	reviews, err := s.db.Reviews(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	questions, err := s.db.Questions(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	decisions, err := s.db.CommitmentDecisions(ctx, p.ID)
-	if err != nil {
-		return err
-	}
+	p, reviews, events := d.Pack, d.Reviews, d.Events
 	now := s.now()
-	missing := docs.Missing()
+	missing := d.Documents.Missing()
+	var submitErrors []string
+	if x.submitRefused {
+		for _, k := range handoff.DocKinds {
+			for _, m := range missing[k] {
+				submitErrors = append(submitErrors, k.Title()+": "+m)
+			}
+		}
+	}
 	page := web.PackPage{
 		Page: s.page(r, p.Deal.AccountName), Head: packHead(p), Clocks: clockViews(cal, settings, p, now),
 		CanEdit: handoff.Decide(actor, p, handoff.ActSubmit) == nil, Version: p.Version,
-		SubmitErrors: x.submitErrors, Versions: versions, Events: events,
+		SubmitErrors: submitErrors, Versions: d.Versions, Events: events,
 		Reviewing: handoff.Decide(actor, p, handoff.ActReview) == nil,
 		CanAnswer: handoff.Decide(actor, p, handoff.ActAnswer) == nil,
 		ShowArch:  p.Status == handoff.StatusAcknowledged || p.Status == handoff.StatusLocked,
 		Comment:   web.CommentForm{Allowed: handoff.Decide(actor, p, handoff.ActComment) == nil, Body: x.commentBody, Error: x.commentError},
 		Answer:    x.answer,
-		Timeline:  timeline(events, comments),
+		Timeline:  timeline(events, d.Comments),
 	}
 	for _, k := range handoff.DocKinds {
 		ds := web.DocStatus{Kind: k, Missing: missing[k], Review: reviews[k],
 			CanEdit: handoff.CheckEditDocument(actor, p, k, reviews[k]) == nil}
-		if m, ok := meta[k]; ok {
+		if m, ok := d.DocumentMeta[k]; ok {
 			ds.UpdatedBy, ds.UpdatedAt = m.UpdatedBy, s.when(m.UpdatedAt)
 		}
-		for _, q := range questions {
+		for _, q := range d.Questions {
 			if q.Kind == k {
 				ds.Questions = append(ds.Questions, q)
 			}
 		}
 		page.Docs = append(page.Docs, ds)
 	}
-	if p.SubmittedVersion > 0 {
-		v, err := s.db.Version(ctx, p.ID, p.SubmittedVersion)
-		if err != nil {
-			return err
-		}
-		page.Commitment = bigCommitments(v.Documents, decisions, settings.ApprovalThresholds)
+	if v, ok := d.Submitted(); ok {
+		page.Commitment = bigCommitments(v.Documents, d.Decisions, settings.ApprovalThresholds)
 		if handoff.Decide(actor, p, handoff.ActAcknowledge) == nil {
 			page.Ack = &web.AckView{
-				Blockers: handoff.AckBlockers(reviews, v.Documents, decisions, settings.ApprovalThresholds),
+				Blockers: handoff.AckBlockers(reviews, v.Documents, d.Decisions, settings.ApprovalThresholds),
 				Kickoff:  x.ackKickoff, Today: cal.Today(now).String(), Error: x.ackError, Version: p.SubmittedVersion,
 			}
 		}
@@ -190,18 +185,7 @@ func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10))
 		return nil
 	case handoff.EINVALID:
-		docs, _, derr := s.db.Documents(ctx, p.ID)
-		if derr != nil {
-			return derr
-		}
-		var list []string
-		missing := docs.Missing()
-		for _, k := range handoff.DocKinds {
-			for _, m := range missing[k] {
-				list = append(list, k.Title()+": "+m)
-			}
-		}
-		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{submitErrors: list})
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{submitRefused: true})
 	case handoff.ECONFLICT:
 		s.flash(r, web.FlashError, handoff.ErrorMessage(err))
 		redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10))
@@ -254,18 +238,11 @@ func (s *Server) renderDocumentWith(w http.ResponseWriter, r *http.Request, stat
 			return err
 		}
 	}
-	p, err := s.packFromURL(r)
+	d, err := s.packDetailFromURL(r)
 	if err != nil {
 		return err
 	}
-	docs, _, err := s.db.Documents(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	reviews, err := s.db.Reviews(ctx, p.ID)
-	if err != nil {
-		return err
-	}
+	p, docs, reviews := d.Pack, d.Documents, d.Reviews
 	shown := docs
 	showAmounts(&shown)
 	page := s.docPage(r, p, kind, shown, docs, reviews[kind])
@@ -274,22 +251,14 @@ func (s *Server) renderDocumentWith(w http.ResponseWriter, r *http.Request, stat
 		s.render(w, r, status, web.DocumentPage(page))
 		return nil
 	}
-	if p.SubmittedVersion > 0 {
-		v, err := s.db.Version(ctx, p.ID, p.SubmittedVersion)
-		if err != nil {
-			return err
-		}
+	if v, ok := d.Submitted(); ok {
 		page.Docs, page.ShowingVersion = v.Documents, v.Number
 		if kind == handoff.DocCommitments {
 			_, settings, err := s.calendar(ctx)
 			if err != nil {
 				return err
 			}
-			decisions, err := s.db.CommitmentDecisions(ctx, p.ID)
-			if err != nil {
-				return err
-			}
-			page.Commitments = bigCommitments(v.Documents, decisions, settings.ApprovalThresholds)
+			page.Commitments = bigCommitments(v.Documents, d.Decisions, settings.ApprovalThresholds)
 			page.CanDecide = handoff.Decide(actor, p, handoff.ActDecideCommitment) == nil
 			page.Threshold = web.Thresholds(settings.ApprovalThresholds)
 		}
@@ -317,24 +286,19 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.packFromURL(r)
+	d, err := s.packDetailFromURL(r)
 	if err != nil {
 		return err
 	}
+	p, saved, reviews := d.Pack, d.Documents, d.Reviews
 	if err := handoff.CheckEditDocuments(actor, p); err != nil && handoff.ErrorCode(err) != handoff.ECONFLICT {
-		return err
-	}
-	saved, _, err := s.db.Documents(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	reviews, err := s.db.Reviews(ctx, p.ID)
-	if err != nil {
 		return err
 	}
 	form := parseDocAction(r)
 	typed := saved
-	parseDocument(r, kind, &typed, form.action == "save")
+	if err := parseDocument(r, kind, &typed, form.action == "save"); err != nil {
+		return err
+	}
 	ownIDs(kind, &typed, saved)
 
 	page := s.docPage(r, p, kind, typed, saved, reviews[kind])
@@ -362,16 +326,13 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, postgres.ErrStale) {
 		// Show their input beside what is saved now; saving again from this
 		// page is a deliberate choice to keep theirs.
-		current, cmeta, cerr := s.db.Documents(ctx, p.ID)
-		if cerr != nil {
-			return cerr
-		}
-		fresh, ferr := s.db.Pack(ctx, actor, p.ID)
+		cur, ferr := s.db.PackDetail(ctx, actor, p.ID)
 		if ferr != nil {
 			return ferr
 		}
+		fresh, cmeta := cur.Pack, cur.DocumentMeta
 		page.Docs, page.Version = typed, fresh.Version
-		page.Conflict = &web.ConflictView{Current: current, UpdatedBy: cmeta[kind].UpdatedBy, UpdatedAt: s.when(cmeta[kind].UpdatedAt)}
+		page.Conflict = &web.ConflictView{Current: cur.Documents, UpdatedBy: cmeta[kind].UpdatedBy, UpdatedAt: s.when(cmeta[kind].UpdatedAt)}
 		if page.Conflict.UpdatedBy == "" {
 			page.Conflict.UpdatedBy, page.Conflict.UpdatedAt = "someone", s.when(fresh.UpdatedAt)
 		}
@@ -403,17 +364,18 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.packFromURL(r)
-	if err != nil {
-		return err
-	}
 	n, err := strconv.Atoi(chi.URLParam(r, "n"))
 	if err != nil || n <= 0 {
 		return handoff.Errorf(handoff.ENOTFOUND, "not found")
 	}
-	v, err := s.db.Version(r.Context(), p.ID, n)
+	d, err := s.packDetailFromURL(r, n)
 	if err != nil {
 		return err
+	}
+	p := d.Pack
+	v, ok := d.Frozen[n]
+	if !ok {
+		return handoff.Errorf(handoff.ENOTFOUND, "not found")
 	}
 	s.render(w, r, http.StatusOK, web.VersionView(web.VersionPage{Page: s.page(r, "v"+strconv.Itoa(n)+" · "+p.Deal.AccountName), Head: packHead(p), Version: v}))
 	return nil

@@ -241,7 +241,10 @@ func TestSavingDocuments(t *testing.T) {
 		if v := doc.Find(`[name="items.1.description"]`).Text(); v != "Custom SSO" {
 			t.Errorf("second row lost: %q", v)
 		}
-		docs, _, _ := e.DB.Documents(context.Background(), e.pack)
+		docs, _, err := e.DB.Documents(context.Background(), e.sam, e.pack)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(docs.Commitments.Items) != 0 {
 			t.Error("an invalid ledger was stored")
 		}
@@ -275,7 +278,10 @@ func TestSavingDocuments(t *testing.T) {
 				t.Errorf("%s = %q, want Complete", k, got)
 			}
 		}
-		docs, _, _ := e.DB.Documents(context.Background(), e.pack)
+		docs, _, err := e.DB.Documents(context.Background(), e.sam, e.pack)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if c := docs.Commitments.Items; len(c) != 1 || c[0].Value != (handoff.Money{Minor: 4_000_000, Currency: "USD"}) || c[0].ID == "" {
 			t.Errorf("stored commitment = %+v", c)
 		}
@@ -308,8 +314,11 @@ func TestStaleSaveGetsConflictPage(t *testing.T) {
 	if !strings.Contains(doc.Find("[data-testid=saved-version]").Text(), "Saved first") {
 		t.Error("the saved version is not shown beside it")
 	}
-	docs, _, _ := e.DB.Documents(context.Background(), e.pack)
-	if docs.Risks.Items[0].Description != "Saved first" {
+	docs, _, err := e.DB.Documents(context.Background(), e.sam, e.pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs.Risks.Items) != 1 || docs.Risks.Items[0].Description != "Saved first" {
 		t.Fatal("the stale save overwrote the first one")
 	}
 	// Saving again from the conflict page is a deliberate overwrite.
@@ -372,8 +381,12 @@ func TestSubmitting(t *testing.T) {
 			t.Errorf("double submit = %d", res.StatusCode)
 		}
 		var versions, submits int
-		_ = e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pack_versions WHERE pack_id = $1`, e.pack).Scan(&versions)
-		_ = e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pack_events WHERE pack_id = $1 AND kind = 'submitted'`, e.pack).Scan(&submits)
+		if err := e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pack_versions WHERE pack_id = $1`, e.pack).Scan(&versions); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pack_events WHERE pack_id = $1 AND kind = 'submitted'`, e.pack).Scan(&submits); err != nil {
+			t.Fatal(err)
+		}
 		if versions != 1 || submits != 1 {
 			t.Errorf("versions = %d, submitted events = %d; want exactly one each", versions, submits)
 		}
@@ -413,7 +426,10 @@ func TestUnstorableTextIsRepairedNotA500(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save with NUL and invalid UTF-8 = %d", res.StatusCode)
 	}
-	docs, _, _ := e.DB.Documents(context.Background(), e.pack)
+	docs, _, err := e.DB.Documents(context.Background(), e.sam, e.pack)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if docs.POC.Summary != "pastedfrom a PDF \uFFFD here" {
 		t.Errorf("stored summary = %q", docs.POC.Summary)
 	}

@@ -132,17 +132,16 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
 	again := func(msg string) error {
 		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{ackError: msg, ackKickoff: raw})
 	}
-	kickoff, err := handoff.ParseDate(raw)
-	if err != nil {
-		return again(handoff.ErrorMessage(err))
-	}
 	now := s.now()
-	if err := handoff.CheckKickoffDate(kickoff, p.Deal.ClosedWonOn, cal.Today(now).Time()); err != nil {
-		return again(handoff.ErrorMessage(err))
+	kickoff, err := handoff.ParseKickoff(raw, p.Deal.ClosedWonOn, cal.Today(now).Time())
+	if fields := handoff.InvalidFields(err); fields != nil {
+		return again(fields["kickoff_on"])
 	}
-	_, _, lr := rules(settings)
-	lockDue := cal.Due(lr, deadline.DayOf(kickoff, time.UTC)).Time()
-	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, now)
+	if err != nil {
+		return err
+	}
+	lockDue := cal.DueDates(deadline.RulesOf(settings), deadline.DayOf(p.Deal.ClosedWonOn, time.UTC), deadline.DayOf(kickoff, time.UTC)).Lock.Time()
+	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, cal.Today(now).Time(), now)
 	if handoff.ErrorCode(err) == handoff.EINVALID {
 		return again(handoff.ErrorMessage(err))
 	}
@@ -157,15 +156,11 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
 // architecturePage renders the reference architecture of a pack that has had
 // its kickoff.
 func (s *Server) architecturePage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.packFromURL(r)
+	d, err := s.packDetailFromURL(r)
 	if err != nil {
 		return err
 	}
-	a, meta, err := s.db.Architecture(r.Context(), p.ID)
-	if err != nil {
-		return err
-	}
-	return s.renderArchitecture(w, r, http.StatusOK, p, a, meta, nil, "")
+	return s.renderArchitecture(w, r, http.StatusOK, d.Pack, d.Architecture, d.ArchitectureMeta, nil, "")
 }
 
 func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, status int, p *handoff.Pack, a handoff.Architecture, meta handoff.Document, errs map[string]string, lockErr string) error {
@@ -182,15 +177,8 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	return nil
 }
 
-func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	p, err := s.packFromURL(r)
-	if err != nil {
-		return err
-	}
-	if err := handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture); err != nil {
-		return s.refuse(w, r, p, err)
-	}
+// architectureForm reads the reference architecture as typed.
+func architectureForm(r *http.Request) handoff.Architecture {
 	a := handoff.Architecture{
 		DocLink: val(r, "doc_link"), Summary: val(r, "summary"),
 		SignOffName: val(r, "sign_off_name"), SignOffTitle: val(r, "sign_off_title"), SignOffOn: val(r, "sign_off_on"),
@@ -198,30 +186,54 @@ func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error 
 	for _, part := range handoff.ArchParts {
 		*a.Part(part.Value) = handoff.ArchPart{Link: val(r, part.Value+".link"), Notes: val(r, part.Value+".notes")}
 	}
+	return a
+}
+
+// keepArchitecture stores a, the architecture as typed, at the form's
+// version. When it cannot, it answers the request itself and reports done:
+// the form again with the typed values beside their field errors (and lockErr
+// above them), the conflict page for a stale form, or a refusal.
+func (s *Server) keepArchitecture(w http.ResponseWriter, r *http.Request, p *handoff.Pack, a handoff.Architecture, lockErr string) (done bool, err error) {
+	ctx := r.Context()
+	if err := handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture); err != nil {
+		return true, s.refuse(w, r, p, err)
+	}
 	cal, _, err := s.calendar(ctx)
 	if err != nil {
-		return err
+		return true, err
 	}
 	if err := a.Validate(*p.KickoffOn, cal.Today(s.now()).Time()); err != nil {
 		fields := handoff.InvalidFields(err)
 		if fields == nil {
-			return err
+			return true, err
 		}
-		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, p, a, handoff.Document{}, fields, "")
+		return true, s.renderArchitecture(w, r, http.StatusUnprocessableEntity, p, a, handoff.Document{}, fields, lockErr)
 	}
 	err = s.db.SaveArchitecture(ctx, currentUser(r), p.ID, formVersion(r), a, s.now())
 	if errors.Is(err, postgres.ErrStale) {
 		fresh, ferr := s.db.Pack(ctx, currentUser(r), p.ID)
 		if ferr != nil {
-			return ferr
+			return true, ferr
 		}
 		page := web.ArchitecturePage{Page: s.page(r, "Reference architecture"), Head: packHead(fresh), Arch: a, Missing: a.Missing(),
 			Editable: true, Version: fresh.Version, Conflict: true}
 		s.render(w, r, http.StatusConflict, web.ArchitectureView(page))
-		return nil
+		return true, nil
 	}
 	if err != nil {
-		return s.refuse(w, r, p, err)
+		return true, s.refuse(w, r, p, err)
+	}
+	return false, nil
+}
+
+func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	a := architectureForm(r)
+	if done, err := s.keepArchitecture(w, r, p, a, ""); done {
+		return err
 	}
 	msg := "Saved the reference architecture draft."
 	if m := a.Missing(); len(m) == 0 {
@@ -232,19 +244,37 @@ func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// lockArchitecture locks the reference architecture. The Lock button is part
+// of the architecture form, so pressing it first saves what is on the form
+// (DESIGN §3): a refused lock never loses what was typed.
 func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, err := s.packFromURL(r)
+	actor := currentUser(r)
+	d, err := s.packDetailFromURL(r)
 	if err != nil {
 		return err
 	}
-	err = s.db.LockArchitecture(ctx, currentUser(r), p.ID, s.now())
-	if handoff.ErrorCode(err) == handoff.EINVALID {
-		a, meta, aerr := s.db.Architecture(ctx, p.ID)
-		if aerr != nil {
-			return aerr
+	p := d.Pack
+	if err := handoff.Decide(actor, p, handoff.ActLock); err != nil {
+		return s.refuse(w, r, p, err)
+	}
+	if r.PostFormValue("version") != "" { // the form came with the press
+		if a := architectureForm(r); a != d.Architecture {
+			if done, err := s.keepArchitecture(w, r, p, a, "Not locked: fix the fields marked below, then lock again."); done {
+				return err
+			}
+			if p, err = s.db.Pack(ctx, actor, p.ID); err != nil { // the save moved its version
+				return err
+			}
 		}
-		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, p, a, meta, nil, handoff.ErrorMessage(err))
+	}
+	err = s.db.LockArchitecture(ctx, actor, p.ID, s.now())
+	if handoff.ErrorCode(err) == handoff.EINVALID {
+		d, derr := s.db.PackDetail(ctx, actor, p.ID)
+		if derr != nil {
+			return derr
+		}
+		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, d.Pack, d.Architecture, d.ArchitectureMeta, nil, handoff.ErrorMessage(err))
 	}
 	if err != nil {
 		return s.refuse(w, r, p, err)
@@ -298,30 +328,35 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, err := s.packFromURL(r)
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
+	d, err := s.packDetailFromURL(r, from, to)
 	if err != nil {
 		return err
 	}
-	versions, err := s.db.Versions(ctx, p.ID)
-	if err != nil {
-		return err
-	}
+	p, versions := d.Pack, d.Versions
 	if len(versions) == 0 {
 		return handoff.Errorf(handoff.ENOTFOUND, "not found")
 	}
-	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
-	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
 	if to == 0 {
 		to = versions[0].Number
 	}
 	if from == 0 {
 		from = max(1, to-1)
 	}
-	a, err := s.db.Version(ctx, p.ID, from)
+	// The form names both; a bare link leaves the one before the latest to
+	// read on its own.
+	version := func(n int) (handoff.Version, error) {
+		if v, ok := d.Frozen[n]; ok {
+			return v, nil
+		}
+		return s.db.Version(ctx, currentUser(r), p.ID, n)
+	}
+	a, err := version(from)
 	if err != nil {
 		return err
 	}
-	b, err := s.db.Version(ctx, p.ID, to)
+	b, err := version(to)
 	if err != nil {
 		return err
 	}
@@ -345,40 +380,25 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	groups := []web.InboxGroup{
-		{Title: "Review", Hint: "Submitted packs with documents waiting for your decision."},
-		{Title: "Decide commitments", Hint: "Every document is decided; big commitments still need your approve or veto."},
-		{Title: "Acknowledge at kickoff", Hint: "Ready: record the kickoff date to acknowledge."},
-		{Title: "Lock the architecture", Hint: "After kickoff: publish a customer-signed reference architecture."},
-		{Title: "Waiting for the SE", Hint: "Returned for changes, or still being prepared."},
-		{Title: "Done", Hint: "Architecture locked."},
+	// One group per step, in the domain's order (handoff.SASteps).
+	groups := map[handoff.SAStep]*web.InboxGroup{
+		handoff.SAStepReview:            {Title: "Review", Hint: "Submitted packs with documents waiting for your decision."},
+		handoff.SAStepDecideCommitments: {Title: "Decide commitments", Hint: "Every document is decided; big commitments still need your approve or veto."},
+		handoff.SAStepAcknowledge:       {Title: "Acknowledge at kickoff", Hint: "Ready: record the kickoff date to acknowledge."},
+		handoff.SAStepLock:              {Title: "Lock the architecture", Hint: "After kickoff: publish a customer-signed reference architecture."},
+		handoff.SAStepWaitingForSE:      {Title: "Waiting for the SE", Hint: "Returned for changes, or still being prepared."},
+		handoff.SAStepDone:              {Title: "Done", Hint: "Architecture locked."},
 	}
 	for _, ps := range packs {
 		row := web.MyPacksRow{Head: packHead(ps.Pack), Clocks: clockViews(cal, settings, ps.Pack, now)}
-		g := 4
-		switch ps.Pack.Status {
-		case handoff.StatusSubmitted:
-			g = 2
-			for _, k := range handoff.DocKinds {
-				if ps.Reviews[k].Decision == handoff.DecisionPending {
-					g = 0
-				}
-			}
-			if g == 2 && len(handoff.UndecidedCommitments(ps.Documents, ps.Decisions, settings.ApprovalThresholds)) > 0 {
-				g = 1
-			}
-		case handoff.StatusAcknowledged:
-			g = 3
-		case handoff.StatusLocked:
-			g = 5
-		}
-		groups[g].Rows = append(groups[g].Rows, row)
+		g := groups[handoff.NextSAStep(ps.Pack.Status, ps.Reviews, ps.Documents, ps.Decisions, settings.ApprovalThresholds)]
+		g.Rows = append(g.Rows, row)
 	}
 	var out []web.InboxGroup
-	for _, g := range groups {
-		if len(g.Rows) > 0 {
+	for _, step := range handoff.SASteps {
+		if g := groups[step]; len(g.Rows) > 0 {
 			slices.SortStableFunc(g.Rows, func(a, b web.MyPacksRow) int { return nextDue(a).Compare(nextDue(b)) })
-			out = append(out, g)
+			out = append(out, *g)
 		}
 	}
 	s.render(w, r, http.StatusOK, web.Inbox(web.InboxPage{Page: s.page(r, "Inbox"), Groups: out}))

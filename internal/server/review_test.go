@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/server/servertest"
 )
 
 // submitted fills and submits the pack as Sam, with one commitment (USD
@@ -51,11 +52,17 @@ func TestNoRequestSkipsAState(t *testing.T) {
 		}
 		return p.Status
 	}
-	// A draft cannot be reviewed, acknowledged, or locked.
-	for _, path := range []string{"/documents/risks/review", "/acknowledge", "/lock"} {
+	// A draft cannot be reviewed, acknowledged, or locked: each is a conflict
+	// with the pack's status, answered on the pack page with the reason.
+	for path, why := range map[string]string{
+		"/documents/risks/review": "Documents are reviewed between submission and kickoff.",
+		"/acknowledge":            "Only a submitted pack with every document accepted can be acknowledged.",
+		"/lock":                   "Only an acknowledged pack's architecture can be locked.",
+	} {
 		res := alex.PostForm(e.path(path), url.Values{"version": {"0"}, "decision": {"accepted"}, "kickoff_on": {"2026-11-25"}})
-		if res.StatusCode >= 500 || status() != handoff.StatusDraft {
-			t.Errorf("POST %s on a draft = %d, status %s", path, res.StatusCode, status())
+		refusedWith(t, alex, res, e.path(""), why)
+		if got := status(); got != handoff.StatusDraft {
+			t.Errorf("POST %s on a draft moved the status to %s", path, got)
 		}
 	}
 	e.submitted(t)
@@ -64,9 +71,13 @@ func TestNoRequestSkipsAState(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || status() != handoff.StatusSubmitted {
 		t.Fatalf("early acknowledge = %d, status %s", res.StatusCode, status())
 	}
+	if b := res.Text("[data-testid=ack-blockers]"); !strings.Contains(b, "Review the Risk log") {
+		t.Errorf("early acknowledge does not say what is missing: %q", b)
+	}
 	// Locking before acknowledging is refused.
-	if alex.PostForm(e.path("/lock"), nil); status() != handoff.StatusSubmitted {
-		t.Fatalf("lock before kickoff moved the status to %s", status())
+	refusedWith(t, alex, alex.PostForm(e.path("/lock"), nil), e.path(""), "Only an acknowledged pack's architecture can be locked.")
+	if got := status(); got != handoff.StatusSubmitted {
+		t.Fatalf("lock before kickoff moved the status to %s", got)
 	}
 	// Returning a document needs a reason, and then the SE may edit only it.
 	if res := alex.PostForm(e.path("/documents/poc/review"), url.Values{"version": {"1"}, "decision": {"returned"}}); res.StatusCode != http.StatusUnprocessableEntity {
@@ -96,13 +107,26 @@ func TestNoRequestSkipsAState(t *testing.T) {
 		t.Fatalf("resubmit = %d", res.StatusCode)
 	}
 	res = alex.PostForm(e.path("/documents/risks/review"), url.Values{"version": {"1"}, "decision": {"accepted"}})
-	if res.StatusCode != http.StatusSeeOther || !strings.Contains(alex.Get(res.Header.Get("Location")).Body, "resubmitted") {
-		t.Errorf("stale review = %d", res.StatusCode)
-	}
+	refusedWith(t, alex, res, e.path(""), "The SE resubmitted this pack (now v2) since you opened it.")
 	var events int
-	_ = e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pack_events WHERE pack_id = $1 AND kind = 'reviewed'`, e.pack).Scan(&events)
+	if err := e.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pack_events WHERE pack_id = $1 AND kind = 'reviewed'`, e.pack).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
 	if events != 0 {
 		t.Errorf("a stale review left %d events", events)
+	}
+}
+
+// refusedWith checks that res is a refusal answered the way conflicts are: a
+// 303 to wantPath (the pack page), whose flash says why.
+func refusedWith(t *testing.T, c *servertest.Client, res *servertest.Response, wantPath, why string) {
+	t.Helper()
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != wantPath {
+		t.Errorf("%s %s = %d to %q, want 303 to %s", res.Request.Method, res.Request.URL.Path, res.StatusCode, loc, wantPath)
+		return
+	}
+	if flash := c.Get(wantPath).Text(".flash-error"); !strings.Contains(flash, why) {
+		t.Errorf("%s %s: flash = %q, want it to say %q", res.Request.Method, res.Request.URL.Path, flash, why)
 	}
 }
 

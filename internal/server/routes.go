@@ -84,8 +84,9 @@ func (s *Server) routes() http.Handler {
 
 		// Deals and their packs. Which pack a person may see is decided below
 		// the handler (handoff.CanSeePack, mirrored in the SQL).
-		rt.handle(http.MethodGet, "/deals/new", only(handoff.RoleSE, handoff.RoleManager), s.newDeal)
-		rt.handle(http.MethodPost, "/deals", only(handoff.RoleSE, handoff.RoleManager), s.createDeal)
+		// Deals by hand: an SE or a manager (handoff.DealRecorders).
+		rt.handle(http.MethodGet, "/deals/new", only(handoff.DealRecorders...), s.newDeal)
+		rt.handle(http.MethodPost, "/deals", only(handoff.DealRecorders...), s.createDeal)
 		rt.handle(http.MethodGet, "/packs/{id}", anyUser, s.packPage)
 		rt.handle(http.MethodPost, "/packs/{id}/submit", only(handoff.RoleSE), s.submitPack)
 		rt.handle(http.MethodGet, "/packs/{id}/documents/{kind}", anyUser, s.documentPage)

@@ -18,6 +18,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/metrics"
 	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/internal/postgres"
@@ -147,15 +148,19 @@ func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
 
 // overdueByClock counts the overdue packs of each clock for the
 // handoff_overdue_packs gauge, in the org's calendar.
-func (s *Server) overdueByClock(ctx context.Context) (map[string]int, error) {
+func (s *Server) overdueByClock(ctx context.Context) (map[deadline.Lane]int, error) {
 	cal, _, err := s.calendar(ctx)
 	if err != nil {
 		return nil, err
 	}
 	today := cal.Today(s.now())
-	counts, err := s.db.OverdueCounts(ctx, postgres.OverdueFilter{Today: today.Time(), RiskUntil: cal.AddBusinessDays(today, 1).Time()})
+	counts, err := s.db.OverdueCounts(ctx, postgres.OverdueFilter{Today: today.Time(), RiskUntil: cal.RiskUntil(today).Time()})
 	if err != nil {
 		return nil, err
 	}
-	return counts["overdue"], nil
+	out := map[deadline.Lane]int{}
+	for _, l := range deadline.Lanes() {
+		out[l] = counts["overdue"][l.Key()]
+	}
+	return out, nil
 }

@@ -134,17 +134,10 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if _, err := deadline.NewCalendar("UTC", st.HolidayCountries, nil); err != nil {
 		fe.Add("countries", "Choose countries from the list.")
 	}
-	days := func(field, raw string, lo, hi int, into *int) {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < lo || n > hi {
-			fe.Add(field, "Enter a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi)+".")
-			return
-		}
-		*into = n
+	err = handoff.ClockDaysInput{PackDays: p.PackDays, KickoffDays: p.KickoffDays, LockDays: p.LockDays}.Apply(&st)
+	for k, v := range handoff.InvalidFields(err) {
+		fe.Add(k, v)
 	}
-	days("pack_days", p.PackDays, 1, 60, &st.PackDueBusinessDays)
-	days("kickoff_days", p.KickoffDays, 1, 60, &st.KickoffDueBusinessDays)
-	days("lock_days", p.LockDays, 1, 365, &st.LockDueCalendarDays)
 	st.ApprovalThresholds, err = handoff.ParseThresholds(thresholds)
 	for k, v := range handoff.InvalidFields(err) {
 		fe.Add(k, v)

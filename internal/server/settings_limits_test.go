@@ -291,7 +291,7 @@ func TestCommitmentDecisionFollowsItsCurrencyThreshold(t *testing.T) {
 	if flash := alex.Get(e.path("")).Text(".flash"); !strings.Contains(flash, "needs no decision") {
 		t.Errorf("deciding USD 24,999.99: flash = %q, want it to say no decision is needed", flash)
 	}
-	if ds, err := e.DB.CommitmentDecisions(context.Background(), e.pack); err != nil || ds[small].CommitmentID != "" {
+	if ds, err := e.DB.CommitmentDecisions(context.Background(), e.alex, e.pack); err != nil || ds[small].CommitmentID != "" {
 		t.Errorf("a decision was stored on a commitment under its currency's threshold: %+v %v", ds[small], err)
 	}
 	for _, name := range []string{"Price lock", "Tokyo workshop"} {
@@ -377,7 +377,7 @@ func TestSettingsAndDealFormsStateTheirLimits(t *testing.T) {
 // since no decide form shows it.
 func smallID(t *testing.T, e *packEnv) string {
 	t.Helper()
-	docs, _, err := e.DB.Documents(context.Background(), e.pack)
+	docs, _, err := e.DB.Documents(context.Background(), e.sam, e.pack)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,10 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 		if v, _ := res.Doc().Find("#f-time_zone").Attr("value"); v != "Mars/Olympus" {
 			t.Errorf("time zone lost: %q", v)
 		}
-		s, _ := e.DB.Settings(context.Background())
+		s, err := e.DB.Settings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
 		if s.PackDueBusinessDays != 7 || s.TimeZone != "America/New_York" {
 			t.Errorf("bad input changed the settings: %+v", s)
 		}

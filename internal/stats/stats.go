@@ -117,16 +117,22 @@ func Build(cal *deadline.Calendar, rows []postgres.StatsPack, loads []postgres.S
 			weeks[week] = w
 		}
 
-		decided, onTime := false, false
-		var subDays, kickDays, lockDays = -1, -1, -1
+		// The pack clock as the clock model judges it: done on time, done
+		// late, or still open; an open clock past its due day is late already.
+		// The due day is the stored one, so the rule only names the clock.
+		var sub deadline.Day
 		if r.FirstSubmittedAt != nil {
-			sub := deadline.DayOf(*r.FirstSubmittedAt, loc)
-			decided, onTime = true, !sub.After(due)
-			subDays = max(0, cal.BusinessDaysBetween(cw, sub))
-		} else if today.After(due) {
-			decided = true // still unsubmitted past its due day: late
-		} else {
+			sub = deadline.DayOf(*r.FirstSubmittedAt, loc)
+		}
+		state := cal.EvaluateDue(deadline.PackRule(0), cw, due, sub, now).State
+		decided := state.IsDone() || state == deadline.StateOverdue
+		onTime := state == deadline.StateDoneOnTime
+		if !decided {
 			rep.Pending++
+		}
+		var subDays, kickDays, lockDays = -1, -1, -1
+		if !sub.IsZero() {
+			subDays = max(0, cal.BusinessDaysBetween(cw, sub))
 		}
 		if r.KickoffOn != nil {
 			k := deadline.DayOf(*r.KickoffOn, time.UTC)

@@ -1,0 +1,89 @@
+package handoff
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The words of a pack's history. Each event a pack records is made by one
+// function here, so the app (internal/postgres, inside the transaction that
+// makes the change) and the demo generator (internal/demo) write the same
+// line for the same thing. Each returns an Event with Kind and Summary set;
+// storage fills in who and when.
+
+// CreatedEvent opens a pack's history: the deal recorded, the pack due.
+func CreatedEvent(closedWon, packDue time.Time) Event {
+	return Event{Kind: EventCreated, Summary: fmt.Sprintf("Recorded the deal (Closed-Won %s) and opened the pack; pack due %s.",
+		eventDay(closedWon), eventDay(packDue))}
+}
+
+// SectionSavedEvent is the SE saving one document.
+func SectionSavedEvent(kind DocKind) Event {
+	return Event{Kind: EventSectionSaved, Summary: "Saved the " + kind.Title() + "."}
+}
+
+// SubmittedEvent is the SE submitting the pack as version n.
+func SubmittedEvent(n int) Event {
+	return Event{Kind: EventSubmitted, Summary: fmt.Sprintf("Submitted the pack as v%d.", n)}
+}
+
+// ReviewedEvent is the SA's decision d on one document: accepted, accepted
+// with questions, or returned with reason (which has its own kind, since it
+// sends the pack back).
+func ReviewedEvent(kind DocKind, d Decision, reason string, questions []string) Event {
+	switch d {
+	case DecisionReturned:
+		return Event{Kind: EventReturned, Summary: "Returned the " + kind.Title() + " for changes: " + reason}
+	case DecisionWithQuestions:
+		return Event{Kind: EventReviewed, Summary: "Accepted the " + kind.Title() + " with questions: " + strings.Join(questions, " / ")}
+	}
+	return Event{Kind: EventReviewed, Summary: "Accepted the " + kind.Title() + "."}
+}
+
+// AnsweredEvent is the SE answering one of the SA's questions.
+func AnsweredEvent(question, answer string) Event {
+	return Event{Kind: EventAnswered, Summary: "Answered \"" + question + "\": " + answer}
+}
+
+// CommitmentDecidedEvent is the SA approving a big commitment, or vetoing it
+// with reason.
+func CommitmentDecidedEvent(description string, approved bool, reason string) Event {
+	if approved {
+		return Event{Kind: EventCommitmentApproved, Summary: "Approved the commitment \"" + description + "\"."}
+	}
+	return Event{Kind: EventCommitmentVetoed, Summary: "Vetoed the commitment \"" + description + "\": " + reason}
+}
+
+// AcknowledgedEvent is the SA acknowledging version n at the kickoff, which
+// starts the architecture-lock clock.
+func AcknowledgedEvent(n int, kickoff, lockDue time.Time) Event {
+	return Event{Kind: EventAcknowledged, Summary: fmt.Sprintf("Acknowledged v%d at the kickoff on %s; architecture lock due %s.",
+		n, eventDay(kickoff), eventDay(lockDue))}
+}
+
+// ArchitectureSavedEvent is the SA saving the reference architecture draft.
+func ArchitectureSavedEvent() Event {
+	return Event{Kind: EventArchitectureSaved, Summary: "Saved the reference architecture draft."}
+}
+
+// LockedEvent is the SA locking the reference architecture the customer
+// signed off.
+func LockedEvent(signOffName, signOffTitle, signOffOn string) Event {
+	return Event{Kind: EventLocked, Summary: "Locked the reference architecture, signed off by " +
+		signOffName + " (" + signOffTitle + ") on " + signOffOn + "."}
+}
+
+// ReassignedEvent is a manager changing the pack's people; each change reads
+// "SE Sam → Priya".
+func ReassignedEvent(changes []string) Event {
+	return Event{Kind: EventReassigned, Summary: "Reassigned: " + strings.Join(changes, "; ") + "."}
+}
+
+// DeadlinesChangedEvent is a calendar change (why) moving the pack's due
+// dates; each change reads "pack due 2026-11-30 → 2026-12-01".
+func DeadlinesChangedEvent(why string, changes []string) Event {
+	return Event{Kind: EventDeadlineChanged, Summary: why + ": " + strings.Join(changes, "; ") + "."}
+}
+
+func eventDay(t time.Time) string { return t.Format("2006-01-02") }
