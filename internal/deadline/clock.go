@@ -156,16 +156,19 @@ func (c *Calendar) EvaluateDue(r Rule, start, due, done Day, now time.Time) Cloc
 	case !done.IsZero():
 		cl.State = StateDoneOnTime
 	default:
-		cl.State = c.openState(cl.Due, c.Today(now))
+		cl.State = c.OpenState(cl.Due, c.Today(now))
 	}
 	return cl
 }
 
-func (c *Calendar) openState(due, today Day) State {
+// OpenState is the state of a running clock due on due, on the org day
+// today: overdue once the due day has ended, at risk up to RiskUntil, else
+// on track.
+func (c *Calendar) OpenState(due, today Day) State {
 	switch {
 	case today.After(due):
 		return StateOverdue
-	case !due.After(c.AddBusinessDays(today, 1)):
+	case !due.After(c.RiskUntil(today)):
 		return StateAtRisk
 	}
 	return StateOnTrack

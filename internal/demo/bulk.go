@@ -604,18 +604,18 @@ type account struct{ name, domain string }
 // generator makes one deal and its pack's whole history at a time. It runs
 // on one goroutine, so a seed always gives the same org.
 type generator struct {
-	rng              *rand.Rand
-	cal              *deadline.Calendar
-	loc              *time.Location
-	now              time.Time
-	today, riskUntil deadline.Day
-	rules            deadline.Rules
-	lib              *library
-	staff            staff
-	aes, csms        []contact
-	accounts         []account
-	crmOffset        uint64
-	sum              *Summary
+	rng       *rand.Rand
+	cal       *deadline.Calendar
+	loc       *time.Location
+	now       time.Time
+	today     deadline.Day
+	rules     deadline.Rules
+	lib       *library
+	staff     staff
+	aes, csms []contact
+	accounts  []account
+	crmOffset uint64
+	sum       *Summary
 
 	vals   [phCount]string
 	events []eventRow // one pack's, sorted before they join the batch
@@ -628,7 +628,6 @@ func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, no
 		staff: st, sum: sum,
 		crmOffset: rng.Uint64N(crmSpace),
 	}
-	g.riskUntil = cal.RiskUntil(g.today)
 	g.lib = newLibrary(rng, s.ApprovalThresholds)
 	people := func(n int) []contact {
 		out := make([]contact, n)
@@ -1195,11 +1194,13 @@ func (g *generator) finish(b *batch, pk *packRow, p plan, dealID int64, acct acc
 	g.sum.ByStatus[pk.status]++
 	overdue, atRisk := false, false
 	check := func(open bool, due deadline.Day) {
-		switch {
-		case !open:
-		case g.today.After(due):
+		if !open {
+			return
+		}
+		switch g.cal.OpenState(due, g.today) {
+		case deadline.StateOverdue:
 			overdue = true
-		case !due.After(g.riskUntil):
+		case deadline.StateAtRisk:
 			atRisk = true
 		}
 	}
