@@ -97,9 +97,7 @@ func (a *api) listPacks(w http.ResponseWriter, r *http.Request) error {
 	today := cal.Today(a.Now())
 	f := postgres.OverdueFilter{Clock: q.Get("clock"), State: q.Get("state"), Segment: handoff.Segment(q.Get("segment")),
 		Today: today.Time(), RiskUntil: cal.RiskUntil(today).Time(), Limit: 50}
-	switch f.Clock {
-	case "", "pack", "kickoff", "lock":
-	default:
+	if _, ok := deadline.ParseKind(f.Clock); f.Clock != "" && !ok {
 		fe.Add("clock", "Use pack, kickoff or lock.")
 	}
 	switch f.State {

@@ -98,8 +98,7 @@ func OwedStatuses(k Kind, role handoff.Role) []handoff.Status {
 }
 
 func lifecycleOrder(s handoff.Status) int {
-	return slices.Index([]handoff.Status{handoff.StatusDraft, handoff.StatusSubmitted, handoff.StatusChangesRequested,
-		handoff.StatusAcknowledged, handoff.StatusLocked}, s)
+	return slices.Index(handoff.Statuses, s)
 }
 
 // RiskUntil is the last due day that is still "at risk" on today: a clock due
@@ -162,4 +161,10 @@ func Lanes() []Lane {
 		}
 	}
 	return out
+}
+
+// ParseKind reads a clock's stored name ("pack", "kickoff", "lock").
+func ParseKind(s string) (Kind, bool) {
+	k := Kind(s)
+	return k, slices.Contains(Kinds(), k)
 }

@@ -29,9 +29,7 @@ type overdueQuery struct {
 
 func parseOverdueQuery(q url.Values) overdueQuery {
 	oq := overdueQuery{Clock: q.Get("clock"), State: q.Get("state"), Segment: q.Get("segment"), Sort: q.Get("sort"), After: q.Get("after")}
-	switch oq.Clock {
-	case "pack", "kickoff", "lock":
-	default:
+	if _, ok := deadline.ParseKind(oq.Clock); !ok {
 		oq.Clock = ""
 	}
 	if oq.State != "at_risk" {
