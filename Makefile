@@ -3,13 +3,19 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/handoff
 
-.PHONY: run test generate build fmt vet check-fmt check-generated go-test bench clean
+.PHONY: run test generate build fmt vet check-fmt check-generated go-test axe bench clean
 
-## run: ensure a database (DATABASE_URL or a local PostgreSQL), migrate, seed the demo org, serve on :8080
-run: build
+## run: build, ensure a database (DATABASE_URL or a local PostgreSQL), migrate, seed the demo org,
+## serve on http://127.0.0.1:8080 (this machine only: the demo password is public; HANDOFF_ADDR=:8080 opens it up)
+RUN_ADDR ?= $(or $(HANDOFF_ADDR),127.0.0.1:8080)
+run:
+	@echo "handoff: 1/3 building $(BIN) with $$($(GO) env GOVERSION) (the first build fetches modules and compiles: about a minute)"
+	@$(GO) build -o $(BIN) ./cmd/handoff
+	@echo "handoff: 2/3 looking for PostgreSQL (DATABASE_URL, else a local server on 127.0.0.1:5432)"
 	@url=$$(scripts/ensure-db.sh run) && \
 	  echo "handoff: database $$url" && \
-	  DATABASE_URL=$$url HANDOFF_DEMO=$${HANDOFF_DEMO:-1} HANDOFF_DEMO_DEALS=$${HANDOFF_DEMO_DEALS:-120} exec $(BIN) serve
+	  echo "handoff: 3/3 starting: migrate the schema, seed the demo org on the first run, then listen on $(RUN_ADDR)" && \
+	  HANDOFF_ADDR=$(RUN_ADDR) DATABASE_URL=$$url HANDOFF_DEMO=$${HANDOFF_DEMO:-1} HANDOFF_DEMO_DEALS=$${HANDOFF_DEMO_DEALS:-120} exec $(BIN) serve
 
 ## test: gofmt, go vet, generated code up to date, every Go test with -race on real PostgreSQL and Chromium
 test: check-fmt vet check-generated go-test
@@ -35,8 +41,12 @@ check-generated:
 	scripts/check-generated.sh
 
 go-test:
-	@url=$$(scripts/ensure-db.sh test) && \
-	  TEST_DATABASE_URL=$$url $(GO) test -race -count=1 -timeout 10m ./...
+	@url=$$(scripts/ensure-db.sh test) && axe=$$(scripts/axe.sh) && \
+	  TEST_DATABASE_URL=$$url HANDOFF_AXE_JS=$$axe $(GO) test -race -count=1 -timeout 20m ./...
+
+## axe: fetch axe-core (the accessibility checks of the browser tests) into .cache/axe
+axe:
+	@scripts/axe.sh >/dev/null
 
 ## bench: seed a fresh database with BENCH_DEALS deals (100000), serve it, drive load, print the table (docs/performance.md)
 bench:

@@ -65,6 +65,7 @@ type PackHead struct {
 	ARR              string
 	ClosedWonOn      string
 	CRMOpportunityID string
+	CRMURL           string // the opportunity in the CRM, where the page links it; "" for none
 	AE               handoff.Contact
 	CSM              handoff.Contact
 	SubmittedVersion int
@@ -78,7 +79,8 @@ type DocStatus struct {
 	UpdatedBy string
 	Review    handoff.Review
 	Questions []handoff.Question
-	CanEdit   bool // this person may edit this document now
+	CanEdit   bool                 // this person may edit this document now
+	Reply     *handoff.ReturnReply // the SE's reply to the SA's last return of it, if any
 }
 
 // PackPage is the pack overview.
@@ -102,6 +104,13 @@ type PackPage struct {
 	Answer     AnswerForm // a refused answer, back in its question's form
 	Timeline   []TimelineItem
 	Commitment []CommitmentRow // big commitments of the latest version and their decisions
+
+	// Replies are the SE's replies to the documents the SA returned, in the
+	// submit box; SubmitMessage says why a resubmit was refused.
+	Replies       []ReplyForm
+	SubmitMessage string
+	CanCorrect    bool            // this person may correct the deal's facts now
+	Corrections   []handoff.Event // corrections of the deal's facts since submission, newest first
 }
 
 // AckView is the kickoff acknowledgment box for the SA.
@@ -111,6 +120,11 @@ type AckView struct {
 	Today    string
 	Error    string
 	Version  int
+	// Unanswered counts the questions still waiting for the SE; acknowledging
+	// with any needs ConfirmOpen ticked.
+	Unanswered   int
+	ConfirmOpen  bool
+	ConfirmError string
 }
 
 // AssignView lets a manager change the SE and SA.
@@ -189,19 +203,6 @@ type ComparePage struct {
 	Changes  []handoff.Change
 }
 
-// InboxGroup is one group of the SA's inbox: packs needing the same next step.
-type InboxGroup struct {
-	Title string
-	Hint  string
-	Rows  []MyPacksRow
-}
-
-// InboxPage is the SA's home.
-type InboxPage struct {
-	Page
-	Groups []InboxGroup
-}
-
 // DocFormPage edits (or shows) one document.
 type DocFormPage struct {
 	Page
@@ -212,6 +213,8 @@ type DocFormPage struct {
 	Version  int
 	Editable bool
 	Notice   string                // e.g. "Not saved yet" after adding a row
+	Returned *handoff.Review       // the SA's return of this document, while the SE edits it
+	Reply    *handoff.ReturnReply  // the SE's reply to the last return of it, for whoever reads it
 	Conflict *ConflictView         // set when the save hit a newer version
 	People   []handoff.Stakeholder // the saved stakeholder map, for MEDDPICC's person pickers
 
@@ -236,19 +239,14 @@ type VersionPage struct {
 	Version handoff.Version
 }
 
-// MyPacksRow is one pack on the SE's home.
+// MyPacksRow is one pack on a home (the SE's My packs, the SA's Inbox).
 type MyPacksRow struct {
 	Head     PackHead
 	Clocks   []ClockView
 	Missing  int
 	Next     string           // what to do next, in words
 	Returned []handoff.Review // documents the SA returned, with why
-}
-
-// MyPacksPage is the SE's home.
-type MyPacksPage struct {
-	Page
-	Rows []MyPacksRow
+	Step     string           // the SA's next step on it: "Review", "Lock the architecture"…
 }
 
 // DealFormPage records a new Closed-Won deal.

@@ -25,6 +25,17 @@ func choose(sel, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.SetValue(css(sel), value)
 }
 
+// inView reports whether the element with id is (at least partly) on screen.
+func inView(t *testing.T, ctx context.Context, id string) bool {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const el = document.getElementById("`+id+`");
+		if (!el) return false; const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
 // docState reads a document's complete / to-do badge on the pack page.
 func docState(t *testing.T, ctx context.Context, kind string) string {
 	t.Helper()
@@ -60,7 +71,13 @@ func TestBrowserSEFillsAndSubmitsAPack(t *testing.T) {
 		t.Fatalf("after recording, h1 = %q", h1)
 	}
 	packURL := location(t, ctx)
-	for _, k := range []string{"meddpicc", "poc", "commitments", "stakeholders", "risks"} {
+	// The documents in the order they are filled: the map first, since the
+	// scorecard names people from it.
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("li.doc")].map(li => li.dataset.testid.replace("doc-", ""))`))
+	if want := []string{"stakeholders", "meddpicc", "poc", "commitments", "risks"}; err != nil || strings.Join(order, ",") != strings.Join(want, ",") {
+		t.Fatalf("documents on the pack page: %v (%v), want %v", order, err, want)
+	}
+	for _, k := range order {
 		if got := docState(t, ctx, k); got == "Complete" {
 			t.Fatalf("%s is complete on a new pack", k)
 		}
@@ -73,12 +90,19 @@ func TestBrowserSEFillsAndSubmitsAPack(t *testing.T) {
 		n := string(rune('0' + i))
 		if i > 0 {
 			do(t, ctx, browsertest.ClickAndWait(`button[value="add"]`))
+			// The page comes back at the new row, not at its top.
+			if loc := location(t, ctx); !strings.HasSuffix(loc, "#row-"+n) || !inView(t, ctx, "row-"+n) {
+				t.Errorf("after adding person %d the page is at %s with the row out of view", i+1, loc)
+			}
 		}
 		do(t, ctx, fill(`[name="people.`+n+`.name"]`, p[0]), choose(`[name="people.`+n+`.role"]`, p[1]), choose(`[name="people.`+n+`.sentiment"]`, "supporter"))
 	}
 	do(t, ctx, browsertest.ClickAndWait(`.form-actions button[value="save"]`))
 	if got := docState(t, ctx, "stakeholders"); got != "Complete" {
 		t.Fatalf("stakeholder map = %q after saving four people", got)
+	}
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "#flash") || !inView(t, ctx, "flash") {
+		t.Errorf("after saving, the page is at %s with the confirmation out of view", loc)
 	}
 
 	// MEDDPICC: every status, champion and economic buyer from the map.

@@ -49,6 +49,7 @@ func TestBrowserHostileNextStaysOnSite(t *testing.T) {
 		t.Fatalf("logging in through the link led to no page of this site (%v); last page loaded: %s", err, location(t, ctx))
 	}
 	assertOnSite("logging in through the link")
+	browsertest.CheckAccessibility(t, ctx)
 
 	for _, next := range []string{`/./\evil.example`, `/\evil.example`, "//evil.example", "/\t/evil.example", "/%2F/evil.example", "https://evil.example/"} {
 		do(t, ctx, chromedp.Navigate(r.URL+"/login?next="+url.QueryEscape(next)), chromedp.WaitVisible(chromedp.CSS("main h1")))

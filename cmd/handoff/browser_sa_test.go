@@ -102,6 +102,18 @@ func submittedPack(t *testing.T, base string) string {
 		t.Fatalf("no pack on My packs (%s)", pack)
 	}
 	pack = m[1]
+	fillPack(t, sam, pack)
+	sam.post(pack+"/submit", url.Values{"version": {sam.version(pack)}})
+	if body, _ := sam.get(pack); !strings.Contains(body, "Submitted the pack as v1") {
+		t.Fatal("setup: the pack did not submit")
+	}
+	return pack
+}
+
+// fillPack fills every document of pack as the SE sam, with two
+// commitments over the approval threshold, so it is complete.
+func fillPack(t *testing.T, sam *formClient, pack string) {
+	t.Helper()
 	sam.saveDoc(pack, "stakeholders", url.Values{"rows": {"4"},
 		"people.0.name": {"Carla Champion"}, "people.0.role": {"champion"},
 		"people.1.name": {"Evan Buyer"}, "people.1.role": {"economic_buyer"},
@@ -125,11 +137,6 @@ func submittedPack(t *testing.T, base string) string {
 		"items.1.kind": {"sla"}, "items.1.description": {"Custom SLA credits"}, "items.1.evidence": {"promised_verbally"},
 		"items.1.evidence_detail": {"AE on the 11-03 call"}, "items.1.amount": {"30000"}, "items.1.currency": {"USD"}})
 	sam.saveDoc(pack, "risks", url.Values{"no_known_risks": {"1"}})
-	sam.post(pack+"/submit", url.Values{"version": {sam.version(pack)}})
-	if body, _ := sam.get(pack); !strings.Contains(body, "Submitted the pack as v1") {
-		t.Fatal("setup: the pack did not submit")
-	}
-	return pack
 }
 
 // review opens a document as the SA and records a decision.
@@ -159,8 +166,8 @@ func TestBrowserSAJourney(t *testing.T) {
 	if h1 := text(t, alex, "main h1"); h1 != "Inbox" {
 		t.Fatalf("SA home = %q", h1)
 	}
-	if g := text(t, alex, `[data-testid="group-Review"]`); !strings.Contains(g, "Globex") {
-		t.Fatalf("the submitted pack is not under Review in the inbox: %q", g)
+	if g := text(t, alex, `[data-testid="section-needs"]`); !strings.Contains(g, "Globex") || !strings.Contains(g, "Review") {
+		t.Fatalf("the submitted pack does not need the SA's review in the inbox: %q", g)
 	}
 
 	// Return the stakeholder map with a reason.
@@ -237,8 +244,13 @@ func TestBrowserSAJourney(t *testing.T) {
 	// Acknowledge with today's kickoff date.
 	ny, _ := time.LoadLocation("America/New_York")
 	today := time.Now().In(ny).Format("2006-01-02")
-	do(t, alex, chromedp.Navigate(base+pack), chromedp.WaitVisible(css(`#f-kickoff_on`)),
-		choose(`#f-kickoff_on`, today),
+	do(t, alex, chromedp.Navigate(base+pack), chromedp.WaitVisible(css(`#f-kickoff_on`)))
+	// The stakeholder question is still open, so acknowledging asks first.
+	if q := text(t, alex, `[data-testid="open-questions"]`); !strings.Contains(q, "1 question is unanswered — acknowledge anyway?") {
+		t.Fatalf("open questions = %q", q)
+	}
+	do(t, alex, choose(`#f-kickoff_on`, today),
+		chromedp.Click(css(`[name="confirm_open"]`)),
 		browsertest.ClickAndWait(`#acknowledge button[type=submit]`))
 	if got := text(t, alex, `[data-testid="pack-status"]`); got != "Acknowledged" {
 		t.Fatalf("status after acknowledging = %q", got)
@@ -267,6 +279,7 @@ func TestBrowserSAJourney(t *testing.T) {
 		choose(`#f-sign_off_on`, today),
 		browsertest.ClickAndWait(`form[action$="/architecture"] button[type=submit]`),
 		browsertest.ClickAndWait(`[data-testid="lock-button"]`),
+		browsertest.ClickAndWait(`[data-testid="lock-confirm-button"]`),
 	)
 	if got := text(t, alex, `[data-testid="pack-status"]`); got != "Architecture locked" {
 		t.Fatalf("status after locking = %q", got)

@@ -22,10 +22,16 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return strings.TrimSpace(s)
 }
 
+// do runs the steps of a journey one by one, and audits every page a step
+// lands on with axe-core (once per page load): no serious or critical
+// accessibility violation anywhere a journey goes.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
+	for _, step := range steps {
+		if err := chromedp.Do(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.CheckAccessibility(t, ctx)
 	}
 }
 

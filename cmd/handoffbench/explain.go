@@ -157,6 +157,7 @@ func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) 
 	if saID != 0 {
 		qs = append(qs, list(fmt.Sprintf("list: overdue, SA %d", saID), with(overdue, func(f *postgres.OverdueFilter) { f.SAID = saID })))
 	}
+	qs = append(qs, packsQueries(seID, saID, today, riskUntil)...)
 	for _, c := range []string{"pack", "kickoff", "lock"} {
 		qs = append(qs,
 			count("count: overdue, "+c, overdue, c),
@@ -165,6 +166,41 @@ func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) 
 		)
 	}
 	return qs, nil
+}
+
+// packsQueries are the queries of the Packs list and the homes, as the
+// server builds them (postgres.SearchSQL, SearchCountSQL, HomeSQL): the bench
+// search word for a manager and for the busiest SE, the kickoff-overdue
+// filter, and each section of the busiest SE's and SA's home.
+func packsQueries(seID, saID int64, today, riskUntil time.Time) []dashQuery {
+	// No SE or SA of the demo org has the word in their name (People: none).
+	all := postgres.SearchFilter{Scope: handoff.PackScope{All: true}, Words: []string{searchWord}, People: [][]int64{nil},
+		Today: today, RiskUntil: riskUntil, Limit: 26}
+	se := all
+	se.Scope = handoff.PackScope{SEID: seID}
+	late := postgres.SearchFilter{Scope: handoff.PackScope{All: true}, Clock: deadline.KindKickoff, State: "overdue", Today: today, RiskUntil: riskUntil, Limit: 26}
+	var qs []dashQuery
+	for _, s := range []struct {
+		name string
+		f    postgres.SearchFilter
+	}{{"packs search: " + searchWord, all}, {fmt.Sprintf("packs search: %s, SE %d", searchWord, seID), se}, {"packs: kickoff overdue", late}} {
+		sql, args := postgres.SearchSQL(s.f)
+		qs = append(qs, dashQuery{name: s.name, sql: sql, args: args})
+		sql, args = postgres.SearchCountSQL(s.f)
+		qs = append(qs, dashQuery{name: "count: " + s.name, sql: sql, args: args})
+	}
+	people := []*handoff.User{{ID: seID, Role: handoff.RoleSE, Active: true}}
+	if saID != 0 {
+		people = append(people, &handoff.User{ID: saID, Role: handoff.RoleSA, Active: true})
+	}
+	for _, u := range people {
+		for _, sec := range deadline.Sections() {
+			if sql, args, ok := postgres.HomeSQL(postgres.HomeFilter{Person: u, Section: sec, Limit: 26}); ok {
+				qs = append(qs, dashQuery{name: fmt.Sprintf("home of %s %d: %s", u.Role, u.ID, sec), sql: sql, args: args})
+			}
+		}
+	}
+	return qs
 }
 
 // lastRow is the cursor after the last row of f's first page, or nil when

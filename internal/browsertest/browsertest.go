@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"testing"
 	"time"
 
@@ -15,7 +16,15 @@ import (
 )
 
 // Timeout bounds one browser test, so a hung page fails instead of hanging CI.
-const Timeout = 90 * time.Second
+// It starts once the test has its browser (see browsers); every page a
+// journey visits is also audited with axe-core, a second or so each.
+const Timeout = 3 * time.Minute
+
+// browsers bounds how many browsers the package's parallel tests run at once:
+// more than the machine has cores only makes each slower, until journeys hit
+// Timeout. A test waits in New for its turn. (A journey with two people uses
+// NewTab for the second, never a second New.)
+var browsers = make(chan struct{}, max(2, runtime.NumCPU()))
 
 // chromiumPath finds the browser: HANDOFF_CHROMIUM, then Debian's chromium,
 // then other common names.
@@ -43,6 +52,8 @@ func New(t testing.TB) context.Context {
 		t.Fatal("browser tests need Chromium: install it with `apt-get install -y chromium` " +
 			"(or set HANDOFF_CHROMIUM to its path); set HANDOFF_SKIP_BROWSER=1 to skip them explicitly")
 	}
+	browsers <- struct{}{}
+	t.Cleanup(func() { <-browsers }) // runs last, after the browser is closed
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox cannot start

@@ -115,6 +115,20 @@ func (r Rule) Unit() string {
 	return "day"
 }
 
+// Elapsed counts the days from from to to in r's unit: business days after
+// from up to and including to for a business-day rule, calendar days for a
+// calendar one; 0 when to is not after from. Stats measure each step in the
+// unit of the clock that times it.
+func (c *Calendar) Elapsed(r Rule, from, to Day) int {
+	if !to.After(from) {
+		return 0
+	}
+	if r.Business {
+		return c.BusinessDaysBetween(from, to)
+	}
+	return from.DaysUntil(to)
+}
+
 // Late is how late the clock is at now in its own unit (business days for a
 // business-day clock, calendar days for a calendar clock): for an open clock
 // the days from its due day to today, for a done clock the days from its due

@@ -81,6 +81,31 @@ func TestLatenessCountsInTheClocksOwnUnit(t *testing.T) {
 	}
 }
 
+func TestElapsedCountsInTheRulesUnit(t *testing.T) {
+	t.Parallel()
+	cal := newCalendar(t, "America/New_York", []string{"US"}, nil)
+	for _, tc := range []struct {
+		name     string
+		rule     Rule
+		from, to string
+		want     int
+	}{
+		// Friday 2026-11-20 to Wednesday 2026-11-25: 3 business days, 5 days.
+		{"BusinessDays", KickoffRule(5), "2026-11-20", "2026-11-25", 3},
+		{"CalendarDays", LockRule(30), "2026-11-20", "2026-11-25", 5},
+		// Thanksgiving 2026-11-26 and the weekend are skipped.
+		{"BusinessDaysSkipTheHoliday", PackRule(5), "2026-11-25", "2026-11-30", 2},
+		{"SameDay", LockRule(30), "2026-11-25", "2026-11-25", 0},
+		{"Backwards", PackRule(5), "2026-11-25", "2026-11-20", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cal.Elapsed(tc.rule, d(tc.from), d(tc.to)); got != tc.want {
+				t.Errorf("Elapsed(%s, %s, %s) = %d, want %d", tc.rule.Unit(), tc.from, tc.to, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestPackClocksSayWhoOwesThem(t *testing.T) {
 	t.Parallel()
 	cal := newCalendar(t, "America/New_York", []string{"US"}, nil)

@@ -972,7 +972,7 @@ func (g *generator) deal(b *batch, i int) {
 				return
 			}
 			anyReview = true
-			kind := handoff.DocKinds[k]
+			kind := docKinds[k]
 			if p.returned && n == 4 {
 				reason := returnReasons[k][r.IntN(len(returnReasons[k]))]
 				reviews[k], reviewed[k] = reviewRow{dealID, kind, version, handoff.DecisionReturned, reason, sa, t}, true
@@ -993,7 +993,7 @@ func (g *generator) deal(b *batch, i int) {
 					if edit := g.on(g.cal.AddBusinessDays(deadline.DayOf(returnAt, g.loc), 1+r.IntN(3)), returnAt); g.past(edit) {
 						cur[k], docTimes[k] = fixed, edit
 						pk.version++
-						g.event(dealID, edit, p.se.id, handoff.SectionSavedEvent(handoff.DocKinds[k]))
+						g.event(dealID, edit, p.se.id, handoff.SectionSavedEvent(docKinds[k]))
 					}
 				}
 				return
@@ -1005,7 +1005,7 @@ func (g *generator) deal(b *batch, i int) {
 			}
 			cur[k], docTimes[k] = fixed, edit
 			pk.version++
-			g.event(dealID, edit, p.se.id, handoff.SectionSavedEvent(handoff.DocKinds[k]))
+			g.event(dealID, edit, p.se.id, handoff.SectionSavedEvent(docKinds[k]))
 			sub2 := g.on(sub2Day, edit)
 			if !g.past(sub2) {
 				return
@@ -1023,7 +1023,7 @@ func (g *generator) deal(b *batch, i int) {
 			if !g.past(t) {
 				return
 			}
-			g.accept(b, &reviews[k], &reviewed[k], dealID, handoff.DocKinds[k], version, p, t)
+			g.accept(b, &reviews[k], &reviewed[k], dealID, docKinds[k], version, p, t)
 		}
 
 		// Big commitments need the SA's decision before the kickoff.
@@ -1086,7 +1086,7 @@ func (g *generator) deal(b *batch, i int) {
 	}()
 
 	for k := range 5 {
-		b.docs = append(b.docs, docRow{dealID, handoff.DocKinds[k], g.render(cur[k]), docTimes[k], p.se.id})
+		b.docs = append(b.docs, docRow{dealID, docKinds[k], g.render(cur[k]), docTimes[k], p.se.id})
 		if reviewed[k] {
 			b.reviews = append(b.reviews, reviews[k])
 		}
@@ -1154,11 +1154,11 @@ func (g *generator) draftDocuments(b *batch, pk *packRow, p plan, created time.T
 		for n, tk := range touched {
 			if tk == k {
 				t, by = times[n], p.se.id
-				g.event(pk.id, t, p.se.id, handoff.SectionSavedEvent(handoff.DocKinds[k]))
+				g.event(pk.id, t, p.se.id, handoff.SectionSavedEvent(docKinds[k]))
 				pk.version++
 			}
 		}
-		b.docs = append(b.docs, docRow{pk.id, handoff.DocKinds[k], g.render(data), t, by})
+		b.docs = append(b.docs, docRow{pk.id, docKinds[k], g.render(data), t, by})
 	}
 }
 
@@ -1231,7 +1231,7 @@ func (g *generator) compose(docs *[5]tmpl) []byte {
 			out = append(out, ',')
 		}
 		out = append(out, '"')
-		out = append(out, handoff.DocKinds[k]...)
+		out = append(out, docKinds[k]...)
 		out = append(out, '"', ':')
 		out = d.appendTo(out, &g.vals)
 	}
@@ -1296,9 +1296,14 @@ type archVariant struct {
 	signOffName, signOffTitle string
 }
 
+// docKinds names the document each index of the library's arrays (and of
+// returnReasons) holds. It is the demo's own order, not the pack's: the pages
+// show documents in the registry's order whatever this says.
+var docKinds = [5]handoff.DocKind{handoff.DocMEDDPICC, handoff.DocPOC, handoff.DocCommitments, handoff.DocStakeholders, handoff.DocRisks}
+
 // library holds the document variants packs are made of.
 type library struct {
-	full, partial [5][]tmpl // by handoff.DocKinds index
+	full, partial [5][]tmpl // by docKinds index
 	empty         [5]tmpl
 	bigs          [][]bigCommitment // per full commitments variant
 	archFull      []archVariant

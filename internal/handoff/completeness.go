@@ -44,10 +44,18 @@ func (d Documents) missingMEDDPICC() []string {
 	}
 	for _, el := range []Option{{"champion", "champion"}, {"economic_buyer", "economic buyer"}} {
 		id := d.MEDDPICC.Rows[el.Value].PersonID
-		if id == "" {
+		person, ok := d.Stakeholders.Person(id)
+		switch {
+		case id == "":
 			out = append(out, "Name the "+el.Label+": choose them from the stakeholder map.")
-		} else if _, ok := d.Stakeholders.Person(id); !ok {
+		case !ok:
 			out = append(out, "The "+el.Label+" you chose is no longer in the stakeholder map; choose again.")
+		case el.Value == "economic_buyer" && person.Role != "economic_buyer":
+			// The scorecard and the map must agree on who signs: an economic
+			// buyer mapped as, say, the technical buyer is a contradiction
+			// the SA would inherit.
+			out = append(out, person.Name+", the economic buyer you chose, has the role "+OptionLabel(BuyingRoles, person.Role)+
+				" in the stakeholder map: choose the person who owns the budget, or correct their role in the map.")
 		}
 	}
 	if strings.TrimSpace(d.MEDDPICC.Rows["decision_criteria"].Notes) == "" {

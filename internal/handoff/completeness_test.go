@@ -239,7 +239,13 @@ func TestDocumentsMissing(t *testing.T) {
 		{"StakeholdersNoChampionRole", func(d *Documents) { docsSetRole(d, "p-champ", "influencer") },
 			map[DocKind][]string{DocStakeholders: {"Add the champion to the map."}}},
 		{"StakeholdersNoEconomicBuyerRole", func(d *Documents) { docsSetRole(d, "p-eb", "blocker") },
-			map[DocKind][]string{DocStakeholders: {"Add the economic buyer to the map."}}},
+			map[DocKind][]string{
+				DocMEDDPICC:     {"Erin, the economic buyer you chose, has the role Blocker in the stakeholder map: choose the person who owns the budget, or correct their role in the map."},
+				DocStakeholders: {"Add the economic buyer to the map."},
+			}},
+		{"MEDDPICCEconomicBuyerIsTheTechnicalBuyer", func(d *Documents) { docsSetRow(d, "economic_buyer", func(r *MEDDPICCRow) { r.PersonID = "p-tech" }) },
+			map[DocKind][]string{DocMEDDPICC: {"Tara, the economic buyer you chose, has the role Technical buyer in the stakeholder map: choose the person who owns the budget, or correct their role in the map."}}},
+		{"MEDDPICCChampionMayHoldAnotherRole", func(d *Documents) { docsSetRow(d, "champion", func(r *MEDDPICCRow) { r.PersonID = "p-tech" }) }, nil},
 		{"StakeholdersEmpty", func(d *Documents) { d.Stakeholders = Stakeholders{} },
 			map[DocKind][]string{
 				DocMEDDPICC: {

@@ -131,6 +131,21 @@ func TestValidateDeal(t *testing.T) {
 		}
 	})
 
+	t.Run("OKARRAsPeopleTypeIt", func(t *testing.T) {
+		t.Parallel()
+		for _, arr := range []string{"180,000.00", "$180,000", "$ 180,000.00", "180000 USD", "180 000"} {
+			in := validDealInput()
+			in.ARR, in.Currency = arr, "USD"
+			got, err := ValidateDeal(in, dealToday)
+			if err != nil {
+				t.Fatalf("ARR %q: ValidateDeal = %v (fields %q), want nil", arr, err, InvalidFields(err))
+			}
+			if got.ARR != (Money{Minor: 18_000_000, Currency: "USD"}) {
+				t.Errorf("ARR %q = %+v, want USD 180,000.00", arr, got.ARR)
+			}
+		}
+	})
+
 	t.Run("OKJPYWholeAmount", func(t *testing.T) {
 		t.Parallel()
 		in := validDealInput()
@@ -250,7 +265,10 @@ func TestValidateDeal(t *testing.T) {
 		{"ErrSegmentLabelNotValue", func(in *DealInput) { in.Segment = "Enterprise" }, map[string]string{"segment": "Choose a segment."}},
 		{"ErrARRMissing", func(in *DealInput) { in.ARR = " " }, map[string]string{"arr": "Enter the ARR"}},
 		{"ErrARRNegative", func(in *DealInput) { in.ARR = "-5000" }, map[string]string{"arr": "negative"}},
-		{"ErrARRLetters", func(in *DealInput) { in.ARR = "120k" }, map[string]string{"arr": "such as 25000"}},
+		{"ErrARRLetters", func(in *DealInput) { in.ARR = "lots" }, map[string]string{"arr": "such as 25000"}},
+		{"ErrARRAbbreviated", func(in *DealInput) { in.ARR = "120k" }, map[string]string{"arr": "Write the amount in full"}},
+		{"ErrARRDecimalComma", func(in *DealInput) { in.ARR = "EUR 1.200,50" }, map[string]string{"arr": "Use a dot for the decimals"}},
+		{"ErrARRSymbolOfAnotherCurrency", func(in *DealInput) { in.ARR, in.Currency = "€180,000", "USD" }, map[string]string{"arr": "marked € but the currency is USD"}},
 		{"ErrARRThreeDecimals", func(in *DealInput) { in.ARR = "1.005" }, map[string]string{"arr": "such as 25000"}},
 		{"ErrCurrencyTooShort", func(in *DealInput) { in.Currency = "US" }, map[string]string{"currency": "ISO currency code"}},
 		{"ErrCurrencyTooLong", func(in *DealInput) { in.Currency = "USDT" }, map[string]string{"currency": "ISO currency code"}},

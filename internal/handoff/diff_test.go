@@ -94,9 +94,10 @@ func TestDiff(t *testing.T) {
 			b.MEDDPICC.Rows["champion"] = r
 			b.Stakeholders.People[0] = Stakeholder{ID: "p-nina", Name: "Nina New", Role: "champion"}
 		}, []Change{
-			{Doc: DocMEDDPICC, Item: "Champion", Field: "Person", Kind: ChangeChanged, Old: "Carla Champion", New: "Nina New"},
+			// In document order: the stakeholder map, then the scorecard.
 			{Doc: DocStakeholders, Item: "Nina New", Kind: ChangeAdded, New: "Nina New · Champion"},
 			{Doc: DocStakeholders, Item: "Carla Champion", Kind: ChangeRemoved, Old: "Carla Champion · Head of Data · carla@example.com · Champion · Supporter · Owns the budget line"},
+			{Doc: DocMEDDPICC, Item: "Champion", Field: "Person", Kind: ChangeChanged, Old: "Carla Champion", New: "Nina New"},
 		}},
 		{"MEDDPICCEconomicBuyerCleared", func(a, b *Documents) {
 			r := b.MEDDPICC.Rows["economic_buyer"]

@@ -197,7 +197,7 @@ func (c *Commitments) readAmounts(fe FieldErrors) {
 			it.Value = Money{}
 			continue
 		}
-		minor, err := ParseAmount(it.Amount)
+		minor, err := ParseAmountIn(it.Amount, it.Value.Currency)
 		if err != nil {
 			fe.Add("items."+itoa(i)+".amount", ErrorMessage(err))
 		}

@@ -340,7 +340,8 @@ func TestParseDocKind(t *testing.T) {
 	}
 	t.Run("DocKindsInPackOrder", func(t *testing.T) {
 		t.Parallel()
-		want := []DocKind{"meddpicc", "poc", "commitments", "stakeholders", "risks"}
+		// The order they are filled in: MEDDPICC names people from the map.
+		want := []DocKind{"stakeholders", "meddpicc", "poc", "commitments", "risks"}
 		if len(DocKinds) != len(want) {
 			t.Fatalf("DocKinds = %q, want %q", DocKinds, want)
 		}

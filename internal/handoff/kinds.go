@@ -29,8 +29,22 @@ type DocSpec struct {
 	diff      func(a, b Documents) []Change
 }
 
-// docSpecs are the documents of a pack, in the order the pack shows them.
+// docSpecs are the documents of a pack, in the order the pack shows them:
+// the order they are filled in. The stakeholder map comes first, since the
+// MEDDPICC scorecard names its champion and economic buyer from it.
 var docSpecs = []DocSpec{
+	{
+		kind:    DocStakeholders,
+		title:   "Stakeholder map",
+		purpose: "Who is who at the customer: buying roles, sentiment and notes.",
+		part:    partOf(func(d *Documents) *Stakeholders { return &d.Stakeholders }),
+		rows: func(d *Documents) RowList {
+			return rowsOf(&d.Stakeholders.People, func(p *Stakeholder) *string { return &p.ID }, nil)
+		},
+		validate: func(d Documents) error { return d.Stakeholders.Validate() },
+		missing:  Documents.missingStakeholders,
+		diff:     diffStakeholders,
+	},
 	{
 		kind:    DocMEDDPICC,
 		title:   "MEDDPICC scorecard",
@@ -66,18 +80,6 @@ var docSpecs = []DocSpec{
 		validate:  func(d Documents) error { return d.Commitments.Validate() },
 		missing:   Documents.missingCommitments,
 		diff:      diffCommitments,
-	},
-	{
-		kind:    DocStakeholders,
-		title:   "Stakeholder map",
-		purpose: "Who is who at the customer: buying roles, sentiment and notes.",
-		part:    partOf(func(d *Documents) *Stakeholders { return &d.Stakeholders }),
-		rows: func(d *Documents) RowList {
-			return rowsOf(&d.Stakeholders.People, func(p *Stakeholder) *string { return &p.ID }, nil)
-		},
-		validate: func(d Documents) error { return d.Stakeholders.Validate() },
-		missing:  Documents.missingStakeholders,
-		diff:     diffStakeholders,
 	},
 	{
 		kind:    DocRisks,

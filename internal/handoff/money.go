@@ -67,9 +67,11 @@ func Decimals(code string) int {
 	return min(scale, 2)
 }
 
-// ParseMoney reads an amount typed in major units ("25,000", "1250.50") and
-// its currency code. A currency with no minor unit (JPY) takes whole amounts
-// only. Errors are per field, keyed "amount" and "currency".
+// ParseMoney reads an amount typed in major units ("25,000", "1250.50",
+// "$180,000"; see ParseAmount) and its currency code. A currency mark typed
+// with the amount must agree with the code, and a currency with no minor
+// unit (JPY) takes whole amounts only. Errors are per field, keyed "amount"
+// and "currency".
 func ParseMoney(amount, code string) (Money, error) {
 	fe := FieldErrors{}
 	var m Money
@@ -78,7 +80,7 @@ func ParseMoney(amount, code string) (Money, error) {
 		fe.Add("currency", ErrorMessage(err))
 	}
 	m.Currency = cur
-	minor, err := ParseAmount(amount)
+	minor, err := ParseAmountIn(amount, cur)
 	if err != nil {
 		fe.Add("amount", ErrorMessage(err))
 	}

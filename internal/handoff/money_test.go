@@ -41,6 +41,17 @@ func TestParseMoney(t *testing.T) {
 		{"OKJPYWholeWithZeroDecimals", "30000.00", "JPY", Money{3_000_000, "JPY"}, nil},
 		{"ErrJPYFraction", "30000.5", "JPY", Money{}, map[string]string{"amount": "JPY has no smaller unit than 1 JPY; enter a whole amount, e.g. 30000."}},
 		{"ErrBothFields", "lots", "XTS", Money{}, map[string]string{"amount": amountBadMsg, "currency": currencyMsg}},
+		{"OKThousandsAndCents", "180,000.00", "USD", Money{18_000_000, "USD"}, nil},
+		{"OKDollarSymbol", "$180,000", "USD", Money{18_000_000, "USD"}, nil},
+		{"OKDollarSymbolCanadian", "$180,000", "CAD", Money{18_000_000, "CAD"}, nil},
+		{"OKEuroSymbol", "€1,200.50", "eur", Money{120_050, "EUR"}, nil},
+		{"OKYenSymbolWhole", "¥30,000", "JPY", Money{3_000_000, "JPY"}, nil},
+		{"OKMatchingCode", "180,000 EUR", "EUR", Money{18_000_000, "EUR"}, nil},
+		{"ErrSymbolOfAnotherCurrency", "€180,000", "USD", Money{}, map[string]string{"amount": "The amount is marked € but the currency is USD; make them agree."}},
+		{"ErrCodeOfAnotherCurrency", "GBP 500", "USD", Money{}, map[string]string{"amount": "The amount is marked GBP but the currency is USD; make them agree."}},
+		{"ErrAbbreviated", "180k", "USD", Money{}, map[string]string{"amount": amountAbbreviatedMsg}},
+		{"ErrEuropeanDecimals", "EUR 1.200,50", "EUR", Money{}, map[string]string{"amount": amountDecimalMsg}},
+		{"ErrSymbolAndBadCurrency", "$500", "XTS", Money{}, map[string]string{"currency": currencyMsg}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -103,9 +103,11 @@ func TestParseDate(t *testing.T) {
 }
 
 const (
-	amountBadMsg      = "Enter an amount such as 25000 or 25,000.00."
-	amountNegativeMsg = "The amount can't be negative."
-	amountTooLargeMsg = "That amount is too large."
+	amountBadMsg         = "Enter an amount such as 25000 or 25,000.00."
+	amountNegativeMsg    = "The amount can't be negative."
+	amountTooLargeMsg    = "That amount is too large."
+	amountAbbreviatedMsg = "Write the amount in full, e.g. 180000 rather than 180k."
+	amountDecimalMsg     = "Use a dot for the decimals and commas between thousands, e.g. 1,200.50."
 	// maxAmountMinor is the largest amount ParseAmount accepts.
 	maxAmountMinor = (math.MaxInt64/100-1)*100 + 99
 )
@@ -139,8 +141,33 @@ func TestParseAmount(t *testing.T) {
 		{"ErrThreeDecimals", "1.005", 0, amountBadMsg},
 		{"ErrThreeDecimalZeros", "1.000", 0, amountBadMsg},
 		{"ErrLetters", "abc", 0, amountBadMsg},
-		{"ErrTrailingLetter", "120k", 0, amountBadMsg},
-		{"ErrCurrencySymbol", "$25", 0, amountBadMsg},
+		{"ErrTrailingLetter", "120x", 0, amountBadMsg},
+		{"ErrAbbreviatedThousands", "180k", 0, amountAbbreviatedMsg},
+		{"ErrAbbreviatedMillions", "1.5M", 0, amountAbbreviatedMsg},
+		{"ErrAbbreviatedWithSymbol", "$180K", 0, amountAbbreviatedMsg},
+		{"ErrDecimalComma", "1200,50", 0, amountDecimalMsg},
+		{"ErrDecimalCommaOneDigit", "25,5", 0, amountDecimalMsg},
+		{"ErrDotThousandsDecimalComma", "1.200,50", 0, amountDecimalMsg},
+		{"ErrCodeAndDecimalComma", "EUR 1.200,50", 0, amountDecimalMsg},
+		{"ErrCommaNotBetweenThousands", "1,2,3", 0, amountBadMsg},
+		{"ErrGroupOfFour", "1,0000", 0, amountBadMsg},
+		{"ErrTrailingComma", "1,", 0, amountBadMsg},
+		{"ErrLeadingComma", ",500", 0, amountBadMsg},
+		{"ErrSymbolOnly", "$", 0, amountBadMsg},
+		{"ErrSymbolThenNegative", "$-5", 0, amountNegativeMsg},
+		{"ErrTwoSymbols", "$$25", 0, amountBadMsg},
+		{"ErrCodeOnly", "USD", 0, amountBadMsg},
+		{"OKDollarSymbol", "$180,000", 18000000, ""},
+		{"OKDollarSymbolAndCents", "$180,000.00", 18000000, ""},
+		{"OKThousandsAndCentsAsTyped", "180,000.00", 18000000, ""},
+		{"OKSymbolWithSpace", "€ 1,200.50", 120050, ""},
+		{"OKSymbolAfter", "1200.50 €", 120050, ""},
+		{"OKPoundSymbol", "£25", 2500, ""},
+		{"OKUSDollarSymbol", "US$99.99", 9999, ""},
+		{"OKCodeBefore", "USD 180,000", 18000000, ""},
+		{"OKCodeAfterLowerCase", "180000 usd", 18000000, ""},
+		{"OKCodeNoSpace", "EUR1200", 120000, ""},
+		{"OKNoBreakSpaceThousands", "1\u00a0250\u00a0000", 125000000, ""},
 		{"ErrExponent", "1e5", 0, amountBadMsg},
 		{"ErrHex", "0x10", 0, amountBadMsg},
 		{"ErrUnderscores", "1_000", 0, amountBadMsg},

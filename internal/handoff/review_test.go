@@ -434,11 +434,12 @@ func TestAckBlockers(t *testing.T) {
 		if len(got) != 2 {
 			t.Fatalf("AckBlockers = %q, want 2 lines", got)
 		}
-		if !strings.Contains(got[0], DocMEDDPICC.Title()) {
-			t.Errorf("line 0 = %q, want it to name the %s", got[0], DocMEDDPICC.Title())
+		// In document order: the stakeholder map comes before the scorecard.
+		if !strings.Contains(got[0], DocStakeholders.Title()) || !strings.Contains(strings.ToLower(got[0]), "return") {
+			t.Errorf("line 0 = %q, want it to say the %s is returned", got[0], DocStakeholders.Title())
 		}
-		if !strings.Contains(got[1], DocStakeholders.Title()) || !strings.Contains(strings.ToLower(got[1]), "return") {
-			t.Errorf("line 1 = %q, want it to say the %s is returned", got[1], DocStakeholders.Title())
+		if !strings.Contains(got[1], DocMEDDPICC.Title()) {
+			t.Errorf("line 1 = %q, want it to name the %s", got[1], DocMEDDPICC.Title())
 		}
 	})
 	t.Run("ListsUndecidedBigCommitmentByDescription", func(t *testing.T) {

@@ -25,7 +25,10 @@ type Settings struct {
 	KickoffDueBusinessDays int
 	LockDueCalendarDays    int
 	ApprovalThresholds     Thresholds
-	UpdatedAt              time.Time
+	// CRMURLTemplate turns a deal's CRM id into a link to the CRM: an https
+	// URL with {id} in it (ParseCRMURLTemplate), or "" for no links.
+	CRMURLTemplate string
+	UpdatedAt      time.Time
 }
 
 // Money is an amount in integer hundredths of the major unit of an ISO 4217

@@ -18,11 +18,12 @@ const (
 	ActLock             PackAction = "lock"
 	ActComment          PackAction = "comment"
 	ActAssign           PackAction = "assign"
+	ActCorrectDeal      PackAction = "correct_deal"
 )
 
 // PackActions lists every pack action.
 var PackActions = []PackAction{ActEditDocuments, ActSubmit, ActReview, ActAnswer, ActDecideCommitment,
-	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign}
+	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign, ActCorrectDeal}
 
 // Statuses lists every pack status in lifecycle order.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
@@ -32,25 +33,32 @@ type actionRule struct {
 	who      string // "se" (the pack's SE), "sa" (its SA), "lead" (manager/admin), "any" (anyone who sees it)
 	statuses []Status
 	refusal  string // why, in a status not listed
+	// leads, when set, lets managers and admins take the action too, in
+	// these statuses, besides who in theirs.
+	leads []Status
 }
 
 var actionRules = map[PackAction]actionRule{
-	ActEditDocuments:    {"se", []Status{StatusDraft, StatusChangesRequested}, "This pack was submitted, so its documents are read-only. The SA can return it for changes."},
-	ActSubmit:           {"se", []Status{StatusDraft, StatusChangesRequested}, "This pack is already submitted."},
-	ActReview:           {"sa", []Status{StatusSubmitted, StatusChangesRequested}, "Documents are reviewed between submission and kickoff."},
-	ActAnswer:           {"se", []Status{StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, "Questions are answered between submission and the architecture lock."},
-	ActDecideCommitment: {"sa", []Status{StatusSubmitted, StatusChangesRequested}, "Commitments are decided between submission and kickoff."},
-	ActAcknowledge:      {"sa", []Status{StatusSubmitted}, "Only a submitted pack with every document accepted can be acknowledged."},
-	ActEditArchitecture: {"sa", []Status{StatusAcknowledged}, "The reference architecture is written after kickoff and is read-only once locked."},
-	ActLock:             {"sa", []Status{StatusAcknowledged}, "Only an acknowledged pack's architecture can be locked."},
-	ActComment:          {"any", Statuses, ""},
-	ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, "A locked pack's people no longer change."},
+	ActEditDocuments:    {"se", []Status{StatusDraft, StatusChangesRequested}, "This pack was submitted, so its documents are read-only. The SA can return it for changes.", nil},
+	ActSubmit:           {"se", []Status{StatusDraft, StatusChangesRequested}, "This pack is already submitted.", nil},
+	ActReview:           {"sa", []Status{StatusSubmitted, StatusChangesRequested}, "Documents are reviewed between submission and kickoff.", nil},
+	ActAnswer:           {"se", []Status{StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, "Questions are answered between submission and the architecture lock.", nil},
+	ActDecideCommitment: {"sa", []Status{StatusSubmitted, StatusChangesRequested}, "Commitments are decided between submission and kickoff.", nil},
+	ActAcknowledge:      {"sa", []Status{StatusSubmitted}, "Only a submitted pack with every document accepted can be acknowledged.", nil},
+	ActEditArchitecture: {"sa", []Status{StatusAcknowledged}, "The reference architecture is written after kickoff and is read-only once locked.", nil},
+	ActLock:             {"sa", []Status{StatusAcknowledged}, "Only an acknowledged pack's architecture can be locked.", nil},
+	ActComment:          {"any", Statuses, "", nil},
+	ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, "A locked pack's people no longer change.", nil},
+	// A deal's facts are the SE's until they submit; a manager corrects
+	// them at any time (DESIGN §6).
+	ActCorrectDeal: {"se", []Status{StatusDraft}, "The deal's facts went to the SA with the pack. Ask a manager to correct them.", Statuses},
 }
 
 var whoWords = map[string]string{
-	"se":   "Only the pack's Sales Engineer can do that.",
-	"sa":   "Only the pack's Solutions Architect can do that.",
-	"lead": "Only a manager can do that.",
+	"se":      "Only the pack's Sales Engineer can do that.",
+	"se+lead": "Only the pack's Sales Engineer (before submitting) or a manager can do that.",
+	"sa":      "Only the pack's Solutions Architect can do that.",
+	"lead":    "Only a manager can do that.",
 }
 
 // Decide says whether actor may take action on p now: nil, or an error that
@@ -66,6 +74,12 @@ func Decide(actor *User, p *Pack, a PackAction) error {
 	if !ok {
 		return Errorf(EFORBIDDEN, "That is not something a pack supports.")
 	}
+	if rule.leads != nil && (actor.Role == RoleManager || actor.Role == RoleAdmin) {
+		if !slices.Contains(rule.leads, p.Status) {
+			return Errorf(ECONFLICT, "%s", rule.refusal)
+		}
+		return nil
+	}
 	var mine bool
 	switch rule.who {
 	case "se":
@@ -78,6 +92,9 @@ func Decide(actor *User, p *Pack, a PackAction) error {
 		mine = true
 	}
 	if !mine {
+		if rule.leads != nil {
+			return Errorf(EFORBIDDEN, "%s", whoWords[rule.who+"+lead"])
+		}
 		return Errorf(EFORBIDDEN, "%s", whoWords[rule.who])
 	}
 	if !slices.Contains(rule.statuses, p.Status) {

@@ -43,20 +43,26 @@ func TestDecideEveryCombination(t *testing.T) {
 	// actionRules: who performs each action ("se", "sa", "lead", or "any" who
 	// can see the pack) and in which statuses.
 	allStatuses := []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
+	// leads, when set, are the statuses in which managers and admins may
+	// take the action too.
 	allowed := map[PackAction]struct {
 		who      string
 		statuses []Status
+		leads    []Status
 	}{
-		ActEditDocuments:    {"se", []Status{StatusDraft, StatusChangesRequested}},
-		ActSubmit:           {"se", []Status{StatusDraft, StatusChangesRequested}},
-		ActReview:           {"sa", []Status{StatusSubmitted, StatusChangesRequested}},
-		ActDecideCommitment: {"sa", []Status{StatusSubmitted, StatusChangesRequested}},
-		ActAnswer:           {"se", []Status{StatusSubmitted, StatusChangesRequested, StatusAcknowledged}},
-		ActAcknowledge:      {"sa", []Status{StatusSubmitted}},
-		ActEditArchitecture: {"sa", []Status{StatusAcknowledged}},
-		ActLock:             {"sa", []Status{StatusAcknowledged}},
-		ActComment:          {"any", allStatuses},
-		ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}},
+		ActEditDocuments:    {"se", []Status{StatusDraft, StatusChangesRequested}, nil},
+		ActSubmit:           {"se", []Status{StatusDraft, StatusChangesRequested}, nil},
+		ActReview:           {"sa", []Status{StatusSubmitted, StatusChangesRequested}, nil},
+		ActDecideCommitment: {"sa", []Status{StatusSubmitted, StatusChangesRequested}, nil},
+		ActAnswer:           {"se", []Status{StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, nil},
+		ActAcknowledge:      {"sa", []Status{StatusSubmitted}, nil},
+		ActEditArchitecture: {"sa", []Status{StatusAcknowledged}, nil},
+		ActLock:             {"sa", []Status{StatusAcknowledged}, nil},
+		ActComment:          {"any", allStatuses, nil},
+		ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, nil},
+		// DESIGN §6: the SE corrects the deal's facts before submission, a
+		// manager at any time.
+		ActCorrectDeal: {"se", []Status{StatusDraft}, allStatuses},
 	}
 
 	// The table must cover exactly what the code exposes, so a new action or
@@ -80,12 +86,17 @@ func TestDecideEveryCombination(t *testing.T) {
 			rule := allowed[action]
 			for _, ac := range actors {
 				want := ""
+				statuses := rule.statuses
+				asLead := rule.leads != nil && ac.is == "lead"
+				if asLead {
+					statuses = rule.leads
+				}
 				switch {
 				case !ac.sees:
 					want = ENOTFOUND
-				case rule.who != "any" && rule.who != ac.is:
+				case rule.who != "any" && rule.who != ac.is && !asLead:
 					want = EFORBIDDEN
-				case !slices.Contains(rule.statuses, status):
+				case !slices.Contains(statuses, status):
 					want = ECONFLICT
 				}
 				outcome := want
@@ -114,8 +125,8 @@ func TestDecideEveryCombination(t *testing.T) {
 			}
 		}
 	}
-	if want := 5 * 10 * 8; cases != want {
-		t.Errorf("ran %d cases, want %d (5 statuses × 10 actions × 8 actors)", cases, want)
+	if want := 5 * 11 * 8; cases != want {
+		t.Errorf("ran %d cases, want %d (5 statuses × 11 actions × 8 actors)", cases, want)
 	}
 }
 

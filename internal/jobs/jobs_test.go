@@ -149,7 +149,7 @@ func (e *env) submit(id int64) {
 			e.t.Fatalf("save %s: %v", k, err)
 		}
 	}
-	if _, err := e.db.SubmitPack(ctx, e.se, id, v, now); err != nil {
+	if _, err := e.db.SubmitPack(ctx, e.se, id, v, nil, now); err != nil {
 		e.t.Fatalf("submit pack %d: %v", id, err)
 	}
 }

@@ -33,6 +33,7 @@ type PackDetail struct {
 	Reviews   map[handoff.DocKind]handoff.Review
 	Questions []handoff.Question // oldest first
 	Decisions map[string]handoff.CommitmentDecision
+	Replies   []handoff.ReturnReply // the SE's replies to returned documents, oldest version first
 	// Architecture is the reference architecture (empty before the first
 	// save), ArchitectureMeta who saved it last.
 	Architecture     handoff.Architecture
@@ -47,8 +48,8 @@ func (d *PackDetail) Submitted() (v handoff.Version, ok bool) {
 }
 
 // PackDetail returns pack id with its documents, versions, history,
-// conversation, reviews, questions, commitment decisions and reference
-// architecture, if actor may see it, else a not-found error; versions are
+// conversation, reviews, questions, commitment decisions, replies to returns
+// and reference architecture, if actor may see it, else a not-found error; versions are
 // the numbers of frozen versions to read with their documents besides the
 // latest one (a number that does not exist is left out of Frozen). It takes
 // one round trip and reads one snapshot, so the parts agree with each other.
@@ -66,6 +67,7 @@ func (db *DB) PackDetail(ctx context.Context, actor *handoff.User, id int64, ver
 		readReviews.queue(b, into(&d.Reviews), id)
 		readQuestions.queue(b, into(&d.Questions), id)
 		readDecisions.queue(b, into(&d.Decisions), id)
+		readReplies.queue(b, into(&d.Replies), id)
 		readArchitecture.queue(b, into(&arch), id)
 	})
 	if err != nil {

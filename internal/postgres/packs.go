@@ -240,8 +240,12 @@ func (db *DB) SaveDocument(ctx context.Context, actor *handoff.User, packID int6
 // SubmitPack freezes the documents as the next numbered version and marks the
 // pack submitted, if actor may and the pack is complete, in one transaction
 // with its event. version guards against submitting a pack that changed since
-// the person looked at it.
-func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64, version int, now time.Time) (int, error) {
+// the person looked at it. After a return, replies are the SE's replies to
+// the SA's reasons, by document: each returned document must have changed
+// since the version the SA returned, or have a reply (handoff.CheckResubmit);
+// the replies are stored, each with its own event line.
+func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64, version int, replies map[handoff.DocKind]string,
+	now time.Time) (int, error) {
 	var number int
 	err := db.transition(ctx, actor, "submit", packID, handoff.ActSubmit, now, func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
 		docs, _, err := documents(ctx, tx, packID)
@@ -252,6 +256,9 @@ func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64,
 			return handoff.Event{}, err
 		}
 		if err := stalePack(p, version, "This pack changed since you opened it. Check the latest version, then submit again."); err != nil {
+			return handoff.Event{}, err
+		}
+		if err := storeReplies(ctx, tx, actor, p, docs, replies, now); err != nil {
 			return handoff.Event{}, err
 		}
 		number = p.SubmittedVersion + 1
@@ -284,52 +291,6 @@ func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64,
 		return 0, err
 	}
 	return number, nil
-}
-
-// PackSummary is a pack on a list, with its documents so the list can say
-// what is missing, and the documents the SA returned and why.
-type PackSummary struct {
-	Pack      *handoff.Pack
-	Documents handoff.Documents
-	Returned  []handoff.Review
-}
-
-// PacksOfSE lists the packs of one SE: the open ones, then the most recently
-// won locked ones, 200 at most (the caller orders them by deadline).
-func (db *DB) PacksOfSE(ctx context.Context, seID int64) ([]PackSummary, error) {
-	// Only packs the SE still edits need their documents (to say what is
-	// missing); open packs come first, then the most recently won.
-	rows, err := db.Pool.Query(ctx, `SELECT `+packColumns+`,
-		CASE WHEN p.status IN ('draft', 'changes_requested') THEN
-			coalesce((SELECT jsonb_object_agg(pd.kind, pd.data) FROM pack_documents pd WHERE pd.pack_id = p.id), '{}')
-		ELSE '{}' END AS documents,
-		coalesce((SELECT jsonb_agg(jsonb_build_object('kind', r.kind, 'reason', r.reason) ORDER BY r.kind)
-			FROM document_reviews r WHERE r.pack_id = p.id AND r.decision = 'returned'), '[]') AS returned
-		`+packFrom+` WHERE d.se_id = $1 ORDER BY p.status = 'locked', d.closed_won_on DESC, p.id DESC LIMIT 200`, seID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: packs of SE %d: %w", seID, err)
-	}
-	type row struct {
-		packRow
-		Documents []byte
-		Returned  []byte
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: packs of SE %d: %w", seID, err)
-	}
-	out := make([]PackSummary, len(rs))
-	for i, r := range rs {
-		out[i].Pack = r.pack()
-		var returned []struct{ Kind, Reason string }
-		if err := errors.Join(json.Unmarshal(r.Documents, &out[i].Documents), json.Unmarshal(r.Returned, &returned)); err != nil {
-			return nil, fmt.Errorf("postgres: packs of SE %d: decode: %w", seID, err)
-		}
-		for _, rv := range returned {
-			out[i].Returned = append(out[i].Returned, handoff.Review{Kind: handoff.DocKind(rv.Kind), Decision: handoff.DecisionReturned, Reason: rv.Reason})
-		}
-	}
-	return out, nil
 }
 
 // nullID stores 0 (the system, an API token) as NULL.

@@ -124,7 +124,7 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 			_, err := w.db.SaveDocument(ctx, a, w.pack, 2, handoff.DocRisks, handoff.Documents{}, packNow)
 			return err
 		},
-		"SubmitPack": func(a *handoff.User) error { _, err := w.db.SubmitPack(ctx, a, w.pack, 2, packNow); return err },
+		"SubmitPack": func(a *handoff.User) error { _, err := w.db.SubmitPack(ctx, a, w.pack, 2, nil, packNow); return err },
 		"ReviewDocument": func(a *handoff.User) error {
 			return w.db.ReviewDocument(ctx, a, w.pack, 1, handoff.DocRisks, handoff.DecisionAccepted, "", nil, packNow)
 		},
@@ -133,14 +133,18 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 		},
 		"DecideCommitment": func(a *handoff.User) error { return w.db.DecideCommitment(ctx, a, w.pack, 1, "c1", true, "", packNow) },
 		"Acknowledge": func(a *handoff.User) error {
-			return w.db.Acknowledge(ctx, a, w.pack, 1, packNow.Truncate(24*time.Hour), packNow.AddDate(0, 0, 30), packNow.Truncate(24*time.Hour), packNow)
+			return w.db.Acknowledge(ctx, a, w.pack, 1, packNow.Truncate(24*time.Hour), packNow.AddDate(0, 0, 30), packNow.Truncate(24*time.Hour), false, packNow)
 		},
 		"SaveArchitecture": func(a *handoff.User) error {
 			return w.db.SaveArchitecture(ctx, a, w.pack, 2, handoff.Architecture{}, packNow)
 		},
-		"LockArchitecture": func(a *handoff.User) error { return w.db.LockArchitecture(ctx, a, w.pack, packNow) },
+		"LockArchitecture": func(a *handoff.User) error { return w.db.LockArchitecture(ctx, a, w.pack, 2, packNow) },
 		"AddComment":       func(a *handoff.User) error { return w.db.AddComment(ctx, a, w.pack, "Hello?", packNow) },
 		"Assign":           func(a *handoff.User) error { return w.db.Assign(ctx, a, w.pack, w.priya.ID, w.jordan.ID, packNow) },
+		"CorrectDeal": func(a *handoff.User) error {
+			_, err := w.db.CorrectDeal(ctx, a, w.pack, "", handoff.Deal{}, nil, packNow)
+			return err
+		},
 	}
 }
 
@@ -318,7 +322,7 @@ func TestRefusedTransitionWritesNothing(t *testing.T) {
 	t.Run("EINVALIDIncompleteSubmit", func(t *testing.T) {
 		t.Parallel()
 		w := newPackWorld(t)
-		_, err := w.db.SubmitPack(ctx, w.sam, w.pack, 1, packNow)
+		_, err := w.db.SubmitPack(ctx, w.sam, w.pack, 1, nil, packNow)
 		if handoff.ErrorCode(err) != handoff.EINVALID {
 			t.Fatalf("submit = %v, want %s", err, handoff.EINVALID)
 		}
@@ -343,7 +347,7 @@ func TestRefusedTransitionWritesNothing(t *testing.T) {
 	t.Run("ECONFLICTSubmitTwiceNamesTheVersion", func(t *testing.T) {
 		t.Parallel()
 		w := newPackWorld(t).filled(t)
-		_, err := w.db.SubmitPack(ctx, w.sam, w.pack, 2, packNow)
+		_, err := w.db.SubmitPack(ctx, w.sam, w.pack, 2, nil, packNow)
 		if handoff.ErrorCode(err) != handoff.ECONFLICT || !strings.Contains(handoff.ErrorMessage(err), "already submitted (v1)") {
 			t.Fatalf("second submit = %v", err)
 		}

@@ -122,9 +122,11 @@ func (db *DB) DecideCommitment(ctx context.Context, actor *handoff.User, packID 
 // document is accepted and every big commitment decided under the approval
 // thresholds the transaction sees, and starts the architecture-lock clock
 // (lockDue). The kickoff date is checked against the Closed-Won date the
-// locked row holds and the org's today.
+// locked row holds and the org's today. Questions still unanswered need
+// confirmOpen, the SA's "acknowledge anyway" (handoff.CheckOpenQuestions),
+// and the event line says how many there were.
 func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64, version int, kickoff, lockDue, today time.Time,
-	now time.Time) error {
+	confirmOpen bool, now time.Time) error {
 	return db.transition(ctx, actor, "acknowledge", packID, handoff.ActAcknowledge, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
 			if err := staleSubmission(p, version); err != nil {
@@ -152,12 +154,20 @@ func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64
 			if blockers := handoff.AckBlockers(rs, docs, ds, st.ApprovalThresholds); len(blockers) > 0 {
 				return handoff.Event{}, handoff.Errorf(handoff.EINVALID, "Not yet: %s", strings.Join(blockers, " "))
 			}
+			qs, err := readQuestions.run(ctx, tx, packID)
+			if err != nil {
+				return handoff.Event{}, err
+			}
+			open := handoff.UnansweredQuestions(qs)
+			if err := handoff.CheckOpenQuestions(open, confirmOpen); err != nil {
+				return handoff.Event{}, err
+			}
 			if _, err := tx.Exec(ctx, `
 				UPDATE packs SET status = 'acknowledged', kickoff_on = $2, acknowledged_at = $3, lock_due_on = $4, updated_at = $3
 				WHERE id = $1`, packID, kickoff, now, lockDue); err != nil {
 				return handoff.Event{}, err
 			}
-			return handoff.AcknowledgedEvent(version, kickoff, lockDue), nil
+			return handoff.AcknowledgedOpenEvent(version, kickoff, lockDue, open), nil
 		})
 }
 
@@ -186,10 +196,15 @@ func (db *DB) SaveArchitecture(ctx context.Context, actor *handoff.User, packID 
 		})
 }
 
-// LockArchitecture locks the reference architecture, if it is complete.
-func (db *DB) LockArchitecture(ctx context.Context, actor *handoff.User, packID int64, now time.Time) error {
+// LockArchitecture locks the reference architecture, if it is complete and
+// the pack is still at version, the one whose architecture the SA confirmed
+// locking: what they read is what is frozen.
+func (db *DB) LockArchitecture(ctx context.Context, actor *handoff.User, packID int64, version int, now time.Time) error {
 	return db.transition(ctx, actor, "lock architecture of", packID, handoff.ActLock, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
+			if err := stalePack(p, version, "The reference architecture changed since you asked to lock it, so it is not locked. Read it again, then lock."); err != nil {
+				return handoff.Event{}, err
+			}
 			stored, err := readArchitecture.run(ctx, tx, packID)
 			if err != nil {
 				return handoff.Event{}, err
@@ -276,51 +291,3 @@ func assignee(ctx context.Context, tx pgx.Tx, id int64, role handoff.Role) (*han
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// InboxPack is a pack on the SA's inbox with what decides its next step: the
-// reviews, the latest version's documents and the commitment decisions.
-type InboxPack struct {
-	Pack      *handoff.Pack
-	Reviews   map[handoff.DocKind]handoff.Review
-	Documents handoff.Documents
-	Decisions map[string]handoff.CommitmentDecision
-}
-
-// PacksOfSA lists the packs assigned to one SA (at most 500, oldest
-// Closed-Won first), in one query.
-func (db *DB) PacksOfSA(ctx context.Context, saID int64) ([]InboxPack, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+packColumns+`,
-		coalesce((SELECT jsonb_object_agg(r.kind, r.decision) FROM document_reviews r WHERE r.pack_id = p.id), '{}') AS reviews,
-		coalesce((SELECT v.documents FROM pack_versions v WHERE v.pack_id = p.id AND v.number = p.submitted_version), '{}') AS documents,
-		coalesce((SELECT jsonb_object_agg(cd.commitment_id, cd.fingerprint) FROM commitment_decisions cd WHERE cd.pack_id = p.id), '{}') AS decisions
-		`+packFrom+` WHERE d.sa_id = $1 ORDER BY d.closed_won_on, p.id LIMIT 500`, saID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: packs of SA %d: %w", saID, err)
-	}
-	type row struct {
-		packRow
-		Reviews   []byte
-		Documents []byte
-		Decisions []byte
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: packs of SA %d: %w", saID, err)
-	}
-	out := make([]InboxPack, len(rs))
-	for i, r := range rs {
-		var revs, decs map[string]string
-		ip := InboxPack{Pack: r.pack(), Reviews: map[handoff.DocKind]handoff.Review{}, Decisions: map[string]handoff.CommitmentDecision{}}
-		if err := errors.Join(json.Unmarshal(r.Reviews, &revs), json.Unmarshal(r.Documents, &ip.Documents), json.Unmarshal(r.Decisions, &decs)); err != nil {
-			return nil, fmt.Errorf("postgres: packs of SA %d: decode: %w", saID, err)
-		}
-		for k, d := range revs {
-			ip.Reviews[handoff.DocKind(k)] = handoff.Review{Kind: handoff.DocKind(k), Decision: handoff.Decision(d)}
-		}
-		for id, fp := range decs {
-			ip.Decisions[id] = handoff.CommitmentDecision{CommitmentID: id, Fingerprint: fp}
-		}
-		out[i] = ip
-	}
-	return out, nil
-}

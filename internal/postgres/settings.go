@@ -2,12 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
@@ -15,7 +15,7 @@ import (
 // approval thresholds as two arrays in currency order.
 const selectSettings = `
 SELECT org_name, time_zone, holiday_countries, pack_due_business_days,
-       kickoff_due_business_days, lock_due_calendar_days, updated_at,
+       kickoff_due_business_days, lock_due_calendar_days, updated_at, crm_url_template,
        ARRAY(SELECT currency FROM approval_thresholds ORDER BY currency),
        ARRAY(SELECT amount_minor FROM approval_thresholds ORDER BY currency)
 FROM org_settings`
@@ -35,7 +35,7 @@ func settings(ctx context.Context, q Querier) (handoff.Settings, error) {
 	var amounts []int64
 	err := q.QueryRow(ctx, selectSettings).Scan(
 		&s.OrgName, &s.TimeZone, &s.HolidayCountries, &s.PackDueBusinessDays,
-		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays, &s.UpdatedAt, &currencies, &amounts)
+		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays, &s.UpdatedAt, &s.CRMURLTemplate, &currencies, &amounts)
 	if err != nil {
 		return s, err
 	}
@@ -145,25 +145,57 @@ func DeleteDayOffChange(day time.Time) func(ctx context.Context, tx pgx.Tx) erro
 func (db *DB) ChangeCalendar(ctx context.Context, actor *handoff.User, c CalendarChange, now time.Time) (int, error) {
 	moved := 0
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		// Serialise calendar changes: two admins saving at once must not
-		// recompute from each other's half-applied state.
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM org_settings FOR UPDATE`); err != nil {
-			return err
-		}
-		if err := c.Apply(ctx, tx); err != nil {
-			return err
-		}
-		due, err := c.Due(ctx, tx)
+		moves, err := applyCalendarChange(ctx, tx, c, true)
 		if err != nil {
 			return err
 		}
-		moved, err = recomputeOpenDues(ctx, tx, actor, due, c.Why, now)
-		return err
+		moved = len(moves)
+		return writeDueMoves(ctx, tx, actor, moves, c.Why, now)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: change calendar (%s): %w", c.Why, err)
 	}
 	return moved, nil
+}
+
+// errPreviewDone rolls back a preview's transaction once it has counted.
+var errPreviewDone = errors.New("preview done")
+
+// PreviewCalendar says which open packs' due dates c would move, without
+// changing anything: it applies c and computes the new dates exactly as
+// ChangeCalendar does, in a transaction it then rolls back. An invalid change
+// fails here as it would on saving.
+func (db *DB) PreviewCalendar(ctx context.Context, c CalendarChange) ([]DueMove, error) {
+	var moves []DueMove
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if moves, err = applyCalendarChange(ctx, tx, c, false); err != nil {
+			return err
+		}
+		return errPreviewDone
+	})
+	if err != nil && !errors.Is(err, errPreviewDone) {
+		return nil, fmt.Errorf("postgres: preview calendar change (%s): %w", c.Why, err)
+	}
+	return moves, nil
+}
+
+// applyCalendarChange applies c on tx and returns the due dates it moves;
+// lock holds the moved packs' rows until tx ends, for writing them.
+func applyCalendarChange(ctx context.Context, tx pgx.Tx, c CalendarChange, lock bool) ([]DueMove, error) {
+	// Serialise calendar changes: two admins saving at once must not
+	// recompute from each other's half-applied state.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM org_settings FOR UPDATE`); err != nil {
+		return nil, err
+	}
+	if err := c.Apply(ctx, tx); err != nil {
+		return nil, err
+	}
+	due, err := c.Due(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return openDueMoves(ctx, tx, due, lock)
 }
 
 // SettingsTx reads the settings and days off inside a transaction, so a
@@ -177,22 +209,34 @@ func SettingsTx(ctx context.Context, tx pgx.Tx) (handoff.Settings, []handoff.Day
 	return s, off, err
 }
 
-// recomputeOpenDues moves the due dates of packs whose clocks still run.
+// DueMove is one open pack whose due dates a calendar change moves.
+type DueMove struct {
+	PackID  int64
+	Account string
+	Changes []string // "pack due 2026-12-03 → 2026-12-07", one per clock that moves
+	dues    Dues     // every due date of the pack after the change
+}
+
+// openDueMoves computes the new due dates of packs whose clocks still run.
 // Clocks already met keep the dates they were met against, so history does
 // not change under people's feet.
-func recomputeOpenDues(ctx context.Context, tx pgx.Tx, actor *handoff.User, due DueFunc, why string, now time.Time) (int, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT p.id, p.status, d.closed_won_on, p.kickoff_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on
+func openDueMoves(ctx context.Context, tx pgx.Tx, due DueFunc, lock bool) ([]DueMove, error) {
+	q := `
+		SELECT p.id, p.status, d.account_name, d.closed_won_on, p.kickoff_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on
 		FROM packs p JOIN deals d ON d.id = p.deal_id
 		WHERE p.status <> 'locked'
-		ORDER BY p.id
-		FOR UPDATE OF p`)
+		ORDER BY p.id`
+	if lock {
+		q += ` FOR UPDATE OF p`
+	}
+	rows, err := tx.Query(ctx, q)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	type open struct {
 		id                  int64
 		status              handoff.Status
+		account             string
 		closedWon           time.Time
 		kickoff             *time.Time
 		packDue, kickoffDue time.Time
@@ -202,57 +246,48 @@ func recomputeOpenDues(ctx context.Context, tx pgx.Tx, actor *handoff.User, due 
 	for rows.Next() {
 		var o open
 		var status string
-		if err := rows.Scan(&o.id, &status, &o.closedWon, &o.kickoff, &o.packDue, &o.kickoffDue, &o.lockDue); err != nil {
+		if err := rows.Scan(&o.id, &status, &o.account, &o.closedWon, &o.kickoff, &o.packDue, &o.kickoffDue, &o.lockDue); err != nil {
 			rows.Close()
-			return 0, err
+			return nil, err
 		}
 		o.status = handoff.Status(status)
 		packs = append(packs, o)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
 
+	var moves []DueMove
+	for _, o := range packs {
+		was := Dues{PackDueOn: o.packDue, KickoffDueOn: o.kickoffDue, LockDueOn: o.lockDue}
+		n, changes := keepMetDues(o.status, was, due(o.closedWon, o.kickoff))
+		if len(changes) > 0 {
+			moves = append(moves, DueMove{PackID: o.id, Account: o.account, Changes: changes, dues: n})
+		}
+	}
+	return moves, nil
+}
+
+// writeDueMoves stores moved due dates, with an event on each pack saying
+// why and how they moved.
+func writeDueMoves(ctx context.Context, tx pgx.Tx, actor *handoff.User, moves []DueMove, why string, now time.Time) error {
 	actorID := int64(0)
 	if actor != nil {
 		actorID = actor.ID
 	}
-	moved := 0
-	for _, o := range packs {
-		n := due(o.closedWon, o.kickoff)
-		var changes []string
-		// A clock that is done keeps its date; which clocks still run is
-		// the clock model's to say.
-		if deadline.IsOpen(deadline.KindPack, o.status) && !n.PackDueOn.Equal(o.packDue) {
-			changes = append(changes, "pack due "+day(o.packDue)+" → "+day(n.PackDueOn))
-		} else if !deadline.IsOpen(deadline.KindPack, o.status) {
-			n.PackDueOn = o.packDue
-		}
-		if deadline.IsOpen(deadline.KindKickoff, o.status) && !n.KickoffDueOn.Equal(o.kickoffDue) {
-			changes = append(changes, "kickoff due "+day(o.kickoffDue)+" → "+day(n.KickoffDueOn))
-		} else if !deadline.IsOpen(deadline.KindKickoff, o.status) {
-			n.KickoffDueOn = o.kickoffDue
-		}
-		if !deadline.IsOpen(deadline.KindLock, o.status) {
-			n.LockDueOn = o.lockDue
-		} else if n.LockDueOn != nil && (o.lockDue == nil || !n.LockDueOn.Equal(*o.lockDue)) {
-			changes = append(changes, "architecture lock due "+dayPtr(o.lockDue)+" → "+day(*n.LockDueOn))
-		}
-		if len(changes) == 0 {
-			continue
-		}
+	for _, m := range moves {
+		n := m.dues
 		if _, err := tx.Exec(ctx, `
 			UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4, updated_at = $5
-			WHERE id = $1`, o.id, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, now); err != nil {
-			return 0, err
+			WHERE id = $1`, m.PackID, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, now); err != nil {
+			return err
 		}
-		if err := addEvent(ctx, tx, o.id, actorID, now, handoff.DeadlinesChangedEvent(why, changes)); err != nil {
-			return 0, err
+		if err := addEvent(ctx, tx, m.PackID, actorID, now, handoff.DeadlinesChangedEvent(why, m.Changes)); err != nil {
+			return err
 		}
-		moved++
 	}
-	return moved, nil
+	return nil
 }
 
 func day(t time.Time) string { return t.Format("2006-01-02") }

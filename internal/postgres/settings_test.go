@@ -107,3 +107,63 @@ func TestUpdateSettingsReplacesThresholds(t *testing.T) {
 		t.Errorf("thresholds after clearing = %+v, want none", got.ApprovalThresholds)
 	}
 }
+
+// TestPreviewCalendarChangesNothing previews a change that moves the open
+// pack's due dates: it names the pack and how it moves, and leaves the
+// settings, the dates and the history as they were; saving the same change
+// then moves exactly what the preview said.
+func TestPreviewCalendarChangesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newPackWorld(t)
+	s, err := w.db.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PackDueBusinessDays = 9
+	later := func(context.Context, pgx.Tx) (postgres.DueFunc, error) {
+		return func(cw time.Time, _ *time.Time) postgres.Dues {
+			return postgres.Dues{PackDueOn: cw.AddDate(0, 0, 9), KickoffDueOn: cw.AddDate(0, 0, 14)}
+		}, nil
+	}
+	change := postgres.CalendarChange{Why: "test", Apply: postgres.UpdateSettingsChange(s), Due: later}
+	events := func() int {
+		var n int
+		if err := w.db.Pool.QueryRow(ctx, `SELECT count(*) FROM pack_events WHERE pack_id = $1`, w.pack).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := events()
+
+	moves, err := w.db.PreviewCalendar(ctx, change)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(moves) != 1 || moves[0].PackID != w.pack || moves[0].Account != "Acme" ||
+		!slices.Equal(moves[0].Changes, []string{"pack due 2026-11-09 → 2026-11-11"}) {
+		t.Fatalf("preview = %+v", moves)
+	}
+	got, err := w.db.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.PackDueBusinessDays == 9 || !got.UpdatedAt.Equal(s.UpdatedAt) {
+		t.Errorf("the preview saved the settings: %+v", got)
+	}
+	p, err := w.db.Pack(ctx, w.morgan, w.pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := p.PackDueOn.Format(time.DateOnly); d != "2026-11-09" || events() != before {
+		t.Errorf("the preview moved the pack (due %s) or wrote history (%d → %d events)", d, before, events())
+	}
+
+	moved, err := w.db.ChangeCalendar(ctx, w.morgan, change, packNow)
+	if err != nil || moved != len(moves) {
+		t.Fatalf("save moved %d (%v), the preview said %d", moved, err, len(moves))
+	}
+	if events() != before+1 {
+		t.Errorf("events %d → %d, want one more", before, events())
+	}
+}

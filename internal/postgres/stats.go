@@ -12,6 +12,7 @@ import (
 type StatsPack struct {
 	ClosedWonOn      time.Time
 	PackDueOn        time.Time
+	KickoffDueOn     time.Time
 	FirstSubmittedAt *time.Time
 	KickoffOn        *time.Time
 	LockedAt         *time.Time
@@ -28,7 +29,7 @@ type StatsPack struct {
 // are the ones left out.
 func (db *DB) StatsWindow(ctx context.Context, since time.Time) ([]StatsPack, error) {
 	rows, err := db.Pool.Query(ctx, `
-		SELECT d.closed_won_on, p.pack_due_on, p.first_submitted_at, p.kickoff_on, p.locked_at, p.status,
+		SELECT d.closed_won_on, p.pack_due_on, p.kickoff_due_on, p.first_submitted_at, p.kickoff_on, p.locked_at, p.status,
 		       d.se_id, se.name AS se_name, coalesce(d.sa_id, 0) AS sa_id, coalesce(sa.name, '') AS sa_name, d.segment
 		FROM deals d JOIN packs p ON p.deal_id = d.id JOIN users se ON se.id = d.se_id LEFT JOIN users sa ON sa.id = d.sa_id
 		WHERE d.closed_won_on >= $1

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -65,6 +64,15 @@ type packExtras struct {
 	commentBody   string
 	commentError  string
 	answer        web.AnswerForm
+	// A refused acknowledgment's "acknowledge anyway" tick, and why it was
+	// needed.
+	ackConfirm      bool
+	ackConfirmError string
+	// A refused resubmit: the replies as typed, the messages beside them
+	// (keyed handoff.ReplyField) and why.
+	replies       map[handoff.DocKind]string
+	replyErrors   map[string]string
+	submitMessage string
 }
 
 // renderPack renders the pack overview for the current person.
@@ -100,7 +108,12 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		Comment:   web.CommentForm{Allowed: handoff.Decide(actor, p, handoff.ActComment) == nil, Body: x.commentBody, Error: x.commentError},
 		Answer:    x.answer,
 		Timeline:  timeline(events, d.Comments),
+
+		SubmitMessage: x.submitMessage,
+		CanCorrect:    handoff.Decide(actor, p, handoff.ActCorrectDeal) == nil,
+		Corrections:   handoff.CorrectionsSince(events, p.FirstSubmittedAt),
 	}
+	page.Head.CRMURL = handoff.CRMLink(settings.CRMURLTemplate, p.Deal.CRMOpportunityID)
 	for _, k := range handoff.DocKinds {
 		ds := web.DocStatus{Kind: k, Missing: missing[k], Review: reviews[k],
 			CanEdit: handoff.CheckEditDocument(actor, p, k, reviews[k]) == nil}
@@ -112,7 +125,21 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 				ds.Questions = append(ds.Questions, q)
 			}
 		}
+		for i := range d.Replies { // oldest first: the last is the latest
+			if d.Replies[i].Kind == k {
+				ds.Reply = &d.Replies[i]
+			}
+		}
 		page.Docs = append(page.Docs, ds)
+	}
+	if v, ok := d.Submitted(); ok && page.CanEdit {
+		// The reply boxes of a returned pack's resubmit (DESIGN §3).
+		for _, k := range handoff.DocKinds {
+			if rv := reviews[k]; rv.Decision == handoff.DecisionReturned {
+				page.Replies = append(page.Replies, web.ReplyForm{Kind: k, Reason: rv.Reason, By: rv.DecidedBy, Version: rv.Version,
+					Changed: !handoff.Unchanged(k, v.Documents, d.Documents), Value: x.replies[k], Error: x.replyErrors[handoff.ReplyField(k)]})
+			}
+		}
 	}
 	if v, ok := d.Submitted(); ok {
 		page.Commitment = bigCommitments(v.Documents, d.Decisions, settings.ApprovalThresholds)
@@ -120,6 +147,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 			page.Ack = &web.AckView{
 				Blockers: handoff.AckBlockers(reviews, v.Documents, d.Decisions, settings.ApprovalThresholds),
 				Kickoff:  x.ackKickoff, Today: cal.Today(now).String(), Error: x.ackError, Version: p.SubmittedVersion,
+				Unanswered: handoff.UnansweredQuestions(d.Questions), ConfirmOpen: x.ackConfirm, ConfirmError: x.ackConfirmError,
 			}
 		}
 	}
@@ -174,7 +202,14 @@ func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	n, err := s.db.SubmitPack(ctx, currentUser(r), p.ID, version, s.now())
+	// Replies to the SA's reasons for returning documents, as typed.
+	replies := map[handoff.DocKind]string{}
+	for _, k := range handoff.DocKinds {
+		if v := r.PostFormValue(handoff.ReplyField(k)); v != "" {
+			replies[k] = v
+		}
+	}
+	n, err := s.db.SubmitPack(ctx, currentUser(r), p.ID, version, replies, s.now())
 	switch handoff.ErrorCode(err) {
 	case "":
 		msg := "Submitted as v" + strconv.Itoa(n) + ". The documents are frozen; " + p.Deal.SAName + " has it now."
@@ -185,7 +220,11 @@ func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10))
 		return nil
 	case handoff.EINVALID:
-		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{submitRefused: true})
+		if fields := handoff.InvalidFields(err); fields != nil { // a returned document unchanged, without a reply
+			return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{replies: replies, replyErrors: fields,
+				submitMessage: handoff.ErrorMessage(err)})
+		}
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{submitRefused: true, replies: replies})
 	case handoff.ECONFLICT:
 		s.flash(r, web.FlashError, handoff.ErrorMessage(err))
 		redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10))
@@ -196,11 +235,15 @@ func (s *Server) submitPack(w http.ResponseWriter, r *http.Request) error {
 
 // docPage builds the page of one document for p.
 func (s *Server) docPage(r *http.Request, p *handoff.Pack, kind handoff.DocKind, docs, saved handoff.Documents, review handoff.Review) web.DocFormPage {
-	return web.DocFormPage{
+	page := web.DocFormPage{
 		Page: s.page(r, kind.Title()+" · "+p.Deal.AccountName), Head: packHead(p), Kind: kind, Docs: docs,
 		Version: p.Version, Editable: handoff.CheckEditDocument(currentUser(r), p, kind, review) == nil,
 		People: saved.Stakeholders.People,
 	}
+	if page.Editable && review.Decision == handoff.DecisionReturned {
+		page.Returned = &review // the SA's reason, atop the form the SE fixes it in
+	}
+	return page
 }
 
 func docKindFromURL(r *http.Request) (handoff.DocKind, error) {
@@ -250,6 +293,11 @@ func (s *Server) renderDocumentWith(w http.ResponseWriter, r *http.Request, stat
 		ensureRow(kind, &page.Docs)
 		s.render(w, r, status, web.DocumentPage(page))
 		return nil
+	}
+	for i := range d.Replies { // oldest first: the last is the latest
+		if d.Replies[i].Kind == kind {
+			page.Reply = &d.Replies[i]
+		}
 	}
 	if v, ok := d.Submitted(); ok {
 		page.Docs, page.ShowingVersion = v.Documents, v.Number
@@ -359,7 +407,9 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.flash(r, web.FlashSuccess, msg)
-	redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10)+"#doc-"+string(kind))
+	// To the confirmation: the pack page is long, and a save that lands
+	// elsewhere on it leaves its message out of view.
+	redirect(w, r, "/packs/"+strconv.FormatInt(p.ID, 10)+"#flash")
 	return nil
 }
 
@@ -379,44 +429,6 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, web.VersionView(web.VersionPage{Page: s.page(r, "v"+strconv.Itoa(n)+" · "+p.Deal.AccountName), Head: packHead(p), Version: v}))
 	return nil
-}
-
-// myPacks is the SE's home: their packs, soonest open deadline first.
-func (s *Server) myPacks(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	packs, err := s.db.PacksOfSE(ctx, currentUser(r).ID)
-	if err != nil {
-		return err
-	}
-	cal, settings, err := s.calendar(ctx)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	rows := make([]web.MyPacksRow, 0, len(packs))
-	for _, ps := range packs {
-		rows = append(rows, web.MyPacksRow{
-			Head: packHead(ps.Pack), Clocks: clockViews(cal, settings, ps.Pack, now),
-			Missing: ps.Documents.MissingCount(), Next: nextStep(ps.Pack), Returned: ps.Returned,
-		})
-	}
-	slices.SortStableFunc(rows, func(a, b web.MyPacksRow) int { return nextDue(a).Compare(nextDue(b)) })
-	s.render(w, r, http.StatusOK, web.MyPacks(web.MyPacksPage{Page: s.page(r, "My packs"), Rows: rows}))
-	return nil
-}
-
-// nextDue is the due date of the first clock still running; finished packs
-// sort last.
-func nextDue(row web.MyPacksRow) time.Time {
-	for _, c := range row.Clocks {
-		if c.Due != "" && !c.State.IsDone() {
-			t, err := time.Parse("2006-01-02", c.Due)
-			if err == nil {
-				return t
-			}
-		}
-	}
-	return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 }
 
 func nextStep(p *handoff.Pack) string {

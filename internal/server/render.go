@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,14 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	case handoff.RoleManager:
 		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}, {Label: "Record a deal", Href: "/deals/new"}}
 	case handoff.RoleAdmin:
-		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}}
+		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "API tokens", Href: "/admin/tokens"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}}
+	}
+	// Packs (DESIGN §6), for every role: after the role's home list.
+	for i, it := range items {
+		if it.Href == "/packs" || it.Href == "/inbox" || it.Href == "/overdue" {
+			items = slices.Insert(items, i+1, web.NavItem{Label: "Packs", Href: "/search"})
+			break
+		}
 	}
 	best := -1
 	for i, it := range items {

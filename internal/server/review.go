@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +65,7 @@ func (s *Server) reviewDocument(w http.ResponseWriter, r *http.Request) error {
 		msg += " The pack is back with the SE, who sees your reason."
 	}
 	s.flash(r, web.FlashSuccess, msg)
-	redirect(w, r, s.packPath(p, "#doc-"+string(kind)))
+	redirect(w, r, s.packPath(p, "#flash")) // the confirmation in view, as after a save
 	return nil
 }
 
@@ -129,8 +128,9 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	raw := strings.TrimSpace(r.PostFormValue("kickoff_on"))
+	confirmOpen := r.PostFormValue(handoff.ConfirmOpenField) != ""
 	again := func(msg string) error {
-		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{ackError: msg, ackKickoff: raw})
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{ackError: msg, ackKickoff: raw, ackConfirm: confirmOpen})
 	}
 	now := s.now()
 	kickoff, err := handoff.ParseKickoff(raw, p.Deal.ClosedWonOn, cal.Today(now).Time())
@@ -141,7 +141,11 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lockDue := cal.DueDates(deadline.RulesOf(settings), deadline.DayOf(p.Deal.ClosedWonOn, time.UTC), deadline.DayOf(kickoff, time.UTC)).Lock.Time()
-	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, cal.Today(now).Time(), now)
+	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, cal.Today(now).Time(), confirmOpen, now)
+	if msg := handoff.InvalidFields(err)[handoff.ConfirmOpenField]; msg != "" {
+		// Open questions, not confirmed: ask, keeping the kickoff date typed.
+		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{ackKickoff: raw, ackConfirmError: msg})
+	}
 	if handoff.ErrorCode(err) == handoff.EINVALID {
 		return again(handoff.ErrorMessage(err))
 	}
@@ -244,9 +248,12 @@ func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// lockArchitecture locks the reference architecture. The Lock button is part
-// of the architecture form, so pressing it first saves what is on the form
-// (DESIGN §3): a refused lock never loses what was typed.
+// lockArchitecture is the first step of the lock. The Lock button is part of
+// the architecture form, so pressing it first saves what is on the form
+// (DESIGN §3): a refused lock never loses what was typed. Locking is final,
+// so nothing is locked yet: when everything the lock needs is there, the
+// answer is a confirmation page showing what will be frozen, whose "Yes,
+// lock it for good" (lockConfirm) carries the version it showed.
 func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	actor := currentUser(r)
@@ -268,13 +275,45 @@ func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error 
 			}
 		}
 	}
-	err = s.db.LockArchitecture(ctx, actor, p.ID, s.now())
-	if handoff.ErrorCode(err) == handoff.EINVALID {
+	if d, err = s.db.PackDetail(ctx, actor, p.ID); err != nil { // as saved, at its version
+		return err
+	}
+	if err := d.Architecture.CheckLock(); err != nil {
+		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, d.Pack, d.Architecture, d.ArchitectureMeta, nil, handoff.ErrorMessage(err))
+	}
+	cal, _, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.LockConfirmView(web.LockConfirmPage{
+		Page: s.page(r, "Lock the reference architecture · "+d.Pack.Deal.AccountName), Head: packHead(d.Pack),
+		Arch: d.Architecture, Version: d.Pack.Version, By: actor.Name, On: cal.Today(s.now()).String(),
+	}))
+	return nil
+}
+
+// lockConfirm locks the reference architecture the SA confirmed: the one of
+// the version the confirmation page showed. A change since (another tab, a
+// colleague) is refused, back on the architecture page, so what was read is
+// what is frozen.
+func (s *Server) lockConfirm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	actor := currentUser(r)
+	p, err := s.packFromURL(r)
+	if err != nil {
+		return err
+	}
+	err = s.db.LockArchitecture(ctx, actor, p.ID, formVersion(r), s.now())
+	if stale := errors.Is(err, postgres.ErrStale); stale || handoff.ErrorCode(err) == handoff.EINVALID {
 		d, derr := s.db.PackDetail(ctx, actor, p.ID)
 		if derr != nil {
 			return derr
 		}
-		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, d.Pack, d.Architecture, d.ArchitectureMeta, nil, handoff.ErrorMessage(err))
+		status := http.StatusUnprocessableEntity
+		if stale {
+			status = http.StatusConflict
+		}
+		return s.renderArchitecture(w, r, status, d.Pack, d.Architecture, d.ArchitectureMeta, nil, handoff.ErrorMessage(err))
 	}
 	if err != nil {
 		return s.refuse(w, r, p, err)
@@ -364,43 +403,5 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 		Page: s.page(r, "Compare versions · "+p.Deal.AccountName), Head: packHead(p), Versions: versions,
 		From: from, To: to, Changes: handoff.Diff(a.Documents, b.Documents),
 	}))
-	return nil
-}
-
-// inbox is the SA's home: assigned packs grouped by the next step, oldest
-// deadline first within each group.
-func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	packs, err := s.db.PacksOfSA(ctx, currentUser(r).ID)
-	if err != nil {
-		return err
-	}
-	cal, settings, err := s.calendar(ctx)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	// One group per step, in the domain's order (handoff.SASteps).
-	groups := map[handoff.SAStep]*web.InboxGroup{
-		handoff.SAStepReview:            {Title: "Review", Hint: "Submitted packs with documents waiting for your decision."},
-		handoff.SAStepDecideCommitments: {Title: "Decide commitments", Hint: "Every document is decided; big commitments still need your approve or veto."},
-		handoff.SAStepAcknowledge:       {Title: "Acknowledge at kickoff", Hint: "Ready: record the kickoff date to acknowledge."},
-		handoff.SAStepLock:              {Title: "Lock the architecture", Hint: "After kickoff: publish a customer-signed reference architecture."},
-		handoff.SAStepWaitingForSE:      {Title: "Waiting for the SE", Hint: "Returned for changes, or still being prepared."},
-		handoff.SAStepDone:              {Title: "Done", Hint: "Architecture locked."},
-	}
-	for _, ps := range packs {
-		row := web.MyPacksRow{Head: packHead(ps.Pack), Clocks: clockViews(cal, settings, ps.Pack, now)}
-		g := groups[handoff.NextSAStep(ps.Pack.Status, ps.Reviews, ps.Documents, ps.Decisions, settings.ApprovalThresholds)]
-		g.Rows = append(g.Rows, row)
-	}
-	var out []web.InboxGroup
-	for _, step := range handoff.SASteps {
-		if g := groups[step]; len(g.Rows) > 0 {
-			slices.SortStableFunc(g.Rows, func(a, b web.MyPacksRow) int { return nextDue(a).Compare(nextDue(b)) })
-			out = append(out, *g)
-		}
-	}
-	s.render(w, r, http.StatusOK, web.Inbox(web.InboxPage{Page: s.page(r, "Inbox"), Groups: out}))
 	return nil
 }

@@ -81,6 +81,9 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/overdue.csv", only(handoff.RoleManager, handoff.RoleAdmin), s.overdueCSV)
 		rt.handle(http.MethodGet, "/stats", only(handoff.RoleManager, handoff.RoleAdmin), s.statsPage)
 		rt.handle(http.MethodGet, "/admin", only(handoff.RoleAdmin), s.adminHome)
+		// Packs: everyone's list of the packs they may see (DESIGN §6); the
+		// storage query filters to them (handoff.ScopeOf).
+		rt.handle(http.MethodGet, "/search", anyUser, s.packsList)
 
 		// Deals and their packs. Which pack a person may see is decided below
 		// the handler (handoff.CanSeePack, mirrored in the SQL).
@@ -93,8 +96,13 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodPost, "/packs/{id}/documents/{kind}", only(handoff.RoleSE), s.saveDocument)
 		rt.handle(http.MethodGet, "/packs/{id}/versions/{n}", anyUser, s.versionPage)
 		rt.handle(http.MethodGet, "/packs/{id}/compare", anyUser, s.compare)
+		rt.handle(http.MethodGet, "/packs/{id}/kickoff", anyUser, s.kickoffDocument)
 		rt.handle(http.MethodPost, "/packs/{id}/comments", anyUser, s.addComment)
 		rt.handle(http.MethodPost, "/packs/{id}/assign", only(handoff.RoleManager, handoff.RoleAdmin), s.assign)
+		// Correcting the deal's facts: its SE before submission, a manager
+		// or admin at any time (handoff.Decide, ActCorrectDeal).
+		rt.handle(http.MethodGet, "/packs/{id}/deal", only(handoff.RoleSE, handoff.RoleManager, handoff.RoleAdmin), s.dealPage)
+		rt.handle(http.MethodPost, "/packs/{id}/deal", only(handoff.RoleSE, handoff.RoleManager, handoff.RoleAdmin), s.correctDeal)
 		rt.handle(http.MethodPost, "/packs/{id}/questions/{qid}/answer", only(handoff.RoleSE), s.answerQuestion)
 		// The SA's side.
 		rt.handle(http.MethodPost, "/packs/{id}/documents/{kind}/review", only(handoff.RoleSA), s.reviewDocument)
@@ -103,12 +111,14 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/packs/{id}/architecture", anyUser, s.architecturePage)
 		rt.handle(http.MethodPost, "/packs/{id}/architecture", only(handoff.RoleSA), s.saveArchitecture)
 		rt.handle(http.MethodPost, "/packs/{id}/lock", only(handoff.RoleSA), s.lockArchitecture)
+		rt.handle(http.MethodPost, "/packs/{id}/lock/confirm", only(handoff.RoleSA), s.lockConfirm)
 
 		// Settings.
 		rt.handle(http.MethodGet, "/admin/settings", only(handoff.RoleAdmin), s.settings)
 		rt.handle(http.MethodPost, "/admin/settings", only(handoff.RoleAdmin), s.saveSettings)
 		rt.handle(http.MethodPost, "/admin/settings/days-off", only(handoff.RoleAdmin), s.addDayOff)
 		rt.handle(http.MethodPost, "/admin/settings/days-off/{day}/delete", only(handoff.RoleAdmin), s.deleteDayOff)
+		rt.handle(http.MethodPost, "/admin/settings/crm", only(handoff.RoleAdmin), s.saveCRMLink)
 
 		// People.
 		admin := only(handoff.RoleAdmin)

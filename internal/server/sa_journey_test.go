@@ -304,9 +304,24 @@ func TestArchitectureAndLock(t *testing.T) {
 	})
 
 	t.Run("Lock", func(t *testing.T) {
+		// Pressing Lock saves the form and asks for confirmation: locking
+		// is final, so nothing is locked yet.
 		res := post(e.path("/lock"), completeArchitecture())
+		if res.StatusCode != http.StatusOK || res.Doc().Find("[data-testid=lock-confirm]").Length() != 1 {
+			t.Fatalf("lock = %d, want 200 with the confirmation\n%s", res.StatusCode, res.Body)
+		}
+		if got := status(); got != handoff.StatusAcknowledged {
+			t.Fatalf("status before confirming = %s, want still acknowledged", got)
+		}
+		if sum := res.Text("[data-testid=lock-summary]"); !strings.Contains(sum, "Rita Architect (Enterprise Architect) on 2026-11-25") ||
+			!strings.Contains(sum, "Locked by: Alex Chen, today (2026-11-25)") || !strings.Contains(sum, "Scale plan: notes") {
+			t.Errorf("what will be frozen = %q", sum)
+		}
+		action, _ := res.Doc().Find(`form[action$="/lock/confirm"]`).Attr("action")
+		v, _ := res.Doc().Find(`form[action$="/lock/confirm"] input[name="version"]`).Attr("value")
+		res = alex.PostForm(action, url.Values{"version": {v}})
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != e.path("") {
-			t.Fatalf("lock = %d to %q, want 303 to the pack\n%s", res.StatusCode, loc, res.Body)
+			t.Fatalf("confirm = %d to %q, want 303 to the pack\n%s", res.StatusCode, loc, res.Body)
 		}
 		if got := status(); got != handoff.StatusLocked {
 			t.Fatalf("status = %s, want locked", got)
@@ -328,6 +343,7 @@ func TestArchitectureAndLock(t *testing.T) {
 		form.Set("summary", "After the lock.")
 		refusedWith(t, alex, alex.PostForm(archPath, form), e.path(""), "read-only once locked")
 		refusedWith(t, alex, alex.PostForm(e.path("/lock"), form), e.path(""), "Only an acknowledged pack's architecture can be locked.")
+		refusedWith(t, alex, alex.PostForm(e.path("/lock/confirm"), form), e.path(""), "Only an acknowledged pack's architecture can be locked.")
 		if a, _ := stored(); a.Summary != "Lakehouse on AWS, fed by CDC." {
 			t.Errorf("summary after the lock = %q", a.Summary)
 		}
@@ -358,8 +374,9 @@ func TestCommentShowsInHistory(t *testing.T) {
 	}
 }
 
-// TestInboxGroupsByNextStep: the SA's inbox puts each pack under the step it
-// waits on (handoff.NextSAStep), in the domain's order.
+// TestInboxGroupsByNextStep: the SA's inbox lists what needs them first,
+// soonest deadline first, each with the step it waits on
+// (handoff.NextSAStep), then what waits on the SE.
 func TestInboxGroupsByNextStep(t *testing.T) {
 	t.Parallel()
 	e := newPackEnv(t) // Acme Corp stays a draft
@@ -380,11 +397,14 @@ func TestInboxGroupsByNextStep(t *testing.T) {
 		t.Fatalf("inbox = %d", page.StatusCode)
 	}
 	var got []string
-	page.Doc().Find(`[data-testid^="group-"]`).Each(func(_ int, g *goquery.Selection) {
-		got = append(got, strings.TrimPrefix(g.AttrOr("data-testid", ""), "group-")+": "+strings.Join(strings.Fields(g.Find("tbody a").First().Text()), " "))
+	page.Doc().Find(`[data-testid^="section-"] tbody tr`).Each(func(_ int, row *goquery.Selection) {
+		section := row.Closest(`[data-testid^="section-"]`).AttrOr("data-testid", "")
+		got = append(got, strings.TrimPrefix(section, "section-")+": "+strings.Join(strings.Fields(row.Find("td a").First().Text()), " ")+
+			" — "+row.Find(`[data-testid="step"]`).Text())
 	})
-	want := []string{"Review: Review Co", "Decide commitments: Decide Co", "Lock the architecture: Lock Co", "Waiting for the SE: Acme Corp"}
+	want := []string{"needs: Review Co — Review", "needs: Decide Co — Decide commitments", "needs: Lock Co — Lock the architecture",
+		"waiting: Acme Corp — Waiting for the SE"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("inbox groups =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Errorf("inbox =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

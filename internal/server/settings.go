@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,9 +39,10 @@ func (s *Server) settingsPage(r *http.Request) (web.SettingsPage, error) {
 		return web.SettingsPage{}, err
 	}
 	return web.SettingsPage{
-		Page: s.page(r, "Settings"), TimeZone: st.TimeZone, Countries: countryOptions(), Chosen: st.HolidayCountries,
+		Page: s.page(r, "Settings"), TimeZone: st.TimeZone, Zones: deadline.ZoneRegions(), Countries: countryOptions(), Chosen: st.HolidayCountries,
 		PackDays: strconv.Itoa(st.PackDueBusinessDays), KickoffDays: strconv.Itoa(st.KickoffDueBusinessDays),
 		LockDays: strconv.Itoa(st.LockDueCalendarDays), Thresholds: thresholdRows(st.ApprovalThresholds), DaysOff: off,
+		CRM: web.CRMLinkForm{Template: st.CRMURLTemplate},
 	}, nil
 }
 
@@ -124,12 +128,13 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	stored := st
 	fe := handoff.FieldErrors{}
 	st.TimeZone, st.HolidayCountries = p.TimeZone, p.Chosen
 	if err := handoff.CheckTimeZoneName(st.TimeZone); err != nil {
 		fe.Add("time_zone", handoff.ErrorMessage(err))
-	} else if _, err := deadline.NewCalendar(st.TimeZone, nil, nil); err != nil {
-		fe.Add("time_zone", "Use an IANA time zone name such as America/New_York or Europe/Berlin.")
+	} else if err := deadline.CheckZone(st.TimeZone); err != nil {
+		fe.Add("time_zone", err.Error())
 	}
 	if _, err := deadline.NewCalendar("UTC", st.HolidayCountries, nil); err != nil {
 		fe.Add("countries", "Choose countries from the list.")
@@ -147,9 +152,18 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, web.Settings(p))
 		return nil
 	}
-	moved, err := s.db.ChangeCalendar(ctx, actor, postgres.CalendarChange{
-		Why: "Settings changed", Apply: postgres.UpdateSettingsChange(st), Due: recalc,
-	}, s.now())
+	change := postgres.CalendarChange{Why: "Settings changed", Apply: postgres.UpdateSettingsChange(st), Due: recalc}
+	if movesDueDates(stored, st) {
+		if p.Confirm, err = s.confirmCalendar(r, stored, change, "settings "+calendarKey(st)); err != nil {
+			return err
+		}
+		if p.Confirm != nil {
+			p.Confirm.What, p.Confirm.Form = "Saving these settings", "settings-form"
+			s.render(w, r, http.StatusOK, web.Settings(p))
+			return nil
+		}
+	}
+	moved, err := s.db.ChangeCalendar(ctx, actor, change, s.now())
 	if err != nil {
 		return err
 	}
@@ -188,10 +202,23 @@ func (s *Server) addDayOff(w http.ResponseWriter, r *http.Request) error {
 		fe = handoff.FieldErrors{}
 	}
 	if len(fe) == 0 {
-		_, err = s.db.ChangeCalendar(ctx, actor, postgres.CalendarChange{
+		change := postgres.CalendarChange{
 			Why:   "Company day off added (" + p.DayOffDay + " " + p.DayOffName + ")",
 			Apply: postgres.AddDayOffChange(off), Due: recalc,
-		}, s.now())
+		}
+		stored, err := s.db.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		p.Confirm, err = s.confirmCalendar(r, stored, change, "add "+p.DayOffDay)
+		if p.Confirm != nil {
+			p.Confirm.What, p.Confirm.Form = "Adding "+p.DayOffName+" on "+p.DayOffDay+" as a company day off", "day-off-form"
+			s.render(w, r, http.StatusOK, web.Settings(p))
+			return nil
+		}
+		if err == nil {
+			_, err = s.db.ChangeCalendar(ctx, actor, change, s.now())
+		}
 		if fields := handoff.InvalidFields(err); fields != nil {
 			for k, v := range fields {
 				fe.Add(k, v)
@@ -221,12 +248,80 @@ func (s *Server) deleteDayOff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return handoff.Errorf(handoff.ENOTFOUND, "not found")
 	}
-	if _, err := s.db.ChangeCalendar(r.Context(), actor, postgres.CalendarChange{
+	change := postgres.CalendarChange{
 		Why: "Company day off removed (" + day.Format("2006-01-02") + ")", Apply: postgres.DeleteDayOffChange(day), Due: recalc,
-	}, s.now()); err != nil {
+	}
+	stored, err := s.db.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	confirm, err := s.confirmCalendar(r, stored, change, "delete "+day.Format("2006-01-02"))
+	if err != nil {
+		return err
+	}
+	if confirm != nil {
+		p, err := s.settingsPage(r)
+		if err != nil {
+			return err
+		}
+		confirm.What, confirm.Action = "Removing the company day off on "+day.Format("2006-01-02"), "/admin/settings/days-off/"+day.Format("2006-01-02")+"/delete"
+		p.Confirm = confirm
+		s.render(w, r, http.StatusOK, web.Settings(p))
+		return nil
+	}
+	if _, err := s.db.ChangeCalendar(r.Context(), actor, change, s.now()); err != nil {
 		return err
 	}
 	s.flash(r, web.FlashSuccess, "Removed the day off on "+day.Format("2006-01-02")+".")
 	redirect(w, r, "/admin/settings")
 	return nil
+}
+
+// A change to the calendar that moves open packs' due dates is shown first:
+// how many packs move and how, with the admin's input kept on the page, and
+// saved only when they confirm. The confirmation carries a token naming the
+// change and the calendar it was previewed against, so a confirm of another
+// change, or after someone else changed the calendar meanwhile, is previewed
+// again instead of saved unseen.
+
+// movesDueDates reports whether going from settings a to b can move a due
+// date: time zone, holiday countries or a clock length changed.
+func movesDueDates(a, b handoff.Settings) bool { return calendarKey(a) != calendarKey(b) }
+
+// calendarKey names what due dates depend on in s.
+func calendarKey(s handoff.Settings) string {
+	countries := slices.Clone(s.HolidayCountries)
+	slices.Sort(countries)
+	countries = slices.Compact(countries)
+	return strings.Join([]string{s.TimeZone, strings.Join(countries, ","), strconv.Itoa(s.PackDueBusinessDays),
+		strconv.Itoa(s.KickoffDueBusinessDays), strconv.Itoa(s.LockDueCalendarDays)}, "|")
+}
+
+// confirmToken names change (in words) applied to the calendar as stored.
+func confirmToken(stored handoff.Settings, change string) string {
+	sum := sha256.Sum256([]byte(stored.UpdatedAt.UTC().Format(time.RFC3339Nano) + "\x00" + change))
+	return hex.EncodeToString(sum[:12])
+}
+
+// maxShownMoves bounds the packs listed on the confirmation; the count is
+// always whole.
+const maxShownMoves = 20
+
+// confirmCalendar returns the confirmation to show before change, or nil when
+// it may be saved now: the admin confirmed this very change, or it moves no
+// open pack's due dates. An invalid change fails as it would on saving.
+func (s *Server) confirmCalendar(r *http.Request, stored handoff.Settings, change postgres.CalendarChange, key string) (*web.CalendarConfirm, error) {
+	token := confirmToken(stored, key)
+	if r.PostFormValue("confirm") == token {
+		return nil, nil
+	}
+	moves, err := s.db.PreviewCalendar(r.Context(), change)
+	if err != nil || len(moves) == 0 {
+		return nil, err
+	}
+	c := &web.CalendarConfirm{Token: token, Packs: len(moves)}
+	for _, m := range moves[:min(len(moves), maxShownMoves)] {
+		c.Moves = append(c.Moves, web.DueMoveView{PackID: m.PackID, Account: m.Account, Changes: strings.Join(m.Changes, "; ")})
+	}
+	return c, nil
 }

@@ -17,6 +17,33 @@ func dueOn(t *testing.T, c *servertest.Client, path, clock string) string {
 	return d
 }
 
+// confirmed posts a calendar change that moves open packs' due dates: the
+// first post only previews (200, nothing saved, the moved packs counted), the
+// confirm from that page saves it (303). It returns the preview.
+func confirmed(t *testing.T, c *servertest.Client, path string, form url.Values, wantPacks string) *servertest.Response {
+	t.Helper()
+	preview := c.PostForm(path, form)
+	if preview.StatusCode != http.StatusOK || preview.Text("[data-testid=confirm-moves]") == "" {
+		t.Fatalf("POST %s = %d without a confirmation\n%s", path, preview.StatusCode, preview.Body)
+	}
+	if got := preview.Text("#confirm-h"); !strings.Contains(got, wantPacks) {
+		t.Errorf("confirmation heading = %q, want %q", got, wantPacks)
+	}
+	token, ok := preview.Doc().Find("[data-testid=confirm-moves] [name=confirm]").Attr("value")
+	if !ok || token == "" {
+		t.Fatal("no confirm token on the confirmation")
+	}
+	again := url.Values{}
+	for k, v := range form {
+		again[k] = v
+	}
+	again.Set("confirm", token)
+	if res := c.PostForm(path, again); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm %s = %d\n%s", path, res.StatusCode, res.Body)
+	}
+	return preview
+}
+
 func TestSettingsMoveOpenDueDates(t *testing.T) {
 	t.Parallel()
 	e := newPackEnv(t)
@@ -39,8 +66,9 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 	openVersion := version(t, sam, pack+"/documents/risks")
 	form := url.Values{"time_zone": {"America/New_York"}, "countries": {"US"}, "pack_days": {"7"}, "kickoff_days": {"5"},
 		"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
-	if res := admin.PostForm("/admin/settings", form); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("save settings = %d\n%s", res.StatusCode, res.Body)
+	preview := confirmed(t, admin, "/admin/settings", form, "2 open packs")
+	if m := preview.Text("[data-testid=confirm-moves] li"); !strings.Contains(m, "pack due 2026-12-03 → 2026-12-07") {
+		t.Errorf("the confirmation does not say how Initech moves: %q", m)
 	}
 	if res := sam.PostForm(pack+"/documents/risks", url.Values{"version": {openVersion}, "no_known_risks": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("save after a settings change = %d, want 303 (no false conflict)", res.StatusCode)
@@ -56,9 +84,7 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 	}
 
 	// A company day off moves it again, and says why.
-	if res := admin.PostForm("/admin/settings/days-off", url.Values{"day": {"2026-12-01"}, "name": {"Founders day"}}); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("add day off = %d\n%s", res.StatusCode, res.Body)
-	}
+	confirmed(t, admin, "/admin/settings/days-off", url.Values{"day": {"2026-12-01"}, "name": {"Founders day"}}, "open pack")
 	if got := dueOn(t, sam, pack, "pack"); got != "2026-12-08" {
 		t.Errorf("pack due after a day off = %s, want 2026-12-08", got)
 	}
@@ -68,9 +94,7 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 			t.Errorf("explanation lacks %q: %s", want, expl)
 		}
 	}
-	if res := admin.PostForm("/admin/settings/days-off/2026-12-01/delete", nil); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("remove day off = %d", res.StatusCode)
-	}
+	confirmed(t, admin, "/admin/settings/days-off/2026-12-01/delete", url.Values{}, "open pack")
 	if got := dueOn(t, sam, pack, "pack"); got != "2026-12-07" {
 		t.Errorf("pack due after removing the day off = %s", got)
 	}
@@ -78,16 +102,12 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 	t.Run("WeekendsOnly", func(t *testing.T) {
 		none := url.Values{"time_zone": {"America/New_York"}, "pack_days": {"7"}, "kickoff_days": {"5"},
 			"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
-		if res := admin.PostForm("/admin/settings", none); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("no holiday countries = %d\n%s", res.StatusCode, res.Body)
-		}
+		confirmed(t, admin, "/admin/settings", none, "open pack")
 		// Thanksgiving is a business day now: 7 business days from 11-25 is 12-04.
 		if got := dueOn(t, sam, pack, "pack"); got != "2026-12-04" {
 			t.Errorf("pack due with weekends only = %s, want 2026-12-04", got)
 		}
-		if res := admin.PostForm("/admin/settings", form); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("restore = %d", res.StatusCode)
-		}
+		confirmed(t, admin, "/admin/settings", form, "open pack")
 	})
 
 	t.Run("BadInputKeepsValues", func(t *testing.T) {
@@ -102,7 +122,7 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 				t.Errorf("no message beside %s", f)
 			}
 		}
-		if v, _ := res.Doc().Find("#f-time_zone").Attr("value"); v != "Mars/Olympus" {
+		if v, _ := res.Doc().Find("#f-time_zone option[selected]").Attr("value"); v != "Mars/Olympus" {
 			t.Errorf("time zone lost: %q", v)
 		}
 		s, err := e.DB.Settings(context.Background())
@@ -123,11 +143,85 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 		}
 		before := dueOn(t, c, e.path(""), "pack")
 		form.Set("pack_days", "10")
-		if res := admin.PostForm("/admin/settings", form); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("save = %d", res.StatusCode)
-		}
+		confirmed(t, admin, "/admin/settings", form, "1 open pack")
 		if after := dueOn(t, c, e.path(""), "pack"); after != before {
 			t.Errorf("a met clock moved: %s → %s", before, after)
+		}
+	})
+
+	t.Run("ConfirmationKeepsWhatWasTyped", func(t *testing.T) {
+		typed := cloneValues(form)
+		typed.Set("pack_days", "12")
+		typed.Set("lock_days", "45")
+		typed["countries"] = []string{"US", "GB"}
+		typed.Set("thresholds.0.amount", "30000")
+		res := admin.PostForm("/admin/settings", typed)
+		if res.StatusCode != http.StatusOK || res.Text("[data-testid=confirm-moves]") == "" {
+			t.Fatalf("status %d, want the confirmation", res.StatusCode)
+		}
+		doc := res.Doc()
+		for id, want := range map[string]string{"f-pack_days": "12", "f-lock_days": "45", "f-thresholds.0.amount": "30000"} {
+			if got, _ := doc.Find(byID(id)).Attr("value"); got != want {
+				t.Errorf("%s = %q on the confirmation, want %q", id, got, want)
+			}
+		}
+		if n := doc.Find(`input[name=countries][checked]`).Length(); n != 2 {
+			t.Errorf("%d countries ticked on the confirmation, want 2", n)
+		}
+		if v, _ := doc.Find("#f-time_zone option[selected]").Attr("value"); v != "America/New_York" {
+			t.Errorf("time zone on the confirmation = %q", v)
+		}
+		if f, _ := doc.Find("[data-testid=confirm-button]").Attr("form"); f != "settings-form" || doc.Find("form#settings-form").Length() != 1 {
+			t.Errorf("the confirm button submits form %q; it must send the form above as typed", f)
+		}
+		if s, _ := e.DB.Settings(context.Background()); s.PackDueBusinessDays != 10 {
+			t.Errorf("the preview saved: pack days = %d", s.PackDueBusinessDays)
+		}
+
+		t.Run("ConfirmOfAnotherChangeIsPreviewedAgain", func(t *testing.T) {
+			token, _ := doc.Find("[data-testid=confirm-button]").Attr("value")
+			other := cloneValues(typed)
+			other.Set("pack_days", "3")
+			other.Set("confirm", token)
+			res := admin.PostForm("/admin/settings", other)
+			if res.StatusCode != http.StatusOK || res.Text("[data-testid=confirm-moves]") == "" {
+				t.Errorf("status %d: a confirm of another change must preview again", res.StatusCode)
+			}
+			if s, _ := e.DB.Settings(context.Background()); s.PackDueBusinessDays != 10 {
+				t.Errorf("saved unseen: pack days = %d", s.PackDueBusinessDays)
+			}
+		})
+	})
+
+	t.Run("NothingMovesSavesAtOnce", func(t *testing.T) {
+		same := cloneValues(form)
+		same.Set("thresholds.0.amount", "26000")
+		if res := admin.PostForm("/admin/settings", same); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("a threshold change = %d, want 303 with no confirmation", res.StatusCode)
+		}
+	})
+
+	t.Run("ErrLegacyTimeZone", func(t *testing.T) {
+		for tz, want := range map[string]string{"EST": "not a place", "GMT+5": "not a place", "US/Eastern": "choose America/New_York"} {
+			bad := cloneValues(form)
+			bad.Set("time_zone", tz)
+			res := admin.PostForm("/admin/settings", bad)
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Text("#f-time_zone-error"), want) {
+				t.Errorf("%s: status %d, message %q, want 422 with %q", tz, res.StatusCode, res.Text("#f-time_zone-error"), want)
+			}
+		}
+	})
+
+	t.Run("ZonesGroupedByRegion", func(t *testing.T) {
+		doc := admin.Get("/admin/settings").Doc()
+		if n := doc.Find(`#f-time_zone optgroup[label="Europe"] option[value="Europe/Berlin"]`).Length(); n != 1 {
+			t.Error("no Europe/Berlin under Europe")
+		}
+		if n := doc.Find(`#f-time_zone option[value="EST"]`).Length(); n != 0 {
+			t.Error("EST is offered")
+		}
+		if v, _ := doc.Find("#f-time_zone option[selected]").Attr("value"); v != "America/New_York" {
+			t.Errorf("selected zone = %q", v)
 		}
 	})
 }

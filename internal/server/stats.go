@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/internal/stats"
@@ -22,7 +23,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	default:
 		days = 90
 	}
-	cal, _, err := s.calendar(ctx)
+	cal, settings, err := s.calendar(ctx)
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := web.StatsPage{Page: s.page(r, "Stats"), Days: days, Report: stats.Build(cal, rows, loads, since, now)}
+	page := web.StatsPage{Page: s.page(r, "Stats"), Days: days, Report: stats.Build(cal, deadline.RulesOf(settings), rows, loads, since, now)}
 	oq := overdueQuery{State: "overdue"}
 	counts, err := s.db.OverdueCounts(ctx, oq.filter(cal, now, 1))
 	if err != nil {

@@ -1,7 +1,9 @@
 // Package stats turns a window of packs into the manager's numbers: on-time
-// submission, median business days per step, per SE and per SA, SA load
-// against the staffing guide, and the weekly trend. It is pure: storage reads
-// the rows, the deadline calendar counts the days.
+// submission and kickoff, the median days per step (each in the unit of the
+// clock that times it), per SE and per SA, SA load against the staffing
+// guide, and the weekly trend. It is pure: storage reads the rows, the clock
+// model judges the clocks and counts the days, the domain places a book
+// against the staffing guide.
 package stats
 
 import (
@@ -10,10 +12,11 @@ import (
 	"time"
 
 	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/postgres"
 )
 
-// Median is a median of business days, with how many values it is over.
+// Median is a median of days, with how many values it is over.
 type Median struct {
 	Value float64
 	N     int
@@ -39,9 +42,38 @@ type Group struct {
 	Decided       int // packs whose pack clock is decided: submitted, or past due unsubmitted
 	OnTime        int
 	Late          int
-	ToSubmit      Median // Closed-Won → first submission
-	ToKickoff     Median // Closed-Won → kickoff (acknowledged)
-	KickoffToLock Median // kickoff → architecture lock
+	Kickoff       Rate   // the kickoff clock: held on time, or held late or overdue
+	ToSubmit      Median // Closed-Won → first submission, in the pack clock's unit
+	ToKickoff     Median // Closed-Won → kickoff (acknowledged), in the kickoff clock's unit
+	KickoffToLock Median // kickoff → architecture lock, in the lock clock's unit
+}
+
+// Rate counts the decided clocks of one kind: done on time, or done late or
+// still open past their due day.
+type Rate struct {
+	Decided int
+	OnTime  int
+}
+
+// Pct is the on-time share in percent, or -1 when nothing is decided.
+func (r Rate) Pct() float64 {
+	if r.Decided == 0 {
+		return -1
+	}
+	return 100 * float64(r.OnTime) / float64(r.Decided)
+}
+
+// count adds a clock in state st to the rate, reporting whether it was
+// decided (a clock on track or at risk is not yet).
+func (r *Rate) count(st deadline.State) bool {
+	if !st.IsDone() && st != deadline.StateOverdue {
+		return false
+	}
+	r.Decided++
+	if st == deadline.StateDoneOnTime {
+		r.OnTime++
+	}
+	return true
 }
 
 // OnTimePct is the on-time submission rate, or -1 when nothing is decided.
@@ -62,16 +94,17 @@ type Week struct {
 // Load is one SA's open accounts against the staffing guide.
 type Load struct {
 	Name      string
-	Strategic int // strategic and enterprise accounts: guide 1:8–15
-	Volume    int // commercial and mid-market accounts: guide 1:20–30
-	Share     float64
-	Over      bool
+	Strategic int     // strategic and enterprise accounts: guide 1:8–15
+	Volume    int     // commercial and mid-market accounts: guide 1:20–30
+	Share     float64 // the book as a share of a full one at the top of the guide
+	Staffing  handoff.Staffing
 }
 
 // Report is everything the stats page shows.
 type Report struct {
 	Since   deadline.Day
 	Today   deadline.Day
+	Rules   deadline.Rules // the clocks whose units the medians count in
 	All     Group
 	BySE    []Group
 	BySA    []Group
@@ -80,10 +113,11 @@ type Report struct {
 	Pending int // packs in the window whose pack clock is not due yet and unsubmitted
 }
 
-// Build computes the report over rows (packs won since since) at now.
-func Build(cal *deadline.Calendar, rows []postgres.StatsPack, loads []postgres.SALoad, since deadline.Day, now time.Time) Report {
+// Build computes the report over rows (packs won since since) at now, with
+// the org's clock rules.
+func Build(cal *deadline.Calendar, rules deadline.Rules, rows []postgres.StatsPack, loads []postgres.SALoad, since deadline.Day, now time.Time) Report {
 	today := cal.Today(now)
-	rep := Report{Since: since, Today: today, All: Group{Name: "Everyone"}}
+	rep := Report{Since: since, Today: today, Rules: rules, All: Group{Name: "Everyone"}}
 	type acc struct {
 		g                   Group
 		sub, kick, lockDays []int
@@ -117,32 +151,39 @@ func Build(cal *deadline.Calendar, rows []postgres.StatsPack, loads []postgres.S
 			weeks[week] = w
 		}
 
-		// The pack clock as the clock model judges it: done on time, done
-		// late, or still open; an open clock past its due day is late already.
-		// The due day is the stored one, so the rule only names the clock.
-		var sub deadline.Day
+		// The pack and kickoff clocks as the clock model judges them (as
+		// deadline.PackClocks does): done on time, done late, or still open;
+		// an open clock past its due day is late already. The due days are
+		// the stored ones.
+		var sub, kick deadline.Day
 		if r.FirstSubmittedAt != nil {
 			sub = deadline.DayOf(*r.FirstSubmittedAt, loc)
 		}
-		state := cal.EvaluateDue(deadline.PackRule(0), cw, due, sub, now).State
+		if r.KickoffOn != nil {
+			kick = deadline.DayOf(*r.KickoffOn, time.UTC)
+		}
+		state := cal.EvaluateDue(rules.Pack, cw, due, sub, now).State
+		kickState := cal.EvaluateDue(rules.Kickoff, cw, deadline.DayOf(r.KickoffDueOn, time.UTC), kick, now).State
 		decided := state.IsDone() || state == deadline.StateOverdue
 		onTime := state == deadline.StateDoneOnTime
 		if !decided {
 			rep.Pending++
 		}
+		// Each step counts in the unit of the clock that times it: business
+		// days to submit and to kickoff, calendar days from kickoff to lock.
 		var subDays, kickDays, lockDays = -1, -1, -1
 		if !sub.IsZero() {
-			subDays = max(0, cal.BusinessDaysBetween(cw, sub))
+			subDays = cal.Elapsed(rules.Pack, cw, sub)
 		}
-		if r.KickoffOn != nil {
-			k := deadline.DayOf(*r.KickoffOn, time.UTC)
-			kickDays = max(0, cal.BusinessDaysBetween(cw, k))
+		if !kick.IsZero() {
+			kickDays = cal.Elapsed(rules.Kickoff, cw, kick)
 			if r.LockedAt != nil {
-				lockDays = max(0, cal.BusinessDaysBetween(k, deadline.DayOf(*r.LockedAt, loc)))
+				lockDays = cal.Elapsed(rules.Lock, kick, deadline.DayOf(*r.LockedAt, loc))
 			}
 		}
 		for _, a := range groups {
 			a.g.Packs++
+			a.g.Kickoff.count(kickState)
 			if decided {
 				a.g.Decided++
 				if onTime {
@@ -196,7 +237,7 @@ func Build(cal *deadline.Calendar, rows []postgres.StatsPack, loads []postgres.S
 			perSA[l.SAID] = ld
 			ids = append(ids, l.SAID)
 		}
-		if l.Segment == "strategic" || l.Segment == "enterprise" {
+		if handoff.Segment(l.Segment).IsStrategic() {
 			ld.Strategic += l.Open
 		} else {
 			ld.Volume += l.Open
@@ -204,10 +245,8 @@ func Build(cal *deadline.Calendar, rows []postgres.StatsPack, loads []postgres.S
 	}
 	for _, id := range ids {
 		ld := perSA[id]
-		// A full SA book is 15 strategic accounts or 30 volume ones (the top
-		// of the staffing guide); a mix counts each at its share.
-		ld.Share = float64(ld.Strategic)/15 + float64(ld.Volume)/30
-		ld.Over = ld.Share > 1
+		ld.Share = handoff.StaffingLoad(ld.Strategic, ld.Volume)
+		ld.Staffing = handoff.StaffingOf(ld.Strategic, ld.Volume)
 		rep.Loads = append(rep.Loads, *ld)
 	}
 	return rep

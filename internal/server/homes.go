@@ -1,0 +1,169 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/handoff-app/handoff/internal/deadline"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/web"
+)
+
+// The homes of the SE (My packs) and the SA (Inbox) are action-first (DESIGN
+// §6): "Needs you" — the packs whose running clock the clock model says this
+// person owes, soonest due first —, then "Waiting on others", then "Done",
+// folded. Each section is its own keyset-paged list, its cursor in the URL
+// under the section's key, so a page costs the same at any history.
+
+// homePageSize is how many rows a page of a home section shows.
+const homePageSize = 25
+
+// myPacks is the SE's home.
+func (s *Server) myPacks(w http.ResponseWriter, r *http.Request) error {
+	sections, total, err := s.homeSections(r, "/packs")
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.MyPacks(web.MyPacksPage{Page: s.page(r, "My packs"), Sections: sections, Total: total}))
+	return nil
+}
+
+// inbox is the SA's home.
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
+	sections, total, err := s.homeSections(r, "/inbox")
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.Inbox(web.InboxPage{Page: s.page(r, "Inbox"), Sections: sections, Total: total}))
+	return nil
+}
+
+// homeWords are each section's title, hint and empty line, by role.
+func homeWords(sec deadline.Section, role handoff.Role) (title, hint, empty string) {
+	switch sec {
+	case deadline.SectionNeedsYou:
+		hint = "Packs to finish, or to fix where the SA returned a document, soonest deadline first."
+		if role == handoff.RoleSA {
+			hint = "Review, decide big commitments, acknowledge at kickoff, or lock the architecture, soonest deadline first."
+		}
+		return "Needs you", hint, "Nothing needs you right now."
+	case deadline.SectionWaiting:
+		hint = "With the SA: in review until the kickoff, then until the architecture is locked."
+		if role == handoff.RoleSA {
+			hint = "With the SE: still being prepared, or returned for changes."
+		}
+		return "Waiting on others", hint, "Nothing is waiting on others."
+	}
+	return "Done", "Architecture locked, newest first.", "No finished packs yet."
+}
+
+// homeSections reads one page of each section of the current person's home
+// at path, each after its own cursor in the query.
+func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, int, error) {
+	ctx := r.Context()
+	actor := currentUser(r)
+	cal, settings, err := s.calendar(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	counts, err := s.db.HomeCounts(ctx, actor)
+	if err != nil {
+		return nil, 0, err
+	}
+	now := s.now()
+	q := r.URL.Query()
+	total := 0
+	var out []web.HomeSection
+	for _, sec := range deadline.Sections() {
+		key := string(sec)
+		after := parseHomeCursor(q.Get(key))
+		rows, err := s.db.Home(ctx, postgres.HomeFilter{Person: actor, Section: sec, After: after, Limit: homePageSize + 1})
+		if err != nil {
+			return nil, 0, err
+		}
+		hs := web.HomeSection{Key: key, Count: min(counts[sec], postgres.CountCap), Capped: counts[sec] > postgres.CountCap,
+			Collapsed: sec == deadline.SectionDone, Open: after != nil}
+		hs.Title, hs.Hint, hs.Empty = homeWords(sec, actor.Role)
+		total += counts[sec]
+		if len(rows) > homePageSize {
+			rows = rows[:homePageSize]
+			hs.NextURL = path + "?" + url.Values{key: {homeCursorOf(rows[len(rows)-1])}}.Encode() + "#" + key
+		}
+		if after != nil {
+			hs.FirstURL = path + "#" + key
+		}
+		if st := deadline.SectionStatuses(sec, actor.Role); sec == deadline.SectionDone && len(st) == 1 {
+			hs.AllURL = "/search?" + url.Values{"status": {string(st[0])}}.Encode()
+		}
+		for _, hr := range rows {
+			hs.Rows = append(hs.Rows, homeRow(hr, actor.Role, cal, settings, now))
+		}
+		out = append(out, hs)
+	}
+	return out, total, nil
+}
+
+// homeRow is one pack as a home shows it.
+func homeRow(hr postgres.HomeRow, role handoff.Role, cal *deadline.Calendar, settings handoff.Settings, now time.Time) web.MyPacksRow {
+	p := hr.Pack
+	row := web.MyPacksRow{Head: packHead(p), Clocks: clockViews(cal, settings, p, now)}
+	if role == handoff.RoleSA {
+		row.Step = saStepWords(handoff.NextSAStep(p.Status, hr.Reviews, hr.Documents, hr.Decisions, settings.ApprovalThresholds))
+		return row
+	}
+	row.Missing, row.Next, row.Returned = hr.Documents.MissingCount(), nextStep(p), hr.Returned
+	return row
+}
+
+// saStepWords names the SA's next step on a pack.
+func saStepWords(step handoff.SAStep) string {
+	switch step {
+	case handoff.SAStepReview:
+		return "Review"
+	case handoff.SAStepDecideCommitments:
+		return "Decide commitments"
+	case handoff.SAStepAcknowledge:
+		return "Acknowledge at kickoff"
+	case handoff.SAStepLock:
+		return "Lock the architecture"
+	case handoff.SAStepWaitingForSE:
+		return "Waiting for the SE"
+	}
+	return "Done"
+}
+
+// homeCursorOf is the cursor after row: "2026-11-20.123" in a section sorted
+// by due day, "123" in Done.
+func homeCursorOf(row postgres.HomeRow) string {
+	id := strconv.FormatInt(row.Pack.ID, 10)
+	if row.NextDue.IsZero() {
+		return id
+	}
+	return row.NextDue.Format(time.DateOnly) + "." + id
+}
+
+// parseHomeCursor reads a cursor; a bad one starts from the first page.
+func parseHomeCursor(s string) *postgres.HomeCursor {
+	if s == "" {
+		return nil
+	}
+	due, idText, dated := strings.Cut(s, ".")
+	if !dated {
+		idText = due
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	c := &postgres.HomeCursor{PackID: id}
+	if dated {
+		if c.Due, err = time.Parse(time.DateOnly, due); err != nil {
+			return nil
+		}
+	}
+	return c
+}
