@@ -2,7 +2,7 @@ package web
 
 import "github.com/handoff-app/handoff/internal/handoff"
 
-// DealCorrectPage corrects a deal's facts (DESIGN §6): every field
+// DealCorrectPage corrects a deal's facts (README.md): every field
 // prefilled with the facts as stored, or with what was typed when it comes
 // back with field errors.
 type DealCorrectPage struct {

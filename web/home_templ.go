@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import "strconv"
 
-// HomeSection is one section of an action-first home (DESIGN §6): "Needs
+// HomeSection is one section of an action-first home (README.md): "Needs
 // you", "Waiting on others" or "Done", one page of it.
 type HomeSection struct {
 	Key       string // "needs", "waiting", "done": the anchor, the cursor parameter and the data-testid

@@ -15,7 +15,7 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// SearchPage is the Packs list (DESIGN §6): every pack the person may see,
+// SearchPage is the Packs list (README.md): every pack the person may see,
 // searched and filtered, a page at a time.
 type SearchPage struct {
 	Page

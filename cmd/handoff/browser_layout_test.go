@@ -29,7 +29,7 @@ var (
 	userPathRe = regexp.MustCompile(`^/admin/users/\d+$`)
 )
 
-// The screens of DESIGN §9 in a real browser, on the demo org with deals in
+// The screens of README.md in a real browser, on the demo org with deals in
 // every state: as each role, every main page (the role's navigation, the
 // account page, a pack with each of its documents, versions and
 // architecture) fits a 390 px phone without scrolling sideways, its tables fit

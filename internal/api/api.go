@@ -1,4 +1,4 @@
-// Package api is Handoff's JSON API for CRMs (DESIGN §7), under /api/v1:
+// Package api is Handoff's JSON API for CRMs (README.md), under /api/v1:
 // the Closed-Won trigger (POST /deals, idempotent on the CRM opportunity id)
 // and read access to packs. Callers authenticate with bearer API tokens;
 // errors are RFC 9457 problem details. The contract is openapi.json, kept in

@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Phone is the narrowest screen Handoff fits (DESIGN §9): no page scrolls
+// Phone is the narrowest screen Handoff fits (README.md): no page scrolls
 // sideways at this width.
 const Phone = 390
 

@@ -10,7 +10,7 @@ import (
 // Kind names one of the three clocks. The values are stable: they are stored.
 type Kind string
 
-// The three clocks of DESIGN §5.
+// The three clocks of docs/design.md, "Deadlines".
 const (
 	KindPack    Kind = "pack"    // Closed-Won + N business days; done when the pack is first submitted
 	KindKickoff Kind = "kickoff" // Closed-Won + N business days; done when the SA acknowledges
@@ -81,7 +81,7 @@ func (s State) Label() string {
 // IsDone reports whether the clock has stopped, on time or late.
 func (s State) IsDone() bool { return s == StateDoneOnTime || s == StateDoneLate }
 
-// The defaults of DESIGN §5; the organisation may change them in settings.
+// The defaults of docs/design.md, "Deadlines"; the organisation may change them in settings.
 const (
 	DefaultPackBusinessDays    = 5
 	DefaultKickoffBusinessDays = 5

@@ -1,4 +1,4 @@
-// Package deadline computes Handoff's three clocks (DESIGN §5): Pack due,
+// Package deadline computes Handoff's three clocks (docs/design.md, "Deadlines"): Pack due,
 // Kickoff due and Architecture lock due.
 //
 // It knows business days (weekends, public holidays of the organisation's

@@ -6,7 +6,7 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// Homes are action-first (DESIGN §6): a person's packs fall in three
+// Homes are action-first (README.md): a person's packs fall in three
 // sections, decided by who owes the running clocks — the clock model's owner,
 // not a rule of its own.
 

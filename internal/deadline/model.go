@@ -55,7 +55,7 @@ func (c *Calendar) DueDates(r Rules, closedWon, kickoff Day) Dues {
 }
 
 // clockTable says, for each clock, in which pack statuses it is still running
-// and who owes its next step in each of them (DESIGN §5).
+// and who owes its next step in each of them (docs/design.md, "Deadlines").
 var clockTable = map[Kind]map[handoff.Status]handoff.Role{
 	// The pack is owed by the SE until it is first submitted.
 	KindPack: {handoff.StatusDraft: handoff.RoleSE},

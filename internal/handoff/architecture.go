@@ -16,7 +16,7 @@ type ArchPart struct {
 func (p ArchPart) present() bool { return p.Link != "" || p.Notes != "" }
 
 // Architecture is the SA's reference architecture, signed off by the
-// customer's enterprise architect (DESIGN §2).
+// customer's enterprise architect (docs/design.md, "A pack's life").
 type Architecture struct {
 	DocLink      string   `json:"doc_link"`
 	Summary      string   `json:"summary"`

@@ -3,7 +3,7 @@ package handoff
 import "strings"
 
 // Missing lists, per document, what still stands between the pack and
-// "ready to submit" (DESIGN §4), in words a person acts on. A document with
+// "ready to submit" (docs/design.md, "A pack's life"), in words a person acts on. A document with
 // nothing missing is complete.
 func (d Documents) Missing() map[DocKind][]string {
 	out := make(map[DocKind][]string, len(docSpecs))

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// completeDocs builds a pack that satisfies every rule of DESIGN §4; each
+// completeDocs builds a pack that satisfies every rule of docs/design.md, "A pack's life"; each
 // case below takes one thing away. Every call returns fresh maps and slices.
 func completeDocs() Documents {
 	rows := map[string]MEDDPICCRow{}

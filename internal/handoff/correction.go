@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Correcting a deal's facts (DESIGN §6): its SE before submission, a manager
+// Correcting a deal's facts (README.md): its SE before submission, a manager
 // at any time (Decide, ActCorrectDeal). Each correction is an event listing
 // what changed; the SA of a submitted pack sees the corrections made since
 // submission on the pack page.

@@ -9,7 +9,7 @@ import (
 // Segment is the deal's market segment; it sets the SA staffing guide.
 type Segment string
 
-// The segments of DESIGN §2.
+// The segments of docs/design.md, "A pack's life".
 const (
 	SegmentCommercial Segment = "commercial"
 	SegmentMidMarket  Segment = "mid-market"

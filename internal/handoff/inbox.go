@@ -1,7 +1,7 @@
 package handoff
 
 // SAStep is the next step on a pack as its SA sees it: the groups of the SA's
-// inbox (DESIGN §1), in the order the inbox shows them.
+// inbox (docs/design.md, "People and roles"), in the order the inbox shows them.
 type SAStep int
 
 // The SA's next steps, in inbox order.

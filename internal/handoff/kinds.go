@@ -140,7 +140,7 @@ func (s DocSpec) Copy(dst *Documents, src Documents) { s.part.copy(dst, &src) }
 func (s DocSpec) Validate(d Documents) error { return s.validate(d) }
 
 // Missing lists what the document still needs before the pack may be
-// submitted (DESIGN §4), in words a person acts on; nil when complete.
+// submitted (docs/design.md, "A pack's life"), in words a person acts on; nil when complete.
 func (s DocSpec) Missing(d Documents) []string { return s.missing(d) }
 
 // Diff lists the document's differences from a to b (see Diff).

@@ -7,7 +7,7 @@ import (
 
 // Limits on what people may type. The domain checks them on every save, and
 // the forms show the same numbers as maxlength, so nothing a client sends can
-// grow a page or a row without bound (DESIGN §8).
+// grow a page or a row without bound (docs/design.md, "Security rules").
 const (
 	// MaxText bounds long free text: notes, descriptions, reasons, answers,
 	// comments, summaries.

@@ -2,7 +2,7 @@ package handoff
 
 import "time"
 
-// Status is where a pack is in its lifecycle (DESIGN §3).
+// Status is where a pack is in its lifecycle (docs/design.md, "A pack's life").
 type Status string
 
 // Pack statuses.
@@ -124,8 +124,8 @@ func CheckSubmit(actor *User, p *Pack, docs Documents) error {
 	return nil
 }
 
-// DealRecorders are the roles that record a Closed-Won deal by hand (DESIGN
-// §1, §7: an SE or a manager; the CRM records deals through the API). An
+// DealRecorders are the roles that record a Closed-Won deal by hand
+// (docs/design.md, "People and roles": an SE or a manager; the CRM records deals through the API). An
 // admin runs the deployment and stays out of the deals. The route table
 // declares the deal form for exactly these roles.
 var DealRecorders = []Role{RoleSE, RoleManager}

@@ -215,7 +215,7 @@ func TestCanCreateDealFor(t *testing.T) {
 		{"OKSEForThemself", &User{ID: 7, Role: RoleSE, Active: true}, 7, true},
 		{"RefusedSEForAnotherSE", &User{ID: 7, Role: RoleSE, Active: true}, 8, false},
 		{"OKManagerForAnySE", &User{ID: 11, Role: RoleManager, Active: true}, 8, true},
-		// DESIGN §1, §7: deals arrive by hand from an SE or a manager.
+		// docs/design.md, "People and roles", §7: deals arrive by hand from an SE or a manager.
 		{"RefusedAdmin", &User{ID: 12, Role: RoleAdmin, Active: true}, 8, false},
 		{"RefusedAdminForOwnID", &User{ID: 12, Role: RoleAdmin, Active: true}, 12, false},
 		{"RefusedSA", &User{ID: 9, Role: RoleSA, Active: true}, 8, false},

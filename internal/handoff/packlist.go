@@ -14,7 +14,7 @@ type PackScope struct {
 	SAID int64 // the packs assigned to this SA
 }
 
-// ScopeOf is the packs actor may list (DESIGN §6 "Packs"): an SE their own,
+// ScopeOf is the packs actor may list (README.md "Packs"): an SE their own,
 // an SA those assigned to them, managers and admins all; nobody else any.
 func ScopeOf(actor *User) PackScope {
 	if actor == nil || !actor.Active {

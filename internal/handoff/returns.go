@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The return loop (DESIGN §3): a document the SA returned goes back to them
+// The return loop (docs/design.md, "A pack's life"): a document the SA returned goes back to them
 // changed, or with the SE's reply saying why it stands as it is; and open
 // questions at kickoff are acknowledged knowingly.
 

@@ -14,7 +14,7 @@ const (
 	MaxDayOffName = 100
 )
 
-// Settings are the organisation-wide knobs of DESIGN §5: where "today" is, which
+// Settings are the organisation-wide knobs of docs/design.md, "Deadlines": where "today" is, which
 // days are not business days, how long each clock runs, and when a commitment is
 // big enough to need the SA's decision.
 type Settings struct {
@@ -80,7 +80,7 @@ func CheckTimeZoneName(name string) error {
 // bounds.
 type DayRange struct{ Min, Max int }
 
-// The allowed lengths of the three clocks of DESIGN §5 (5, 5 and 30 by
+// The allowed lengths of the three clocks of docs/design.md, "Deadlines" (5, 5 and 30 by
 // default). Business-day clocks stop at 60, about three months; the lock at
 // 365 calendar days.
 var (

@@ -1,6 +1,6 @@
 package handoff
 
-// The SA staffing guide (DESIGN §6) says how many open accounts one SA
+// The SA staffing guide (README.md) says how many open accounts one SA
 // carries: 8 to 15 strategic ones, or 20 to 30 commercial ones.
 const (
 	StrategicPerSAMin, StrategicPerSAMax   = 8, 15

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The staffing guide of DESIGN §6: strategic 1:8–15, commercial 1:20–30.
+// The staffing guide of README.md: strategic 1:8–15, commercial 1:20–30.
 func TestStaffingOf(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

@@ -50,7 +50,7 @@ var actionRules = map[PackAction]actionRule{
 	ActComment:          {"any", Statuses, "", nil},
 	ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, "A locked pack's people no longer change.", nil},
 	// A deal's facts are the SE's until they submit; a manager corrects
-	// them at any time (DESIGN §6).
+	// them at any time (README.md).
 	ActCorrectDeal: {"se", []Status{StatusDraft}, "The deal's facts went to the SA with the pack. Ask a manager to correct them.", Statuses},
 }
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// decideActor is one person in the Decide table, with what DESIGN §3 says
+// decideActor is one person in the Decide table, with what docs/design.md, "A pack's life" says
 // they are to the pack: "se" (its SE), "sa" (its assigned SA), "lead"
 // (manager or admin), or "" for someone who can see it but plays no part.
 // sees is false for everyone the pack must stay hidden from.
@@ -39,7 +39,7 @@ func decidePack(s Status) *Pack {
 
 func TestDecideEveryCombination(t *testing.T) {
 	t.Parallel()
-	// The lifecycle written out by hand from DESIGN §3, independent of
+	// The lifecycle written out by hand from docs/design.md, "A pack's life", independent of
 	// actionRules: who performs each action ("se", "sa", "lead", or "any" who
 	// can see the pack) and in which statuses.
 	allStatuses := []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
@@ -60,7 +60,7 @@ func TestDecideEveryCombination(t *testing.T) {
 		ActLock:             {"sa", []Status{StatusAcknowledged}, nil},
 		ActComment:          {"any", allStatuses, nil},
 		ActAssign:           {"lead", []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged}, nil},
-		// DESIGN §6: the SE corrects the deal's facts before submission, a
+		// README.md: the SE corrects the deal's facts before submission, a
 		// manager at any time.
 		ActCorrectDeal: {"se", []Status{StatusDraft}, allStatuses},
 	}

@@ -11,7 +11,7 @@ import (
 // they may reach.
 type Role string
 
-// The four roles of DESIGN §1.
+// The four roles of docs/design.md, "People and roles".
 const (
 	RoleSE      Role = "se"
 	RoleSA      Role = "sa"

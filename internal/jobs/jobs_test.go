@@ -103,7 +103,7 @@ func (e *env) user(name, email string, role handoff.Role) *handoff.User {
 }
 
 // dueSource is the due-date source the server records deals with, so these
-// tests see exactly the due dates production computes (DESIGN §5).
+// tests see exactly the due dates production computes (docs/design.md, "Deadlines").
 func dueSource(t *testing.T, db *postgres.DB) postgres.DueSource {
 	t.Helper()
 	u, err := url.Parse(baseURL)
@@ -154,7 +154,7 @@ func (e *env) submit(id int64) {
 	}
 }
 
-// completeDocuments is a pack that meets DESIGN §4.
+// completeDocuments is a pack that meets docs/design.md, "A pack's life".
 func completeDocuments() handoff.Documents {
 	champ, eb := handoff.NewRowID(), handoff.NewRowID()
 	rows := map[string]handoff.MEDDPICCRow{}

@@ -10,7 +10,7 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// CorrectDeal corrects the facts of pack packID's deal (DESIGN §6): what d
+// CorrectDeal corrects the facts of pack packID's deal (README.md): what d
 // holds of account, opportunity, CRM id, segment, ARR, Closed-Won, AE and
 // CSM; the deal's people stay. In one transaction with its event line it
 // checks on the locked row that actor may (handoff.Decide, ActCorrectDeal),

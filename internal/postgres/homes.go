@@ -14,7 +14,7 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// The homes of the SE and the SA (DESIGN §6): "Needs you", "Waiting on
+// The homes of the SE and the SA (README.md): "Needs you", "Waiting on
 // others" and "Done", each read a page at a time from an index holding one
 // person's packs in that section (migration 00010), so a page costs the same
 // for someone with ten packs as for someone with ten thousand.

@@ -12,7 +12,7 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// The Packs list (DESIGN §6): every pack the reader may see, searchable by
+// The Packs list (README.md): every pack the reader may see, searchable by
 // account, opportunity, person and CRM id, filtered by status and clock,
 // newest Closed-Won first, a keyset page at a time. Words match through the
 // trigram index on deals.search_text (migration 00010); SE and SA names match

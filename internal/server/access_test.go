@@ -99,7 +99,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		t.Fatalf("routes without an access rule (declare one in routes.go): %v", missing)
 	}
 	// The declared rules must match this independent, hand-written
-	// statement of who reaches what (DESIGN §1 and §8), so a route declared
+	// statement of who reaches what (docs/design.md, "People and roles" and §8), so a route declared
 	// too wide fails here even though it has a rule.
 	for _, rt := range routes {
 		key := rt.method + " " + rt.pattern

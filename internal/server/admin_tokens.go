@@ -10,7 +10,7 @@ import (
 	"github.com/handoff-app/handoff/web"
 )
 
-// The CRM API's tokens (DESIGN §7): an admin lists, creates and revokes them.
+// The CRM API's tokens (README.md): an admin lists, creates and revokes them.
 // Routes (admin only): GET /admin/tokens, POST /admin/tokens,
 // POST /admin/tokens/{id}/revoke.
 

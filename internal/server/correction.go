@@ -11,7 +11,7 @@ import (
 	"github.com/handoff-app/handoff/web"
 )
 
-// Correcting a deal's facts (DESIGN §6): the SE before submission, a manager
+// Correcting a deal's facts (README.md): the SE before submission, a manager
 // at any time. Storage asks handoff.Decide (ActCorrectDeal) inside the
 // transaction that makes the change; the page asks it too, only to say no
 // early.

@@ -13,7 +13,7 @@ import (
 	"github.com/handoff-app/handoff/internal/server/servertest"
 )
 
-// Correcting a deal's facts (DESIGN §6) through the real router.
+// Correcting a deal's facts (README.md) through the real router.
 
 // dealForm reads the correction form as c sees it: every field's value.
 func dealForm(t *testing.T, c *servertest.Client, path string) url.Values {

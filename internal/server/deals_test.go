@@ -13,7 +13,7 @@ import (
 )
 
 // TestDealRecordersAgree: who reaches the deal form in the route table is who
-// handoff.CanCreateDealFor lets record a deal (DESIGN §1, §7: an SE for
+// handoff.CanCreateDealFor lets record a deal (docs/design.md, "People and roles", §7: an SE for
 // themself or a manager; not an admin, not an SA).
 func TestDealRecordersAgree(t *testing.T) {
 	t.Parallel()

@@ -11,7 +11,7 @@ import (
 	"github.com/handoff-app/handoff/internal/postgres"
 )
 
-// The guess limit (DESIGN §8: every password check is rate-limited). Each
+// The guess limit (docs/design.md, "Security rules": every password check is rate-limited). Each
 // failed check counts against three counters at once:
 //
 //   - one address guessing one account: the tight limit. It stops an attacker

@@ -13,8 +13,8 @@ import (
 	"github.com/handoff-app/handoff/web"
 )
 
-// The homes of the SE (My packs) and the SA (Inbox) are action-first (DESIGN
-// §6): "Needs you" — the packs whose running clock the clock model says this
+// The homes of the SE (My packs) and the SA (Inbox) are action-first
+// (README.md): "Needs you" — the packs whose running clock the clock model says this
 // person owes, soonest due first —, then "Waiting on others", then "Done",
 // folded. Each section is its own keyset-paged list, its cursor in the URL
 // under the section's key, so a page costs the same at any history.

@@ -133,7 +133,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		page.Docs = append(page.Docs, ds)
 	}
 	if v, ok := d.Submitted(); ok && page.CanEdit {
-		// The reply boxes of a returned pack's resubmit (DESIGN §3).
+		// The reply boxes of a returned pack's resubmit (docs/design.md, "A pack's life").
 		for _, k := range handoff.DocKinds {
 			if rv := reviews[k]; rv.Decision == handoff.DecisionReturned {
 				page.Replies = append(page.Replies, web.ReplyForm{Kind: k, Reason: rv.Reason, By: rv.DecidedBy, Version: rv.Version,

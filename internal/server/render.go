@@ -42,7 +42,7 @@ func (s *Server) page(r *http.Request, title string) web.Page {
 	return p
 }
 
-// homePath is each role's home page (DESIGN §1).
+// homePath is each role's home page (docs/design.md, "People and roles").
 func homePath(role handoff.Role) string {
 	switch role {
 	case handoff.RoleSE:
@@ -70,7 +70,7 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	case handoff.RoleAdmin:
 		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "API tokens", Href: "/admin/tokens"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}}
 	}
-	// Packs (DESIGN §6), for every role: after the role's home list.
+	// Packs (README.md), for every role: after the role's home list.
 	for i, it := range items {
 		if it.Href == "/packs" || it.Href == "/inbox" || it.Href == "/overdue" {
 			items = slices.Insert(items, i+1, web.NavItem{Label: "Packs", Href: "/search"})

@@ -12,7 +12,7 @@ import (
 )
 
 // The return loop, acknowledging with open questions and the lock's
-// confirmation (DESIGN §3), through the real router.
+// confirmation (docs/design.md, "A pack's life"), through the real router.
 
 // returned submits the pack and has Alex return the stakeholder map.
 func (e *packEnv) returned(t *testing.T) (sam, alex *servertest.Client) {

@@ -250,7 +250,7 @@ func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error 
 
 // lockArchitecture is the first step of the lock. The Lock button is part of
 // the architecture form, so pressing it first saves what is on the form
-// (DESIGN §3): a refused lock never loses what was typed. Locking is final,
+// (docs/design.md, "A pack's life"): a refused lock never loses what was typed. Locking is final,
 // so nothing is locked yet: when everything the lock needs is there, the
 // answer is a confirmation page showing what will be frozen, whose "Yes,
 // lock it for good" (lockConfirm) carries the version it showed.

@@ -74,14 +74,14 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/account", anyUser, s.accountPage)
 		rt.handle(http.MethodPost, "/account/password", anyUser, s.changePassword)
 
-		// Role homes (DESIGN §1).
+		// Role homes (docs/design.md, "People and roles").
 		rt.handle(http.MethodGet, "/packs", only(handoff.RoleSE), s.myPacks)
 		rt.handle(http.MethodGet, "/inbox", only(handoff.RoleSA), s.inbox)
 		rt.handle(http.MethodGet, "/overdue", only(handoff.RoleManager, handoff.RoleAdmin), s.overdue)
 		rt.handle(http.MethodGet, "/overdue.csv", only(handoff.RoleManager, handoff.RoleAdmin), s.overdueCSV)
 		rt.handle(http.MethodGet, "/stats", only(handoff.RoleManager, handoff.RoleAdmin), s.statsPage)
 		rt.handle(http.MethodGet, "/admin", only(handoff.RoleAdmin), s.adminHome)
-		// Packs: everyone's list of the packs they may see (DESIGN §6); the
+		// Packs: everyone's list of the packs they may see (README.md); the
 		// storage query filters to them (handoff.ScopeOf).
 		rt.handle(http.MethodGet, "/search", anyUser, s.packsList)
 

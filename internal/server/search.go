@@ -133,7 +133,7 @@ func packsLead(role handoff.Role) string {
 	return "Every pack in the organisation. Search by account, opportunity, person (SE, SA, AE, CSM) or CRM id."
 }
 
-// packsList is the Packs list of every role (DESIGN §6): the packs the person
+// packsList is the Packs list of every role (README.md): the packs the person
 // may see, and only those, searched and filtered in PostgreSQL.
 func (s *Server) packsList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
