@@ -87,7 +87,7 @@ func (s *Server) answerQuestion(w http.ResponseWriter, r *http.Request) error {
 		return s.refuse(w, r, p, err)
 	}
 	s.flash(r, web.FlashSuccess, "Answer saved. The SA sees it with the question.")
-	redirect(w, r, s.packPath(p, ""))
+	redirect(w, r, s.packPath(p, "#question-"+strconv.FormatInt(qid, 10))) // back to the answer, now shown with its question
 	return nil
 }
 
