@@ -193,6 +193,13 @@ func (p *program) serve(ctx context.Context, args []string) error {
 	} else {
 		logger.Info("job workers off (HANDOFF_WORKERS=off): run `handoff worker` elsewhere to send reminders")
 	}
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(ctx, cfg.DebugAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on HANDOFF_ADDR %s: %w", cfg.Addr, err)

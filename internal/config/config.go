@@ -37,6 +37,10 @@ type Config struct {
 	// reverse proxies whose X-Forwarded-For is believed; from anyone else the
 	// header is ignored, so a client cannot choose its own address.
 	TrustedProxies []netip.Prefix
+
+	// DebugAddr (HANDOFF_DEBUG_ADDR), when set, serves Go's profiler
+	// (/debug/pprof/) on a loopback address, for measuring a running server.
+	DebugAddr string
 }
 
 // Secure reports whether the public URL is https, which turns on Secure cookies
@@ -131,6 +135,15 @@ func Load(getenv func(string) string, needDB bool) (Config, error) {
 		if p.Bits() == 0 {
 			// Trusting every address would let any client choose its own.
 			return c, &Error{"HANDOFF_TRUSTED_PROXIES", fmt.Sprintf("has %s, which is every address; list only your proxies' addresses, such as 10.0.0.5/32", p)}
+		}
+	}
+
+	if c.DebugAddr = strings.TrimSpace(getenv("HANDOFF_DEBUG_ADDR")); c.DebugAddr != "" {
+		// The profiler shows memory and code paths: never on a public address.
+		host, port, err := net.SplitHostPort(c.DebugAddr)
+		ip, perr := netip.ParseAddr(host)
+		if err != nil || port == "" || (host != "localhost" && (perr != nil || !ip.IsLoopback())) {
+			return c, &Error{"HANDOFF_DEBUG_ADDR", fmt.Sprintf("is %q; use a loopback address such as 127.0.0.1:6060", c.DebugAddr)}
 		}
 	}
 

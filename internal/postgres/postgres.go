@@ -45,6 +45,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 15 * time.Second
 	cfg.ConnConfig.RuntimeParams["application_name"] = "handoff"
+	// JIT compiling a query costs tens of milliseconds, more than any query
+	// of this app runs; PostgreSQL turns it on for queries its estimates call
+	// expensive, such as a capped count over a large table (docs/performance.md).
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)

@@ -116,7 +116,7 @@ func AddDayOffChange(d handoff.DayOff) func(ctx context.Context, tx pgx.Tx) erro
 			return &handoff.Error{Code: handoff.EINVALID, Message: "Some fields need your attention.",
 				Fields: map[string]string{"day": "That day is already a company day off."}}
 		}
-		// The settings row's updated_at is the calendar's cache key.
+		// The settings row's updated_at says when the calendar last changed.
 		if err == nil {
 			_, err = tx.Exec(ctx, `UPDATE org_settings SET updated_at = now()`)
 		}
@@ -187,6 +187,15 @@ func applyCalendarChange(ctx context.Context, tx pgx.Tx, c CalendarChange, lock 
 	// recompute from each other's half-applied state.
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM org_settings FOR UPDATE`); err != nil {
 		return nil, err
+	}
+	if lock {
+		// Lock the packs a recompute may move before the change moves
+		// data_version (migration 00013): a transition locks its pack first and
+		// data_version second, so taking them the other way round could
+		// deadlock with it.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM packs WHERE status <> 'locked' ORDER BY id FOR UPDATE`); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.Apply(ctx, tx); err != nil {
 		return nil, err

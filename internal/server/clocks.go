@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/handoff-app/handoff/internal/deadline"
@@ -11,48 +10,41 @@ import (
 	"github.com/handoff-app/handoff/web"
 )
 
-// calendarCache keeps the org's business-day calendar between requests; it is
-// rebuilt when the settings row's updated_at moves (every settings or
-// day-off change touches it).
-type calendarCache struct {
-	mu       sync.Mutex
-	key      time.Time
+// orgCalendar is the org's settings and the calendar they describe, as kept
+// in the memo.
+type orgCalendar struct {
 	cal      *deadline.Calendar
 	settings handoff.Settings
 }
 
 // calendar returns the org's settings and the calendar they describe.
 func (s *Server) calendar(ctx context.Context) (*deadline.Calendar, handoff.Settings, error) {
-	settings, err := s.db.Settings(ctx)
-	if err != nil {
-		return nil, settings, err
-	}
-	s.cals.mu.Lock()
-	defer s.cals.mu.Unlock()
-	if s.cals.cal != nil && s.cals.key.Equal(settings.UpdatedAt) {
-		return s.cals.cal, s.cals.settings, nil
-	}
-	off, err := s.db.DaysOff(ctx)
-	if err != nil {
-		return nil, settings, err
-	}
-	cal, err := newCalendar(settings, off)
-	if err != nil {
-		return nil, settings, err
-	}
-	s.cals.key, s.cals.cal, s.cals.settings = settings.UpdatedAt, cal, settings
-	return cal, settings, nil
+	oc, err := remember(ctx, s, "calendar", func(ctx context.Context) (orgCalendar, error) {
+		settings, err := s.db.Settings(ctx)
+		if err != nil {
+			return orgCalendar{}, err
+		}
+		off, err := s.db.DaysOff(ctx)
+		if err != nil {
+			return orgCalendar{}, err
+		}
+		cal, err := newCalendar(settings, off)
+		if err != nil {
+			return orgCalendar{}, err
+		}
+		s.memo.loc.Store(cal.Location())
+		return orgCalendar{cal: cal, settings: settings}, nil
+	})
+	return oc.cal, oc.settings, err
 }
 
 // orgLocation is the org's time zone as last loaded (UTC before the first
 // page that loads the calendar), for showing moments in people's own time.
 func (s *Server) orgLocation() *time.Location {
-	s.cals.mu.Lock()
-	defer s.cals.mu.Unlock()
-	if s.cals.cal == nil {
-		return time.UTC
+	if loc := s.memo.loc.Load(); loc != nil {
+		return loc
 	}
-	return s.cals.cal.Location()
+	return time.UTC
 }
 
 // when formats a moment in the org's time zone.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -135,7 +136,9 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
 	oq := parseOverdueQuery(r.URL.Query())
 	f := oq.filter(cal, now, overduePageSize+1)
-	rows, err := s.db.Overdue(ctx, f)
+	day := f.Today.Format(time.DateOnly)
+	rows, err := remember(ctx, s, "overdue.rows?"+oq.values().Encode()+"&after="+oq.After+"&today="+day,
+		func(ctx context.Context) ([]postgres.OverdueRow, error) { return s.db.Overdue(ctx, f) })
 	if err != nil {
 		return err
 	}
@@ -156,7 +159,8 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Counts of both states for each clock, under the same people and
 	// segment filters, each capped so counting stays cheap at any size.
-	counts, err := s.db.OverdueCounts(ctx, f)
+	counts, err := remember(ctx, s, "overdue.counts?"+countsKey(oq)+"&today="+day,
+		func(ctx context.Context) (map[string]map[string]int, error) { return s.db.OverdueCounts(ctx, f) })
 	if err != nil {
 		return err
 	}
@@ -177,6 +181,12 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, web.Overdue(page))
 	return nil
+}
+
+// countsKey is what the counts depend on: the people and segment filters,
+// not the clock, state, owner or sort of the list below them.
+func countsKey(oq overdueQuery) string {
+	return url.Values{"se": {idString(oq.SEID)}, "sa": {idString(oq.SAID)}, "segment": {oq.Segment}}.Encode()
 }
 
 func idString(id int64) string {

@@ -446,7 +446,9 @@ func nextStep(p *handoff.Pack) string {
 // sesAndSAs lists the SEs and the SAs (only active ones when activeOnly) in
 // one query, for the people pickers.
 func (s *Server) sesAndSAs(ctx context.Context, activeOnly bool) (ses, sas []*handoff.User, err error) {
-	people, err := s.db.Users(ctx, postgres.UserFilter{Roles: []handoff.Role{handoff.RoleSE, handoff.RoleSA}, ActiveOnly: activeOnly})
+	people, err := remember(ctx, s, "people."+strconv.FormatBool(activeOnly), func(ctx context.Context) ([]*handoff.User, error) {
+		return s.db.Users(ctx, postgres.UserFilter{Roles: []handoff.Role{handoff.RoleSE, handoff.RoleSA}, ActiveOnly: activeOnly})
+	})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -55,7 +55,7 @@ type Server struct {
 	now      func() time.Time
 	metrics  *metrics.Metrics
 
-	cals   calendarCache
+	memo   memo            // what pages keep between requests (memo.go)
 	rules  map[string]rule // "GET /admin/users" → who may reach it
 	router http.Handler
 }

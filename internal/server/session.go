@@ -49,6 +49,9 @@ type sessionStateKey struct{}
 // carries its logged-in user (nil when anonymous).
 type sessionState struct {
 	user *handoff.User
+	// version is the data version read with the user (memo.go), on requests
+	// that only read; 0 makes dataVersion read it when asked.
+	version int64
 }
 
 // currentUser is the logged-in user of r, or nil.
@@ -77,7 +80,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := s.db.User(ctx, id)
+		u, version, err := s.db.UserAndVersion(ctx, id)
 		if err != nil && handoff.ErrorCode(err) != handoff.ENOTFOUND {
 			s.serveError(w, r, err)
 			return
@@ -103,6 +106,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			lf.userID = u.ID
 		}
 		st.user = u
+		if readsOnly(r) {
+			st.version = version
+		}
 		next.ServeHTTP(w, r)
 	})
 }

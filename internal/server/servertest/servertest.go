@@ -68,16 +68,27 @@ func WithTrustedProxies(cidrs ...string) Option {
 // New starts the real handler on a new database.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	db := postgrestest.New(t)
+	return start(t, postgrestest.New(t), &atomic.Int64{}, opts)
+}
+
+// Instance starts another server on e's database, as a second instance of a
+// deployment behind a load balancer: its own process state (caches, limiters),
+// the same data, sessions and clock.
+func (e *Env) Instance(opts ...Option) *Env {
+	e.T.Helper()
+	return start(e.T, e.DB, e.skip, opts)
+}
+
+func start(t testing.TB, db *postgres.DB, skip *atomic.Int64, opts []Option) *Env {
+	t.Helper()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// Tests live on 2026-11-25 (a Wednesday before Thanksgiving, noon in New
 	// York), with the clock running from there, so dates in tests never age
 	// out of the rules (a Closed-Won more than three years ago is refused).
-	start := time.Now()
-	skip := &atomic.Int64{}
+	began := time.Now()
 	cfg := server.Config{Hasher: password.Cheap(), Now: func() time.Time {
-		return Today().Add(time.Since(start) + time.Duration(skip.Load()))
+		return Today().Add(time.Since(began) + time.Duration(skip.Load()))
 	}}
 	WithBaseURL("http://127.0.0.1")(&cfg)
 	for _, o := range opts {
