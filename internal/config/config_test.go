@@ -24,6 +24,15 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("DebugAddrOnLoopback", func(t *testing.T) {
+		for _, addr := range []string{"127.0.0.1:6060", "[::1]:6060", "localhost:6060"} {
+			c, err := Load(env(map[string]string{"DATABASE_URL": db, "HANDOFF_DEBUG_ADDR": addr}), true)
+			if err != nil || c.DebugAddr != addr {
+				t.Errorf("HANDOFF_DEBUG_ADDR=%s: %q, %v", addr, c.DebugAddr, err)
+			}
+		}
+	})
+
 	t.Run("HTTPSIsSecure", func(t *testing.T) {
 		c, err := Load(env(map[string]string{"DATABASE_URL": db, "HANDOFF_BASE_URL": "https://handoff.example.com/"}), true)
 		if err != nil {
@@ -87,6 +96,9 @@ func TestLoad(t *testing.T) {
 		{"ErrMailFrom", map[string]string{"DATABASE_URL": db, "HANDOFF_MAIL_FROM": "not an address"}, "HANDOFF_MAIL_FROM"},
 		{"ErrWorkers", map[string]string{"DATABASE_URL": db, "HANDOFF_WORKERS": "maybe"}, "HANDOFF_WORKERS"},
 		{"ErrMetricsAllow", map[string]string{"DATABASE_URL": db, "HANDOFF_METRICS_ALLOW": "10.0.0.0/8,office"}, "HANDOFF_METRICS_ALLOW"},
+		{"ErrDebugAddrPublic", map[string]string{"DATABASE_URL": db, "HANDOFF_DEBUG_ADDR": ":6060"}, "HANDOFF_DEBUG_ADDR"},
+		{"ErrDebugAddrLAN", map[string]string{"DATABASE_URL": db, "HANDOFF_DEBUG_ADDR": "10.0.0.5:6060"}, "HANDOFF_DEBUG_ADDR"},
+		{"ErrDebugAddrNoPort", map[string]string{"DATABASE_URL": db, "HANDOFF_DEBUG_ADDR": "127.0.0.1"}, "HANDOFF_DEBUG_ADDR"},
 		{"ErrTrustedProxiesNotCIDR", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "10.0.0.5"}, "HANDOFF_TRUSTED_PROXIES"},
 		{"ErrTrustedProxiesName", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}, "HANDOFF_TRUSTED_PROXIES"},
 		{"ErrTrustedProxiesEmptyItem", map[string]string{"DATABASE_URL": db, "HANDOFF_TRUSTED_PROXIES": "10.0.0.0/8,"}, "HANDOFF_TRUSTED_PROXIES"},
