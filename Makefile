@@ -48,7 +48,7 @@ go-test:
 axe:
 	@scripts/axe.sh >/dev/null
 
-## bench: seed a fresh database with BENCH_DEALS deals (100000), serve it, drive load, print the table (docs/performance.md)
+## bench: seed a fresh database with BENCH_DEALS deals (100000; BENCH_REUSE=1 keeps a matching one), serve it, drive load, print the table and the targets verdict (docs/performance.md)
 bench:
 	scripts/bench.sh
 

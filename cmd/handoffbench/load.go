@@ -20,9 +20,10 @@ import (
 // A scenario is one page under load: worker i gets its own request function,
 // bound to its own logged-in client.
 type scenario struct {
-	name   string
-	target target
-	worker func(i int) requestFunc
+	name    string
+	ceiling bool // the trivial handler every other scenario's share is measured against
+	target  target
+	worker  func(i int) requestFunc
 }
 
 // requestFunc performs one request and reports an error for a transport
@@ -30,15 +31,18 @@ type scenario struct {
 type requestFunc func(ctx context.Context) error
 
 // target is what docs/performance.md asks of a scenario; zero fields are not
-// targeted.
+// targeted. Throughput is a share of the same run's healthz req/s, not an
+// absolute figure: the shared machine's speed moves 2–3× between runs, the
+// ratio of a page to the trivial handler much less.
 type target struct {
-	minRPS   float64
+	minShare float64 // of healthz req/s: 0.025 is 2.5%
 	maxP99ms float64
 }
 
 // result is one scenario's measurements.
 type result struct {
 	name       string
+	ceiling    bool
 	target     target
 	requests   int // successful requests in the measured window
 	errors     int
@@ -105,7 +109,7 @@ func runScenario(ctx context.Context, sc scenario, workers int, warmup, d time.D
 	wg.Wait()
 	window.Stop()
 
-	r := result{name: sc.name, target: sc.target, usage: pr.end()}
+	r := result{name: sc.name, ceiling: sc.ceiling, target: sc.target, usage: pr.end()}
 	var all []time.Duration
 	last := end
 	for _, st := range stats {
