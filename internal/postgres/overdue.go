@@ -143,11 +143,13 @@ func OverdueSQL(f OverdueFilter) (string, []any) {
 
 func filterSQL(f OverdueFilter, arg func(any) string) []string {
 	var where []string
+	// The pack's copies of its deal's people (migration 00010), which the
+	// per-person clock indexes of migration 00016 hold.
 	if f.SEID != 0 {
-		where = append(where, "d.se_id = "+arg(f.SEID))
+		where = append(where, "p.se_id = "+arg(f.SEID))
 	}
 	if f.SAID != 0 {
-		where = append(where, "d.sa_id = "+arg(f.SAID))
+		where = append(where, "p.sa_id = "+arg(f.SAID))
 	}
 	if f.Segment != "" {
 		where = append(where, "d.segment = "+arg(string(f.Segment)))
@@ -203,12 +205,11 @@ func countExpr(f OverdueFilter, clock string, arg func(any) string) string {
 	} else {
 		where = append(where, c.due+" < "+arg(f.Today))
 	}
-	filters := filterSQL(f, arg)
 	from := "packs p"
-	if len(filters) > 0 {
+	if f.Segment != "" {
 		from += " JOIN deals d ON d.id = p.deal_id"
-		where = append(where, filters...)
 	}
+	where = append(where, filterSQL(f, arg)...)
 	return `(SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` LIMIT ` + arg(CountCap+1) + `) capped)`
 }
