@@ -229,6 +229,15 @@ func migrateUp(ctx context.Context, db *postgres.DB, logger *slog.Logger) error 
 	if err := jobs.Migrate(ctx, db.Pool); err != nil {
 		return err
 	}
+	// Stored counts the present completeness rule did not make: after an
+	// upgrade that changed it, or bulk-loaded packs.
+	recounted, err := db.RecountMissing(ctx)
+	if err != nil {
+		return err
+	}
+	if logger != nil && recounted > 0 {
+		logger.Info("recounted what open packs miss", "packs", recounted)
+	}
 	if logger != nil {
 		logger.Info("database migrated", "applied", n)
 	}

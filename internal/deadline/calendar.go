@@ -3,6 +3,7 @@ package deadline
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 	"sync"
@@ -63,6 +64,10 @@ type yearTable struct {
 	end     Day       // January 1 of the next year
 	closed  [6]uint64 // bit i set: first+i is a holiday or company day off
 	reasons map[Day]string
+	// weekdaysOff is closed without the Saturdays and Sundays, the days off a
+	// count of business days subtracts from the weekdays of a span, so
+	// counting needs no walk (BusinessDaysBetween).
+	weekdaysOff [6]uint64
 }
 
 // NewCalendar builds the calendar for an organisation: its IANA time zone
@@ -200,19 +205,54 @@ func (c *Calendar) AddBusinessDays(start Day, n int) Day {
 // BusinessDaysBetween counts the business days d with a < d <= b when b is
 // after a, the negative of BusinessDaysBetween(b, a) when b is before a, and 0
 // when they are equal. So AddBusinessDays(a, n) == b implies it returns n.
+//
+// Packs can be hundreds of days late and lists show many of them, so it does
+// not walk the days: the weekdays of the span are whole-week arithmetic, less
+// the days off on weekdays, counted a year table at a time.
 func (c *Calendar) BusinessDaysBetween(a, b Day) int {
 	sign := 1
 	if b.Before(a) {
 		a, b, sign = b, a, -1
 	}
-	var t *yearTable
-	count := 0
-	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
-		if c.businessDay(d, &t) {
-			count++
+	from, to := a.AddDays(1), b.AddDays(1) // the span [from, to)
+	count := weekdaysBefore(to.n) - weekdaysBefore(from.n)
+	for d := from; d.Before(to); {
+		t := c.year(d)
+		end := to
+		if t.end.Before(end) {
+			end = t.end
 		}
+		count -= t.weekdaysOffIn(d, end)
+		d = end
 	}
 	return sign * count
+}
+
+// weekdaysBefore counts the Mondays to Fridays among the days numbered below
+// n; day 0, 0001-01-01, was a Monday, so each week starts with its five.
+func weekdaysBefore(n int64) int {
+	weeks := floorDiv(n, 7)
+	return int(5*weeks + min(n-7*weeks, 5))
+}
+
+// weekdaysOffIn counts t's days off on weekdays in [from, to), both within
+// t's year.
+func (t *yearTable) weekdaysOffIn(from, to Day) int {
+	return t.weekdaysOffBefore(to) - t.weekdaysOffBefore(from)
+}
+
+// weekdaysOffBefore counts t's days off on weekdays before d (d within t's
+// year, or its end).
+func (t *yearTable) weekdaysOffBefore(d Day) int {
+	i := d.n - t.first.n
+	n := 0
+	for w := range t.weekdaysOff[:i/64] {
+		n += bits.OnesCount64(t.weekdaysOff[w])
+	}
+	if r := i % 64; r > 0 {
+		n += bits.OnesCount64(t.weekdaysOff[i/64] & (1<<r - 1))
+	}
+	return n
 }
 
 // year returns the table for d's year, building it on first use.
@@ -316,6 +356,12 @@ func (c *Calendar) buildYear(y int) *yearTable {
 			continue // the public holiday already explains the day
 		}
 		t.close(d, name+" (company day off)")
+	}
+	for d := t.first; d.Before(t.end); d = d.AddDays(1) {
+		if w := d.Weekday(); w != time.Saturday && w != time.Sunday && t.isClosed(d) {
+			i := d.n - t.first.n
+			t.weekdaysOff[i/64] |= 1 << (uint(i) % 64)
+		}
 	}
 	return t
 }

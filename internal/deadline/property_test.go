@@ -131,3 +131,85 @@ func BenchmarkRelative(b *testing.B) {
 		c.Relative(cl, now)
 	}
 }
+
+// walkBusinessDays is BusinessDaysBetween by its definition, one day at a
+// time: the reference the counting version must agree with.
+func walkBusinessDays(c *Calendar, a, b Day) int {
+	sign := 1
+	if b.Before(a) {
+		a, b, sign = b, a, -1
+	}
+	n := 0
+	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
+		if ok, _ := c.IsBusinessDay(d); ok {
+			n++
+		}
+	}
+	return sign * n
+}
+
+// randomCalendar is an org with a random zone, up to four holiday countries
+// and up to forty company days off, some on weekends or holidays and some
+// repeated, around the years the spans cover.
+func randomCalendar(t *testing.T, r *rand.Rand) *Calendar {
+	t.Helper()
+	zones := []string{"UTC", "America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Berlin",
+		"Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "Pacific/Kiritimati", "America/St_Johns"}
+	var countries []string
+	for range r.IntN(5) {
+		countries = append(countries, countrySpecs[r.IntN(len(countrySpecs))].Code)
+	}
+	var off []DayOff
+	for range r.IntN(41) {
+		off = append(off, DayOff{Day: NewDay(2017+r.IntN(22), time.January, 1).AddDays(r.IntN(366)), Name: "Off"})
+	}
+	if len(off) > 0 && r.IntN(2) == 0 {
+		off = append(off, off[r.IntN(len(off))]) // the same day twice
+	}
+	return newCalendar(t, zones[r.IntN(len(zones))], countries, off)
+}
+
+// TestBusinessDaysBetweenCountsWhatAWalkCounts: counting by whole weeks and
+// year tables gives exactly the day-by-day count, for random calendars and
+// spans from none to decades, either way round, across year ends.
+func TestBusinessDaysBetweenCountsWhatAWalkCounts(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(2026, 1130))
+	for range 300 {
+		c := randomCalendar(t, r)
+		for range 40 {
+			a := NewDay(2018, time.January, 1).AddDays(r.IntN(20 * 366))
+			var span int
+			switch r.IntN(4) {
+			case 0:
+				span = r.IntN(15) // within a week or two
+			case 1:
+				span = r.IntN(800) // hundreds of days late
+			case 2:
+				y := NewDay(a.Year()+1, time.January, 1) // ending around a year end
+				span = a.DaysUntil(y) - 3 + r.IntN(7)
+			default:
+				span = r.IntN(30 * 366) // decades: more years than the cache keeps
+			}
+			if r.IntN(2) == 0 {
+				span = -span
+			}
+			b := a.AddDays(span)
+			if got, want := c.BusinessDaysBetween(a, b), walkBusinessDays(c, a, b); got != want {
+				t.Fatalf("%s %v: BusinessDaysBetween(%s, %s) = %d, a walk counts %d", c.Location(), c.Countries(), a, b, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkLateByMonths is a clock months overdue, as the Overdue page and
+// the homes phrase it.
+func BenchmarkLateByMonths(b *testing.B) {
+	c := newCalendar(b, "America/New_York", []string{"US", "GB"}, yearEndShutdown)
+	now := time.Date(2027, 9, 2, 15, 0, 0, 0, time.UTC)
+	cl := c.Evaluate(PackRule(5), d("2026-03-02"), Day{}, now)
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Late(cl, now)
+	}
+}

@@ -145,9 +145,9 @@ func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Dea
 			return err
 		}
 		err = tx.QueryRow(ctx, `
-			INSERT INTO packs (deal_id, pack_due_on, kickoff_due_on, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $4) RETURNING id`,
-			dealID, dues.PackDueOn, dues.KickoffDueOn, now).Scan(&packID)
+			INSERT INTO packs (deal_id, pack_due_on, kickoff_due_on, created_at, updated_at, missing, missing_rule)
+			VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id`,
+			dealID, dues.PackDueOn, dues.KickoffDueOn, now, handoff.Documents{}.MissingCount(), handoff.CompletenessRule).Scan(&packID)
 		if err != nil {
 			return err
 		}
@@ -223,6 +223,9 @@ func (db *DB) SaveDocument(ctx context.Context, actor *handoff.User, packID int6
 				INSERT INTO pack_documents (pack_id, kind, data, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
 				ON CONFLICT (pack_id, kind) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
 				packID, string(kind), data, now, actor.ID); err != nil {
+				return handoff.Event{}, err
+			}
+			if err := storeMissing(ctx, tx, packID); err != nil {
 				return handoff.Event{}, err
 			}
 			if err := tx.QueryRow(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version`,

@@ -52,6 +52,10 @@ func (db *DB) ReviewDocument(ctx context.Context, actor *handoff.User, packID in
 				if _, err := tx.Exec(ctx, `UPDATE packs SET status = 'changes_requested', updated_at = $2 WHERE id = $1`, packID, now); err != nil {
 					return handoff.Event{}, err
 				}
+				// Editable again: its count may predate the present rule.
+				if err := storeMissing(ctx, tx, packID); err != nil {
+					return handoff.Event{}, err
+				}
 			}
 			return handoff.ReviewedEvent(kind, d, reason, questions), nil
 		})

@@ -90,6 +90,23 @@ func clockViews(cal *deadline.Calendar, settings handoff.Settings, p *handoff.Pa
 	return out
 }
 
+// clockCell is a clock as a list's cell shows it: clockView without the
+// day-by-day explanation, which only the pack page opens and which costs more
+// than the rest of a home's row.
+func clockCell(cal *deadline.Calendar, c deadline.Clock, p *handoff.Pack, now time.Time) web.ClockView {
+	v := web.ClockView{
+		Kind:      string(c.Kind),
+		Label:     c.Kind.Label(),
+		State:     c.State,
+		Relative:  cal.Relative(c, now),
+		WaitingOn: waitingOn(c.Owner, p),
+	}
+	if !c.Due.IsZero() {
+		v.Due = c.Due.String()
+	}
+	return v
+}
+
 // waitingOn names who a running clock waits on: "Sam Rivera (SE)"; "the SA
 // (not assigned yet)" when the pack has no SA.
 func waitingOn(role handoff.Role, p *handoff.Pack) string {
@@ -106,18 +123,8 @@ func waitingOn(role handoff.Role, p *handoff.Pack) string {
 }
 
 func clockView(cal *deadline.Calendar, c deadline.Clock, p *handoff.Pack, now time.Time) web.ClockView {
-	r, start := c.Rule, c.Start
-	v := web.ClockView{
-		Kind:      string(c.Kind),
-		Label:     c.Kind.Label(),
-		State:     c.State,
-		Relative:  cal.Relative(c, now),
-		WaitingOn: waitingOn(c.Owner, p),
-	}
-	if !c.Due.IsZero() {
-		v.Due = c.Due.String()
-	}
-	if !start.IsZero() {
+	v := clockCell(cal, c, p, now)
+	if r, start := c.Rule, c.Start; !start.IsZero() {
 		ex := cal.Explain(r, start)
 		ev := &web.ExplanationView{Rule: ex.Rule, Start: ex.Start.String(), Due: ex.Due.String(), Business: r.Business, Note: ex.Note}
 		if !c.Due.IsZero() && !c.Due.Equal(ex.Due) {

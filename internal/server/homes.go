@@ -62,7 +62,7 @@ func homeWords(sec deadline.Section, role handoff.Role) (title, hint, empty stri
 }
 
 // homeSections reads one page of each section of the current person's home
-// at path, each after its own cursor in the query.
+// at path, each after its own cursor in the query, in one round trip.
 func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, int, error) {
 	ctx := r.Context()
 	actor := currentUser(r)
@@ -70,21 +70,22 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 	if err != nil {
 		return nil, 0, err
 	}
-	counts, err := s.db.HomeCounts(ctx, actor)
+	q := r.URL.Query()
+	sections := deadline.Sections()
+	filters := make([]postgres.HomeFilter, len(sections))
+	for i, sec := range sections {
+		filters[i] = postgres.HomeFilter{Person: actor, Section: sec, After: parseHomeCursor(q.Get(string(sec))),
+			Limit: homePageSize + 1, Thresholds: settings.ApprovalThresholds}
+	}
+	pages, counts, err := s.db.HomePage(ctx, filters)
 	if err != nil {
 		return nil, 0, err
 	}
 	now := s.now()
-	q := r.URL.Query()
 	total := 0
 	var out []web.HomeSection
-	for _, sec := range deadline.Sections() {
-		key := string(sec)
-		after := parseHomeCursor(q.Get(key))
-		rows, err := s.db.Home(ctx, postgres.HomeFilter{Person: actor, Section: sec, After: after, Limit: homePageSize + 1})
-		if err != nil {
-			return nil, 0, err
-		}
+	for i, sec := range sections {
+		key, after, rows := string(sec), filters[i].After, pages[i]
 		hs := web.HomeSection{Key: key, Count: min(counts[sec], postgres.CountCap), Capped: counts[sec] > postgres.CountCap,
 			Collapsed: sec == deadline.SectionDone, Open: after != nil}
 		hs.Title, hs.Hint, hs.Empty = homeWords(sec, actor.Role)
@@ -99,8 +100,9 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 		if st := deadline.SectionStatuses(sec, actor.Role); sec == deadline.SectionDone && len(st) == 1 {
 			hs.AllURL = "/search?" + url.Values{"status": {string(st[0])}}.Encode()
 		}
-		for _, hr := range rows {
-			hs.Rows = append(hs.Rows, homeRow(hr, actor.Role, cal, settings, now))
+		hs.Rows = make([]web.MyPacksRow, len(rows))
+		for j, hr := range rows {
+			hs.Rows[j] = homeRow(hr, actor.Role, cal, settings, now)
 		}
 		out = append(out, hs)
 	}
@@ -110,13 +112,23 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 // homeRow is one pack as a home shows it.
 func homeRow(hr postgres.HomeRow, role handoff.Role, cal *deadline.Calendar, settings handoff.Settings, now time.Time) web.MyPacksRow {
 	p := hr.Pack
-	row := web.MyPacksRow{Head: packHead(p), Clocks: clockViews(cal, settings, p, now)}
+	row := web.MyPacksRow{Head: packHead(p), Clocks: homeClocks(cal, settings, p, now)}
 	if role == handoff.RoleSA {
-		row.Step = saStepWords(handoff.NextSAStep(p.Status, hr.Reviews, hr.Documents, hr.Decisions, settings.ApprovalThresholds))
+		row.Step = saStepWords(hr.Step)
 		return row
 	}
-	row.Missing, row.Next, row.Returned = hr.Documents.MissingCount(), nextStep(p), hr.Returned
+	row.Missing, row.Next, row.Returned = hr.Missing, nextStep(p), hr.Returned
 	return row
+}
+
+// homeClocks are a pack's clocks as a home's cells show them.
+func homeClocks(cal *deadline.Calendar, settings handoff.Settings, p *handoff.Pack, now time.Time) []web.ClockView {
+	cs := deadline.PackClocks(cal, settings, p, now)
+	out := make([]web.ClockView, len(cs))
+	for i, c := range cs {
+		out[i] = clockCell(cal, c, p, now)
+	}
+	return out
 }
 
 // saStepWords names the SA's next step on a pack.
