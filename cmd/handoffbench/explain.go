@@ -157,7 +157,11 @@ func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) 
 	if saID != 0 {
 		qs = append(qs, list(fmt.Sprintf("list: overdue, SA %d", saID), with(overdue, func(f *postgres.OverdueFilter) { f.SAID = saID })))
 	}
-	qs = append(qs, packsQueries(seID, saID, today, riskUntil)...)
+	pqs, err := packsQueries(ctx, conn, seID, saID, today, riskUntil)
+	if err != nil {
+		return nil, err
+	}
+	qs = append(qs, pqs...)
 	for _, c := range []string{"pack", "kickoff", "lock"} {
 		qs = append(qs,
 			count("count: overdue, "+c, overdue, c),
@@ -169,10 +173,11 @@ func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) 
 }
 
 // packsQueries are the queries of the Packs list and the homes, as the
-// server builds them (postgres.SearchSQL, SearchCountSQL, HomeSQL): the bench
-// search word for a manager and for the busiest SE, the kickoff-overdue
-// filter, and each section of the busiest SE's and SA's home.
-func packsQueries(seID, saID int64, today, riskUntil time.Time) []dashQuery {
+// server builds them (postgres.SearchSQL, SearchRowsSQL, SearchCountSQL,
+// HomeSQL): the bench search word for a manager and for the busiest SE, and
+// the kickoff-overdue filter, each with the read of its first page and its
+// count, and each section of the busiest SE's and SA's home.
+func packsQueries(ctx context.Context, conn *pgx.Conn, seID, saID int64, today, riskUntil time.Time) ([]dashQuery, error) {
 	// No SE or SA of the demo org has the word in their name (People: none).
 	all := postgres.SearchFilter{Scope: handoff.PackScope{All: true}, Words: []string{searchWord}, People: [][]int64{nil},
 		Today: today, RiskUntil: riskUntil, Limit: 26}
@@ -186,6 +191,16 @@ func packsQueries(seID, saID int64, today, riskUntil time.Time) []dashQuery {
 	}{{"packs search: " + searchWord, all}, {fmt.Sprintf("packs search: %s, SE %d", searchWord, seID), se}, {"packs: kickoff overdue", late}} {
 		sql, args := postgres.SearchSQL(s.f)
 		qs = append(qs, dashQuery{name: s.name, sql: sql, args: args})
+		rows, err := conn.Query(ctx, sql, args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		sql, args = postgres.SearchRowsSQL(s.f, ids)
+		qs = append(qs, dashQuery{name: "rows: " + s.name, sql: sql, args: args})
 		sql, args = postgres.SearchCountSQL(s.f)
 		qs = append(qs, dashQuery{name: "count: " + s.name, sql: sql, args: args})
 	}
@@ -200,7 +215,7 @@ func packsQueries(seID, saID int64, today, riskUntil time.Time) []dashQuery {
 			}
 		}
 	}
-	return qs
+	return qs, nil
 }
 
 // lastRow is the cursor after the last row of f's first page, or nil when
@@ -278,6 +293,12 @@ func literal(v any) (string, error) {
 		s = string(v)
 	case time.Time:
 		s = v.Format(time.DateOnly)
+	case []int64:
+		ns := make([]string, len(v))
+		for i, n := range v {
+			ns[i] = strconv.FormatInt(n, 10)
+		}
+		s = "{" + strings.Join(ns, ",") + "}"
 	default:
 		return "", fmt.Errorf("no literal for %T", v)
 	}

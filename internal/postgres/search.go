@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,76 +56,178 @@ func likePattern(w string) string {
 	return "%" + r.Replace(w) + "%"
 }
 
-// searchWhere is the filter of f (without the keyset), as conditions on
-// packs p joined to deals d.
-func searchWhere(f SearchFilter, arg func(any) string) []string {
-	var where []string
-	switch s := f.Scope; {
+// searchArgs numbers the values of one query as it is built.
+type searchArgs []any
+
+func (a *searchArgs) add(v any, typ string) string {
+	*a = append(*a, v)
+	// Typed, so the statement means the same whether pgx prepares it or
+	// sends it with its values (QueryExecModeExec).
+	return "$" + strconv.Itoa(len(*a)) + "::" + typ
+}
+
+// packFiltered reports whether f filters on the pack (status, clock), so a
+// query must read packs, not only deals.
+func packFiltered(f SearchFilter) bool {
+	return f.Status != "" || (f.Clock != "" && clockOrder(string(f.Clock)) >= 0)
+}
+
+// scopeWhere is the reader's scope as a condition on deals (alias "d") or on
+// packs ("p"), whose SE and SA copies triggers keep equal to the deal's
+// (migration 00010).
+func scopeWhere(s handoff.PackScope, alias string, a *searchArgs) []string {
+	switch {
 	case s.All:
+		return nil
 	case s.SEID != 0:
-		where = append(where, "d.se_id = "+arg(s.SEID))
+		return []string{alias + ".se_id = " + a.add(s.SEID, "bigint")}
 	case s.SAID != 0:
-		where = append(where, "d.sa_id = "+arg(s.SAID))
-	default:
-		return []string{"false"}
+		return []string{alias + ".sa_id = " + a.add(s.SAID, "bigint")}
 	}
+	return []string{"false"}
+}
+
+// wordsWhere is f's words as conditions on deals d.
+func wordsWhere(f SearchFilter, a *searchArgs) []string {
+	var where []string
 	for i, w := range f.Words {
 		// search_text is stored in lower case; lower() of the pattern is
 		// PostgreSQL's own, so both sides fold case alike.
-		cond := "d.search_text LIKE lower(" + arg(likePattern(w)) + ")"
+		cond := "d.search_text LIKE lower(" + a.add(likePattern(w), "text") + ")"
 		if i < len(f.People) && len(f.People[i]) > 0 {
-			ids := arg(f.People[i])
+			ids := a.add(f.People[i], "bigint[]")
 			cond = "(" + cond + " OR d.se_id = ANY(" + ids + ") OR d.sa_id = ANY(" + ids + "))"
 		}
 		where = append(where, cond)
 	}
+	return where
+}
+
+// packWhere is f's status and clock filters as conditions on packs p.
+func packWhere(f SearchFilter, a *searchArgs) []string {
+	var where []string
 	if f.Status != "" {
-		where = append(where, "p.status = "+arg(string(f.Status)))
+		where = append(where, "p.status = "+a.add(string(f.Status), "text"))
 	}
 	if f.Clock != "" {
 		if i := clockOrder(string(f.Clock)); i >= 0 {
 			c := overdueClocks[i]
+			day := func(t time.Time) string { return a.add(t.Format(time.DateOnly), "date") }
 			where = append(where, c.open)
 			switch f.State {
 			case "overdue":
-				where = append(where, c.due+" < "+arg(f.Today))
+				where = append(where, c.due+" < "+day(f.Today))
 			case "at_risk":
-				where = append(where, c.due+" >= "+arg(f.Today), c.due+" <= "+arg(f.RiskUntil))
+				where = append(where, c.due+" >= "+day(f.Today), c.due+" <= "+day(f.RiskUntil))
 			case "on_track":
-				where = append(where, c.due+" > "+arg(f.RiskUntil))
+				where = append(where, c.due+" > "+day(f.RiskUntil))
 			}
 		}
 	}
 	return where
 }
 
-// SearchSQL builds the query of one page of the Packs list. It is exported
-// so the benchmark EXPLAINs exactly what the page runs.
-func SearchSQL(f SearchFilter) (string, []any) {
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+func and(where []string) string {
+	if len(where) == 0 {
+		return "true"
 	}
-	where := append([]string{"true"}, searchWhere(f, arg)...)
-	if f.After != nil {
-		where = append(where, "(d.closed_won_on, d.id) < ("+arg(f.After.ClosedWon)+"::date, "+arg(f.After.DealID)+"::bigint)")
-	}
-	return `SELECT ` + packColumns + packFrom + `
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY d.closed_won_on DESC, d.id DESC LIMIT ` + arg(f.Limit), args
+	return strings.Join(where, " AND ")
 }
 
-// SearchCountSQL builds the count of f's rows, at most SearchCountCap+1.
-func SearchCountSQL(f SearchFilter) (string, []any) {
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+// searchOrder is the list's order, newest Closed-Won first, which the deals
+// indexes (closed_won_on, id), (se_id, closed_won_on, id) and (sa_id, ...)
+// hold (migration 00010).
+const searchOrder = ` ORDER BY d.closed_won_on DESC, d.id DESC`
+
+// SearchSQL builds the query that picks one page of the Packs list: the
+// ids of its deals, in page order. It is exported so the benchmark EXPLAINs
+// exactly what the page runs.
+//
+// Whether walking the newest deals or reading the trigram index is cheaper
+// rests on how many deals hold the word, which only the planner, with the
+// word in hand, can weigh: it runs with a custom plan each time, so it reads
+// as few tables as f's conditions need (planning a join to packs, with its
+// many indexes, cost more than running the query). The page size is a
+// literal, so no plan is made for an unknown one.
+func SearchSQL(f SearchFilter) (string, []any) {
+	var a searchArgs
+	where := append(scopeWhere(f.Scope, "d", &a), wordsWhere(f, &a)...)
+	where = append(where, packWhere(f, &a)...)
+	if f.After != nil {
+		where = append(where, "(d.closed_won_on, d.id) < ("+a.add(f.After.ClosedWon.Format(time.DateOnly), "date")+", "+
+			a.add(f.After.DealID, "bigint")+")")
 	}
-	where := append([]string{"true"}, searchWhere(f, arg)...)
-	return `SELECT count(*) FROM (SELECT 1 FROM packs p JOIN deals d ON d.id = p.deal_id
-		WHERE ` + strings.Join(where, " AND ") + ` LIMIT ` + arg(SearchCountCap+1) + `) capped`, args
+	from := "deals d"
+	if packFiltered(f) {
+		from = "deals d JOIN packs p ON p.deal_id = d.id"
+	}
+	return `SELECT d.id FROM ` + from + ` WHERE ` + and(where) + searchOrder + ` LIMIT ` + strconv.Itoa(max(f.Limit, 0)), a
+}
+
+// SearchRowsSQL reads the page SearchSQL picked: the packs of deals ids, in
+// page order. Its plan does not depend on the values, so it is prepared once
+// and kept. The scope is checked again, in case a deal changed hands in
+// between.
+func SearchRowsSQL(f SearchFilter, ids []int64) (string, []any) {
+	a := searchArgs{}
+	where := append([]string{"d.id = ANY(" + a.add(ids, "bigint[]") + ")"}, scopeWhere(f.Scope, "d", &a)...)
+	return `SELECT ` + packColumns + packFrom + ` WHERE ` + and(where) + searchOrder, a
+}
+
+// searchCountLimit stops the count one row past SearchCountCap.
+var searchCountLimit = " LIMIT " + strconv.Itoa(SearchCountCap+1)
+
+// searchSample is the sixteenth of deals that migration 00018 indexes by
+// trigram on its own (deals_search_text_sample_idx). The condition must read
+// exactly as the index's predicate, or the planner cannot use the index.
+const searchSample = "d.id % 16 = 0"
+
+// SearchCountSQL builds the count of f's rows, at most SearchCountCap+1.
+//
+// It reads only the tables f's conditions need: deals for words (and scope),
+// packs for status and clock. Counting deals counts packs: every deal has
+// exactly one, since packs.deal_id is unique and a deal and its pack are
+// written in one transaction (CreateDeal, the demo's bulk load). Words are
+// matched in materialized CTEs, which
+// the planner plans for reading every match: for a word in a few percent of
+// deals that is the trigram index, where costing the capped read alone would
+// pick a sequential scan that stops after tens of thousands of deals. A CTE
+// is still read lazily, so the count stops at the cap either way.
+//
+// The trigram index is read whole before its first row, though: for a word
+// in 4% of 1,000,000 deals, 40,000 entries (about 20 ms). So for the reader
+// who sees every pack, the count first reads only the sample: when its
+// sixteenth of deals alone reaches the cap, the answer ("1,000+") is proven
+// for a sixteenth of the reading, whatever the table's size; only otherwise,
+// when the word is rarer, are all deals counted. An SE's or SA's packs are
+// few enough to count directly.
+func SearchCountSQL(f SearchFilter) (string, []any) {
+	var a searchArgs
+	if len(f.Words) == 0 {
+		if packFiltered(f) {
+			where := append(scopeWhere(f.Scope, "p", &a), packWhere(f, &a)...)
+			return `SELECT count(*) FROM (SELECT 1 FROM packs p WHERE ` + and(where) + searchCountLimit + `) capped`, a
+		}
+		return `SELECT count(*) FROM (SELECT 1 FROM deals d WHERE ` + and(scopeWhere(f.Scope, "d", &a)) + searchCountLimit + `) capped`, a
+	}
+	where := and(append(scopeWhere(f.Scope, "d", &a), wordsWhere(f, &a)...))
+	// The pack conditions stay outside the CTEs, so matching deals meet
+	// their packs one by one and the count stops at the cap.
+	packs := and(packWhere(f, &a))
+	capped := func(cte string) string {
+		if !packFiltered(f) {
+			return `SELECT count(*) FROM (SELECT 1 FROM ` + cte + searchCountLimit + `) capped`
+		}
+		return `SELECT count(*) FROM (SELECT 1 FROM ` + cte + ` d JOIN packs p ON p.deal_id = d.id WHERE ` + packs + searchCountLimit + `) capped`
+	}
+	matches := `matches AS MATERIALIZED (SELECT d.id FROM deals d WHERE ` + where + `)`
+	if !f.Scope.All {
+		return `WITH ` + matches + ` ` + capped("matches"), a
+	}
+	return `WITH sample AS MATERIALIZED (SELECT d.id FROM deals d WHERE ` + searchSample + ` AND ` + where + `),
+		` + matches + `
+		SELECT CASE WHEN n > ` + strconv.Itoa(SearchCountCap) + ` THEN n ELSE (` + capped("matches") + `) END
+		FROM (` + capped("sample") + `) sampled (n)`, a
 }
 
 // ResolvePeople fills f.People: for each word, the people whose name has it
@@ -157,7 +260,23 @@ func (db *DB) SearchPacks(ctx context.Context, f SearchFilter) ([]*handoff.Pack,
 		}
 	}
 	sql, args := SearchSQL(f)
-	rows, err := db.Pool.Query(ctx, sql, args...)
+	// Never a cached generic plan: one made for an unknown word walks the
+	// newest deals or reads the trigram index whatever the word, and either
+	// is slow for some words (at 1,000,000 deals, 472 ms against 4 ms for
+	// "labs"; docs/performance.md).
+	rows, err := db.Pool.Query(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	sql, args = SearchRowsSQL(f, ids)
+	rows, err = db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
 	}

@@ -2,10 +2,14 @@ package postgres_test
 
 import (
 	"context"
+	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
@@ -68,6 +72,9 @@ func TestSearchAgreesWithScopeAndFilters(t *testing.T) {
 		"kickoff overdue":  {Clock: deadline.KindKickoff, State: "overdue"},
 		"lock at risk":     {Clock: deadline.KindLock, State: "at_risk"},
 		"pack on track":    {Clock: deadline.KindPack, State: "on_track", Words: []string{"account"}},
+		// Words and pack filters together: deals matched first, then their packs.
+		"status and word":  {Status: handoff.StatusDraft, Words: []string{"account 0"}},
+		"kickoff and name": {Clock: deadline.KindKickoff, State: "on_track", Words: []string{"shah"}},
 	}
 	for who, reader := range readers {
 		for name, f := range searches {
@@ -126,4 +133,243 @@ func TestSearchReadsTheTrigramIndex(t *testing.T) {
 	if plan := explain(t, w.db, true, sql, args...); !strings.Contains(plan, "deals_search_text_idx") {
 		t.Errorf("the count cannot use the trigram index:\n%s", plan)
 	}
+}
+
+// TestSearchCountShapes: a count reads only the tables its conditions need
+// (deals for words and scope, packs for status and clock), and a word's count
+// can read the trigram index, people's names or not.
+func TestSearchCountShapes(t *testing.T) {
+	t.Parallel()
+	w := newListWorld(t, 10)
+	all := handoff.PackScope{All: true}
+	for _, tc := range []struct {
+		name              string
+		f                 postgres.SearchFilter
+		deals, packs, gin bool
+	}{
+		{"word", postgres.SearchFilter{Scope: all, Words: []string{"account 00"}}, true, false, true},
+		{"word or SE", postgres.SearchFilter{Scope: all, Words: []string{"sam"}, People: [][]int64{{w.sam.ID}}}, true, false, true},
+		{"word of an SA's", postgres.SearchFilter{Scope: handoff.PackScope{SAID: w.alex.ID}, Words: []string{"account 00"}}, true, false, false},
+		{"word and status", postgres.SearchFilter{Scope: all, Words: []string{"account 00"}, Status: handoff.StatusDraft}, true, true, true},
+		{"status of an SE's", postgres.SearchFilter{Scope: handoff.PackScope{SEID: w.sam.ID}, Status: handoff.StatusDraft}, false, true, false},
+		{"kickoff overdue", postgres.SearchFilter{Scope: all, Clock: deadline.KindKickoff, State: "overdue", Today: time.Now()}, false, true, false},
+		{"everything of an SE's", postgres.SearchFilter{Scope: handoff.PackScope{SEID: w.sam.ID}}, true, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sql, args := postgres.SearchCountSQL(tc.f)
+			plan := explain(t, w.db, tc.gin, sql, args...)
+			if got := strings.Contains(plan, " on deals "); got != tc.deals {
+				t.Errorf("reads deals: %v, want %v\n%s", got, tc.deals, plan)
+			}
+			if got := strings.Contains(plan, " on packs "); got != tc.packs {
+				t.Errorf("reads packs: %v, want %v\n%s", got, tc.packs, plan)
+			}
+			if tc.gin && !strings.Contains(plan, "deals_search_text_idx") {
+				t.Errorf("cannot read the trigram index:\n%s", plan)
+			}
+		})
+	}
+}
+
+// TestSearchTakesWordsLiterally: LIKE's wildcards and its escape character in
+// a word match only themselves, in the list and in its count, and a deal
+// matches by its SE's name alone.
+func TestSearchTakesWordsLiterally(t *testing.T) {
+	t.Parallel()
+	w := newListWorld(t, 0)
+	ctx := context.Background()
+	rules := deadline.RulesOf(w.st)
+	r := rand.New(rand.NewPCG(1, 2))
+	cw := deadline.NewDay(2026, time.November, 2)
+	ids := map[string]int64{}
+	for _, a := range []struct {
+		account string
+		se      *handoff.User
+	}{
+		{"100% Labs", w.sam}, {"1000 Labs", w.sam}, {"A_B Corp", w.priya}, {"AxB Corp", w.priya},
+		{`Back\slash Ltd`, w.priya}, {"Backslash Ltd", w.priya},
+	} {
+		ids[a.account] = w.add(t, a.account, a.se, nil, handoff.StatusDraft, cw, rules, r).ID
+	}
+	for _, tc := range []struct {
+		words []string
+		want  []string
+	}{
+		{[]string{"0% l"}, []string{"100% Labs"}},
+		{[]string{"100%"}, []string{"100% Labs"}},
+		{[]string{"a_b"}, []string{"A_B Corp"}},
+		{[]string{`k\s`}, []string{`Back\slash Ltd`}},
+		{[]string{"rivera"}, []string{"100% Labs", "1000 Labs"}}, // Sam Rivera's name is on no deal
+		{[]string{"rivera", "100%"}, []string{"100% Labs"}},
+		{[]string{"shah", "labs"}, nil},
+	} {
+		t.Run(strings.Join(tc.words, " "), func(t *testing.T) {
+			f := postgres.SearchFilter{Scope: handoff.PackScope{All: true}, Words: tc.words}
+			var want, got []int64
+			for _, a := range tc.want {
+				want = append(want, ids[a])
+			}
+			for _, p := range searchAll(t, w.db, f, 26) {
+				got = append(got, p.ID)
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("lists %v, want %v (%v)", got, want, tc.want)
+			}
+			if n, err := w.db.CountPacks(ctx, f); err != nil || n != len(want) {
+				t.Errorf("counts %d (%v), want %d", n, err, len(want))
+			}
+		})
+	}
+}
+
+// TestSearchCountStopsAtTheCap: past SearchCountCap matches the count says
+// SearchCountCap+1, whichever tables it reads, and stays exact below it.
+func TestSearchCountStopsAtTheCap(t *testing.T) {
+	t.Parallel()
+	w := newListWorld(t, 4)
+	ctx := context.Background()
+	// Sam's and Alex's: SearchCountCap+2 draft packs named "Bulk Labs" and
+	// 5 submitted ones.
+	const bulk = postgres.SearchCountCap + 2 + 5
+	if _, err := w.db.Pool.Exec(ctx, `
+		WITH d AS (
+			INSERT INTO deals (account_name, opportunity_name, segment, arr_minor, arr_currency, closed_won_on, se_id, sa_id)
+			SELECT 'Bulk Labs ' || i, 'Platform', 'enterprise', 100, 'USD', DATE '2026-10-01' + i % 40, $1, $2
+			FROM generate_series(1, $3::int) i RETURNING id, account_name)
+		INSERT INTO packs (deal_id, status, submitted_version, pack_due_on, kickoff_due_on, first_submitted_at, submitted_at)
+		SELECT id, CASE WHEN sub THEN 'submitted' ELSE 'draft' END, sub::int, DATE '2026-12-01', DATE '2026-12-04',
+		       CASE WHEN sub THEN TIMESTAMPTZ '2026-11-02 15:00Z' END, CASE WHEN sub THEN TIMESTAMPTZ '2026-11-02 15:00Z' END
+		FROM (SELECT id, split_part(account_name, ' ', 3)::int <= 5 AS sub FROM d) d`, w.sam.ID, w.alex.ID, bulk); err != nil {
+		t.Fatal(err)
+	}
+	var samSubmitted int
+	if err := w.db.Pool.QueryRow(ctx, `SELECT count(*) FROM packs WHERE se_id = $1 AND status = 'submitted'`, w.sam.ID).Scan(&samSubmitted); err != nil {
+		t.Fatal(err)
+	}
+	all, sam := handoff.PackScope{All: true}, handoff.PackScope{SEID: w.sam.ID}
+	today, riskUntil := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	capped := postgres.SearchCountCap + 1
+	for _, tc := range []struct {
+		name string
+		f    postgres.SearchFilter
+		want int
+	}{
+		{"word", postgres.SearchFilter{Scope: all, Words: []string{"bulk labs"}}, capped},
+		{"word, the SE's", postgres.SearchFilter{Scope: sam, Words: []string{"bulk"}}, capped},
+		{"word, another SE's", postgres.SearchFilter{Scope: handoff.PackScope{SEID: w.priya.ID}, Words: []string{"bulk"}}, 0},
+		{"the SA's name", postgres.SearchFilter{Scope: all, Words: []string{"alex"}, People: [][]int64{{w.alex.ID}}}, capped},
+		{"word and status", postgres.SearchFilter{Scope: all, Words: []string{"bulk"}, Status: handoff.StatusDraft}, capped},
+		{"word and status, below the cap", postgres.SearchFilter{Scope: all, Words: []string{"bulk"}, Status: handoff.StatusSubmitted}, 5},
+		{"status", postgres.SearchFilter{Scope: sam, Status: handoff.StatusDraft}, capped},
+		{"status, below the cap", postgres.SearchFilter{Scope: sam, Status: handoff.StatusSubmitted}, samSubmitted},
+		{"clock", postgres.SearchFilter{Scope: all, Clock: deadline.KindPack, State: "on_track", Today: today, RiskUntil: riskUntil}, capped},
+		{"everything", postgres.SearchFilter{Scope: all}, capped},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := w.db.CountPacks(ctx, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != tc.want {
+				t.Errorf("counts %d, want %d", n, tc.want)
+			}
+		})
+	}
+	// The list pages through all of them, newest first, once each.
+	f := postgres.SearchFilter{Scope: all, Words: []string{"bulk labs"}}
+	seen := map[int64]bool{}
+	for _, p := range searchAll(t, w.db, f, 100) {
+		if seen[p.ID] || !strings.HasPrefix(p.Deal.AccountName, "Bulk Labs ") {
+			t.Fatalf("lists %q (pack %d) twice or wrongly", p.Deal.AccountName, p.ID)
+		}
+		seen[p.ID] = true
+	}
+	if len(seen) != bulk {
+		t.Errorf("lists %d, want %d", len(seen), bulk)
+	}
+}
+
+// TestSearchCountTriesTheSampleFirst: a manager's count proves "past the cap"
+// from the trigram-indexed sixteenth of deals when that sample alone holds
+// enough matches, without reading the full index; otherwise it counts every
+// deal, exactly.
+func TestSearchCountTriesTheSampleFirst(t *testing.T) {
+	t.Parallel()
+	w := newListWorld(t, 4)
+	ctx := context.Background()
+	// SearchCountCap+1 deals in the sample (ids divisible by 16), and as
+	// many outside it.
+	if _, err := w.db.Pool.Exec(ctx, `
+		WITH d AS (
+			INSERT INTO deals (id, account_name, opportunity_name, segment, arr_minor, arr_currency, closed_won_on, se_id)
+			SELECT 100000 + i * 16 + CASE WHEN i % 2 = 0 THEN 0 ELSE 1 END,
+			       CASE WHEN i % 2 = 0 THEN 'Sampled Labs ' ELSE 'Unsampled Labs ' END || i, 'Platform', 'enterprise', 100, 'USD',
+			       DATE '2026-10-01' + i % 40, $1
+			FROM generate_series(0, 2 * $2::int + 1) i RETURNING id)
+		INSERT INTO packs (deal_id, pack_due_on, kickoff_due_on) SELECT id, DATE '2026-12-01', DATE '2026-12-04' FROM d`,
+		w.sam.ID, postgres.SearchCountCap+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Pool.Exec(ctx, `ANALYZE deals`); err != nil {
+		t.Fatal(err)
+	}
+	all := handoff.PackScope{All: true}
+	for _, tc := range []struct {
+		word      string
+		scope     handoff.PackScope
+		want      int
+		fullCount bool // whether every deal had to be counted
+	}{
+		{"sampled labs", all, postgres.SearchCountCap + 1, false},
+		{"unsampled labs", all, postgres.SearchCountCap + 1, true},
+		{"labs 1", all, postgres.SearchCountCap + 1, true},
+		{"labs 200", all, 5, true}, // 200, 2000-2003
+		{"sampled labs", handoff.PackScope{SEID: w.sam.ID}, postgres.SearchCountCap + 1, true},
+	} {
+		t.Run(tc.word, func(t *testing.T) {
+			f := postgres.SearchFilter{Scope: tc.scope, Words: []string{tc.word}}
+			n, err := w.db.CountPacks(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != tc.want {
+				t.Errorf("counts %d, want %d", n, tc.want)
+			}
+			sql, args := postgres.SearchCountSQL(f)
+			plan := explainAnalyze(t, w.db, sql, args...)
+			full := regexp.MustCompile(`(?m)CTE matches\n\s+->  [^\n]*\(actual`).MatchString(plan)
+			if full != tc.fullCount {
+				t.Errorf("counts every deal: %v, want %v\n%s", full, tc.fullCount, plan)
+			}
+			if tc.scope.All && !strings.Contains(plan, "deals_search_text_sample_idx") {
+				t.Errorf("the sample does not read its index:\n%s", plan)
+			}
+		})
+	}
+}
+
+// explainAnalyze runs sql under EXPLAIN ANALYZE, with sequential scans off
+// so a tiny table still shows the plan a large one gets.
+func explainAnalyze(t *testing.T, db *postgres.DB, sql string, args ...any) string {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) `+sql, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
 }

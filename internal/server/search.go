@@ -172,9 +172,12 @@ func (s *Server) packsList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.db.CountPacks(ctx, f)
-	if err != nil {
-		return err
+	// A first page with room to spare holds every match: it is the count.
+	n := len(packs)
+	if f.After != nil || n == f.Limit {
+		if n, err = s.db.CountPacks(ctx, f); err != nil {
+			return err
+		}
 	}
 	page.Count, page.Capped = min(n, postgres.SearchCountCap), n > postgres.SearchCountCap
 	if len(packs) > searchPageSize {

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
 )
 
 // packsListed returns the accounts on a Packs list page and its count line.
@@ -78,6 +79,58 @@ func TestPacksListShowsOnlyWhatEachRoleMaySee(t *testing.T) {
 				t.Errorf("no Packs item in the navigation (%q)", nav)
 			}
 		})
+	}
+}
+
+// TestPacksListPagesAndCounts: past a page, the list links the next one and
+// counts every match on each page; past the cap it says "1,000+".
+func TestPacksListPagesAndCounts(t *testing.T) {
+	t.Parallel()
+	e := newPackEnv(t)
+	ctx := context.Background()
+	// 30 of Sam's deals, and SearchCountCap more of Priya's, with their packs.
+	if _, err := e.DB.Pool.Exec(ctx, `
+		WITH d AS (
+			INSERT INTO deals (account_name, opportunity_name, segment, arr_minor, arr_currency, closed_won_on, se_id)
+			SELECT CASE WHEN i <= 30 THEN 'Umbrella Labs ' ELSE 'Bulk ' END || i, 'Platform', 'enterprise', 100, 'USD',
+			       DATE '2026-10-01' + i % 40, CASE WHEN i <= 30 THEN $1::bigint ELSE $2::bigint END
+			FROM generate_series(1, 30 + $3::int) i RETURNING id)
+		INSERT INTO packs (deal_id, pack_due_on, kickoff_due_on) SELECT id, DATE '2026-12-01', DATE '2026-12-04' FROM d`,
+		e.sam.ID, e.priya.ID, postgres.SearchCountCap); err != nil {
+		t.Fatal(err)
+	}
+	morgan := e.Login("morgan@example.com")
+	var seen []string
+	next := "/search?q=umbrella+labs"
+	for i, want := range []int{25, 5} {
+		res := morgan.Get(next)
+		got, count := packsListed(t, res)
+		if len(got) != want || count != "30 packs" {
+			t.Fatalf("page %d lists %d (%q), want %d (30 packs)", i+1, len(got), count, want)
+		}
+		seen = append(seen, got...)
+		next, _ = res.Doc().Find(`[data-testid="next"]`).Attr("href")
+	}
+	if next != "" {
+		t.Errorf("the last page links %q", next)
+	}
+	if slices.Sort(seen); len(slices.Compact(seen)) != 30 {
+		t.Errorf("the pages list %d packs once each, want 30", len(seen))
+	}
+	// Priya's packs neither appear nor count for Sam.
+	if got, count := packsListed(t, e.Login("sam@example.com").Get("/search?q=platform")); len(got) != 25 || count != "31 packs" {
+		t.Errorf("Sam's platform: %d listed (%q), want 25 (31 packs)", len(got), count)
+	}
+	for _, tc := range []struct{ query, count string }{
+		{"q=bulk", "1,000 packs"},
+		{"q=platform", "1,000+ packs"},
+		{"", "1,000+ packs"},
+		{"status=draft", "1,000+ packs"},
+		{"q=umbrella&status=draft", "30 packs"},
+	} {
+		if got, count := packsListed(t, morgan.Get("/search?"+tc.query)); len(got) != 25 || count != tc.count {
+			t.Errorf("%s: %d listed (%q), want 25 (%q)", tc.query, len(got), count, tc.count)
+		}
 	}
 }
 
