@@ -210,8 +210,12 @@ func countExpr(f OverdueFilter, clock string, arg func(any) string) string {
 		from += " JOIN deals d ON d.id = p.deal_id"
 	}
 	where = append(where, filterSQL(f, arg)...)
+	// In due order the count reads its clock's partial index (index only: the
+	// kickoff index carries the status its lanes split on, migration 00019)
+	// and stops at the cap; unordered, the planner prefers the status index
+	// and thousands of heap pages (108 ms at 1,000,000 packs).
 	return `(SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` LIMIT ` + arg(CountCap+1) + `) capped)`
+		` ORDER BY ` + c.due + ` LIMIT ` + itoa(CountCap+1) + `) capped)`
 }
 
 // OverdueCounts returns how many rows each state ("overdue", "at_risk") holds

@@ -206,7 +206,14 @@ func SearchCountSQL(f SearchFilter) (string, []any) {
 	if len(f.Words) == 0 {
 		if packFiltered(f) {
 			where := append(scopeWhere(f.Scope, "p", &a), packWhere(f, &a)...)
-			return `SELECT count(*) FROM (SELECT 1 FROM packs p WHERE ` + and(where) + searchCountLimit + `) capped`, a
+			// In due order, a clock's count reads its partial index and stops
+			// at the cap; unordered, the planner guesses a sequential scan
+			// stops as soon, which at 1,000,000 packs it does not (11 ms).
+			order := ""
+			if i := clockOrder(string(f.Clock)); f.Clock != "" && i >= 0 {
+				order = ` ORDER BY ` + overdueClocks[i].due
+			}
+			return `SELECT count(*) FROM (SELECT 1 FROM packs p WHERE ` + and(where) + order + searchCountLimit + `) capped`, a
 		}
 		return `SELECT count(*) FROM (SELECT 1 FROM deals d WHERE ` + and(scopeWhere(f.Scope, "d", &a)) + searchCountLimit + `) capped`, a
 	}
