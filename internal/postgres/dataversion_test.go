@@ -52,6 +52,7 @@ func TestDataVersionMovesWithWhatListsShow(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	moves("a password change", true, func() { w.exec(t, `UPDATE users SET session_version = session_version + 1 WHERE id = $1`, w.sam.ID) })
 	moves("a rename", true, func() { w.exec(t, `UPDATE users SET name = 'Samuel' WHERE id = $1`, w.sam.ID) })
 	moves("a status change", true, func() { w.exec(t, `UPDATE packs SET status = 'draft' WHERE id = $1`, w.pack) })
 	moves("a due date change", true, func() { w.exec(t, `UPDATE packs SET pack_due_on = pack_due_on + 1 WHERE id = $1`, w.pack) })

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/handoff-app/handoff/internal/handoff"
 )
 
 // What pages keep in memory between requests. Settings, the calendar, the
@@ -28,12 +30,46 @@ import (
 // crawler walking every filter empties the memo rather than growing it).
 const memoEntries = 256
 
+// memoUsers bounds the kept signed-in people: one small row each, so many.
+const memoUsers = 10000
+
 type memo struct {
 	mu      sync.Mutex
 	version int64
 	items   map[string]any
+	users   map[int64]*handoff.User // the people whose requests came in under version
 	flight  singleflight.Group
 	loc     atomic.Pointer[time.Location] // the org's zone as last read, for showing moments
+}
+
+// moveTo starts the memo afresh at version v; the caller holds mu.
+func (m *memo) moveTo(v int64) {
+	m.version, m.items, m.users = v, map[string]any{}, map[int64]*handoff.User{}
+}
+
+// user returns the person with id as read under version v, and whether the
+// memo had them.
+func (m *memo) user(v, id int64) (*handoff.User, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v != m.version {
+		return nil, false
+	}
+	u, ok := m.users[id]
+	return u, ok
+}
+
+// putUser keeps u as read under version v.
+func (m *memo) putUser(v int64, u *handoff.User) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v < m.version {
+		return
+	}
+	if v > m.version || len(m.users) >= memoUsers {
+		m.moveTo(v)
+	}
+	m.users[u.ID] = u
 }
 
 // get returns what is kept under key for version v.
@@ -55,8 +91,10 @@ func (m *memo) put(v int64, key string, x any) {
 	if v < m.version {
 		return
 	}
-	if v > m.version || len(m.items) >= memoEntries {
-		m.version, m.items = v, map[string]any{}
+	if v > m.version {
+		m.moveTo(v)
+	} else if len(m.items) >= memoEntries {
+		m.items = map[string]any{}
 	}
 	m.items[key] = x
 }

@@ -85,6 +85,34 @@ func TestKeptPagesNeverHideAWriteFromAnotherInstance(t *testing.T) {
 		t.Fatalf("B's CRM link after A set the template = %q", href)
 	}
 
+	// A person deactivated through A is signed out on B at their next
+	// request, although B kept them signed in a moment ago.
+	riley := a.CreateUser("Riley Moss", "riley@example.com", handoff.RoleSE)
+	rileyB := b.Login("riley@example.com")
+	if res := rileyB.Get("/packs"); res.StatusCode != http.StatusOK {
+		t.Fatalf("Riley's home on B = %d", res.StatusCode)
+	}
+	if res := adminA.PostForm("/admin/users/"+strconv.FormatInt(riley.ID, 10)+"/deactivate", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("deactivate through A = %d\n%s", res.StatusCode, res.Body)
+	}
+	if res := rileyB.Get("/packs"); res.StatusCode == http.StatusOK {
+		t.Fatalf("a deactivated SE still sees their home on B")
+	}
+
+	// So is one whose password was reset through A: that ends every session.
+	kim := a.CreateUser("Kim Lund", "kim@example.com", handoff.RoleSE)
+	kimB := b.Login("kim@example.com")
+	if res := kimB.Get("/packs"); res.StatusCode != http.StatusOK {
+		t.Fatalf("Kim's home on B = %d", res.StatusCode)
+	}
+	if res := adminA.PostForm("/admin/users/"+strconv.FormatInt(kim.ID, 10)+"/password",
+		url.Values{"password": {"a brand new passphrase"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset password through A = %d", res.StatusCode)
+	}
+	if res := kimB.Get("/packs"); res.StatusCode == http.StatusOK {
+		t.Fatalf("a session survived its password reset on B")
+	}
+
 	// A renamed person reads under their new name on B.
 	if _, err := a.DB.Pool.Exec(t.Context(), `UPDATE users SET name = 'Samantha Rivera' WHERE id = $1`, sam.ID); err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func (s *Server) routes() http.Handler {
 	bare.handleHTTP(http.MethodGet, "/metrics", public, s.metrics.Handler(s.cfg.MetricsToken, s.cfg.MetricsAllow))
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.formHygiene, s.sessions.LoadAndSave, s.authenticate)
+		r.Use(s.formHygiene, withVersionSlot, s.sessions.LoadAndSave, s.authenticate)
 		rt := router{r, s}
 
 		rt.handle(http.MethodGet, "/", public, s.home)

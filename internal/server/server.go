@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/handoff-app/handoff/internal/deadline"
@@ -76,7 +75,7 @@ func New(cfg Config, db *postgres.DB, logger *slog.Logger) (*Server, error) {
 	s.metrics = metrics.New(db.Pool, s.overdueByClock, metrics.WithLogger(logger))
 	// Interval 0: pgxstore's own sweeper goroutine races on shutdown, so
 	// expired sessions are swept by SweepSessions, which the caller runs.
-	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(db.Pool, 0), cfg.secure())
+	s.sessions = newSessionManager(postgres.NewSessionStore(db), cfg.secure())
 	s.router = s.routes()
 	return s, nil
 }

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/postgres"
 	"github.com/handoff-app/handoff/web"
 )
 
@@ -31,7 +31,7 @@ const (
 	keyLastSeen       = "last_seen" // unix seconds of the last request
 )
 
-func newSessionManager(store *pgxstore.PostgresStore, secure bool) *scs.SessionManager {
+func newSessionManager(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
 	sm.Lifetime = sessionLifetime
@@ -80,7 +80,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, version, err := s.db.UserAndVersion(ctx, id)
+		u, version, err := s.sessionUser(ctx, id)
 		if err != nil && handoff.ErrorCode(err) != handoff.ENOTFOUND {
 			s.serveError(w, r, err)
 			return
@@ -111,6 +111,34 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// withVersionSlot gives the request a slot for the data version its session
+// lookup reads (postgres.SessionStore), before the session is loaded.
+func withVersionSlot(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, _ := postgres.WithVersionSlot(r.Context())
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// sessionUser is the signed-in person with id and the data version: from
+// the version the session's lookup read and the people kept under it, or,
+// when the memo has not seen them under that version, one round trip. A
+// deactivation, role change or password change moves the version
+// (migrations 00013 and 00020), so the person is never older than the
+// request.
+func (s *Server) sessionUser(ctx context.Context, id int64) (*handoff.User, int64, error) {
+	if slot := postgres.VersionSlotOf(ctx); slot != nil && slot.N != 0 {
+		if u, ok := s.memo.user(slot.N, id); ok {
+			return u, slot.N, nil
+		}
+	}
+	u, v, err := s.db.UserAndVersion(ctx, id)
+	if err == nil {
+		s.memo.putUser(v, u)
+	}
+	return u, v, err
 }
 
 // login starts a fresh session for u: a new token defeats session fixation.
