@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	kflate "github.com/klauspost/compress/flate"
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 type logFieldsKey struct{}
@@ -172,4 +175,22 @@ func cleanValues(vals map[string][]string) {
 			vs[i] = strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "")
 		}
 	}
+}
+
+// compressor gzips and deflates text answers at the fastest level.
+// Compression was the largest single cost of rendering a list page (about a
+// third of the server's CPU on the Overdue page), so the encoders are
+// klauspost/compress's, which give the same format at about twice the speed
+// of the standard library's.
+func compressor() *middleware.Compressor {
+	c := middleware.NewCompressor(1, "text/html", "text/css", "text/plain", "image/svg+xml", "application/json", "text/csv")
+	c.SetEncoder("deflate", func(w io.Writer, level int) io.Writer {
+		fw, _ := kflate.NewWriter(w, level) // an error only for a level outside -2..9
+		return fw
+	})
+	c.SetEncoder("gzip", func(w io.Writer, level int) io.Writer {
+		gw, _ := kgzip.NewWriterLevel(w, level)
+		return gw
+	})
+	return c
 }

@@ -26,7 +26,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.recoverer)
 	r.Use(s.securityHeaders)
 	r.Use(cop)
-	r.Use(middleware.Compress(1, "text/html", "text/css", "text/plain", "image/svg+xml", "application/json", "text/csv"))
+	r.Use(compressor().Handler)
 
 	withSession := func(h http.Handler) http.Handler { return s.sessions.LoadAndSave(s.authenticate(h)) }
 	r.NotFound(withSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
