@@ -19,8 +19,15 @@ import (
 // folded. Each section is its own keyset-paged list, its cursor in the URL
 // under the section's key, so a page costs the same at any history.
 
-// homePageSize is how many rows a page of a home section shows.
-const homePageSize = 25
+// homePageSize is how many rows a page of a home section shows. Done, folded
+// and seldom opened (its packs are all on the Packs list too), shows fewer,
+// so the page spends its reads and its rendering on what needs the person.
+func homePageSize(sec deadline.Section) int {
+	if sec == deadline.SectionDone {
+		return 10
+	}
+	return 25
+}
 
 // myPacks is the SE's home.
 func (s *Server) myPacks(w http.ResponseWriter, r *http.Request) error {
@@ -75,7 +82,7 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 	filters := make([]postgres.HomeFilter, len(sections))
 	for i, sec := range sections {
 		filters[i] = postgres.HomeFilter{Person: actor, Section: sec, After: parseHomeCursor(q.Get(string(sec))),
-			Limit: homePageSize + 1, Thresholds: settings.ApprovalThresholds}
+			Limit: homePageSize(sec) + 1, Thresholds: settings.ApprovalThresholds}
 	}
 	pages, counts, err := s.db.HomePage(ctx, filters)
 	if err != nil {
@@ -90,8 +97,8 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 			Collapsed: sec == deadline.SectionDone, Open: after != nil}
 		hs.Title, hs.Hint, hs.Empty = homeWords(sec, actor.Role)
 		total += counts[sec]
-		if len(rows) > homePageSize {
-			rows = rows[:homePageSize]
+		if size := homePageSize(sec); len(rows) > size {
+			rows = rows[:size]
 			hs.NextURL = path + "?" + url.Values{key: {homeCursorOf(rows[len(rows)-1])}}.Encode() + "#" + key
 		}
 		if after != nil {

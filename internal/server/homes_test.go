@@ -159,6 +159,28 @@ func TestHomeSectionsPageByKeyset(t *testing.T) {
 	if got := second.Doc().Find(`#needs .pager a`).First().AttrOr("href", ""); got != "/packs#needs" {
 		t.Errorf("first-page link = %q", got)
 	}
+	// Done, folded, pages by 10.
+	for i := range 12 {
+		id := e.CreatePack("Finished "+strconv.Itoa(100+i), e.sam, e.alex, "2026-10-01")
+		if _, err := e.DB.Pool.Exec(t.Context(), `UPDATE packs SET status = 'locked', submitted_version = 1,
+			first_submitted_at = '2026-10-05', submitted_at = '2026-10-05', kickoff_on = '2026-10-09', acknowledged_at = '2026-10-09',
+			lock_due_on = '2026-11-08', locked_at = '2026-11-01' WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	withDone := sam.Get("/packs")
+	done := sectionRows(withDone)["done"]
+	if len(done) != 10 || withDone.Text(`[data-testid="section-done"] summary`) != "Done (12)" {
+		t.Fatalf("Done shows %d rows under %q, want 10 under Done (12)", len(done), withDone.Text(`[data-testid="section-done"] summary`))
+	}
+	nextDone, ok := withDone.Doc().Find(`[data-testid="next-done"]`).Attr("href")
+	if !ok {
+		t.Fatal("Done has no link to its next page")
+	}
+	if rest := sectionRows(sam.Get(nextDone))["done"]; len(rest) != 2 {
+		t.Fatalf("Done's second page has %d rows, want 2", len(rest))
+	}
+
 	// A forged cursor starts from the first page, never fails.
 	if res := sam.Get("/packs?needs=bogus&done=-1&waiting=2026-99-01.5"); res.StatusCode != http.StatusOK || len(sectionRows(res)["needs"]) != 25 {
 		t.Errorf("bad cursors = %d with %d rows", res.StatusCode, len(sectionRows(res)["needs"]))
