@@ -102,14 +102,8 @@ func NextDueSQL(prefix string) string {
 // scanHome reads them.
 func homeExtras(role handoff.Role) string {
 	if role == handoff.RoleSE {
-		var editable []handoff.Status
-		for _, st := range handoff.Statuses {
-			if st.Editable() {
-				editable = append(editable, st)
-			}
-		}
 		return `
-		CASE WHEN ` + statusIn(editable) + ` THEN p.missing END AS missing,
+		CASE WHEN ` + statusIn(editableStatuses()) + ` THEN p.missing END AS missing,
 		(SELECT jsonb_agg(jsonb_build_array(r.kind, r.reason) ORDER BY r.kind)
 			FROM document_reviews r WHERE r.pack_id = p.id AND r.decision = 'returned') AS returned`
 	}

@@ -26,6 +26,18 @@ func storeMissing(ctx context.Context, q Querier, packID int64) error {
 	return err
 }
 
+// editableStatuses are the statuses in which the SE edits the documents
+// (handoff.Status.Editable), for SQL.
+func editableStatuses() []handoff.Status {
+	var out []handoff.Status
+	for _, st := range handoff.Statuses {
+		if st.Editable() {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // recountBatch is how many packs RecountMissing counts per statement.
 const recountBatch = 500
 
@@ -36,12 +48,7 @@ const recountBatch = 500
 // recounts them. Run at start: several instances doing it at once only
 // repeat each other's work.
 func (db *DB) RecountMissing(ctx context.Context) (int, error) {
-	var editable []handoff.Status
-	for _, st := range handoff.Statuses {
-		if st.Editable() {
-			editable = append(editable, st)
-		}
-	}
+	editable := editableStatuses()
 	total := 0
 	for {
 		rows, err := db.Pool.Query(ctx, `
