@@ -27,12 +27,14 @@ func (db *DB) UserAndVersion(ctx context.Context, id int64) (*handoff.User, int6
 	b := &pgx.Batch{}
 	var u *handoff.User
 	var n int64
+	// The number first: each statement sees what committed before it, so the
+	// user read after it is at least as new as the number it may be kept under.
+	b.Queue(`SELECT n FROM data_version`).QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
 	b.Queue(`SELECT `+userColumns+` FROM users WHERE id = $1`, id).Query(func(rows pgx.Rows) error {
 		var err error
 		u, err = collectUser(rows)
 		return err
 	})
-	b.Queue(`SELECT n FROM data_version`).QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
 	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, 0, fmt.Errorf("postgres: user %d: %w", id, err)
 	}

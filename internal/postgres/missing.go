@@ -75,7 +75,13 @@ func (db *DB) RecountMissing(ctx context.Context) (int, error) {
 			if kind == nil {
 				return nil // no document saved yet
 			}
-			return unmarshalDocument(d, handoff.DocKind(*kind), data)
+			// A document that no longer decodes counts as not saved (all of it
+			// missing) rather than stopping the program's start.
+			decoded := *d
+			if err := unmarshalDocument(&decoded, handoff.DocKind(*kind), data); err == nil {
+				*d = decoded
+			}
+			return nil
 		})
 		if err != nil {
 			return total, fmt.Errorf("postgres: recount missing: %w", err)

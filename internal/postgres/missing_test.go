@@ -59,6 +59,23 @@ func TestStoredMissingFollowsTheDocuments(t *testing.T) {
 		t.Fatalf("second RecountMissing = %d, %v; want nothing left", n, err)
 	}
 
+	// A stored document of the wrong shape counts as not saved; it does not
+	// stop the recount a start runs.
+	w.exec(t, `UPDATE pack_documents SET data = '{"items": "not a list"}' WHERE pack_id = $1 AND kind = 'risks'`, w.pack)
+	w.exec(t, `UPDATE packs SET missing_rule = 0 WHERE id = $1`, w.pack)
+	if n, err := w.db.RecountMissing(ctx); err != nil || n != 1 {
+		t.Fatalf("RecountMissing over a misshapen document = %d, %v; want the pack counted", n, err)
+	}
+	var missing int
+	if err := w.db.Pool.QueryRow(ctx, `SELECT missing FROM packs WHERE id = $1`, w.pack).Scan(&missing); err != nil {
+		t.Fatal(err)
+	}
+	without := docs
+	without.Risks = handoff.Risks{}
+	if missing != without.MissingCount() {
+		t.Fatalf("misshapen risk log counts %d missing, want %d (as if never saved)", missing, without.MissingCount())
+	}
+
 	// A pack the SE cannot edit is left to the return that reopens it.
 	w.exec(t, `UPDATE packs SET status = 'locked', submitted_version = 1, missing = 99, missing_rule = 0 WHERE id = $1`, w.pack)
 	if n, err := w.db.RecountMissing(ctx); err != nil || n != 0 {

@@ -19,8 +19,9 @@ import (
 // version (migration 00013) and throws it all away when the number moves.
 //
 // Why this never shows stale data, on one instance or many: every signed-in
-// request reads the number with its user before it reads anything else, and
-// a value read after that is at least as new as the number it is kept under.
+// request reads the number with its session (postgres.SessionStore) before it
+// reads anything else, and a value read after that is at least as new as the
+// number it is kept under.
 // A write commits and moves the number in one transaction, so the next request
 // anywhere reads the new number and misses. Requests that change data (not
 // GET or HEAD) read the number again when they ask, because they may just
@@ -66,8 +67,10 @@ func (m *memo) putUser(v int64, u *handoff.User) {
 	if v < m.version {
 		return
 	}
-	if v > m.version || len(m.users) >= memoUsers {
+	if v > m.version {
 		m.moveTo(v)
+	} else if len(m.users) >= memoUsers {
+		m.users = map[int64]*handoff.User{}
 	}
 	m.users[u.ID] = u
 }
