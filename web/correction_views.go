@@ -22,9 +22,10 @@ type LockConfirmPage struct {
 	Page
 	Head    PackHead
 	Arch    handoff.Architecture
-	Version int    // the pack version whose architecture is shown
-	By      string // who locks
-	On      string // the org's today
+	Matrix  handoff.Matrix // the closure matrix the lock freezes
+	Version int            // the pack version whose architecture is shown
+	By      string         // who locks
+	On      string         // the org's today
 }
 
 // ReplyForm is the SE's reply to the reason the SA returned one document,

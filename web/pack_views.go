@@ -111,6 +111,18 @@ type PackPage struct {
 	SubmitMessage string
 	CanCorrect    bool            // this person may correct the deal's facts now
 	Corrections   []handoff.Event // corrections of the deal's facts since submission, newest first
+
+	Closure  string        // how far the closure matrix is closed, once there is an architecture
+	Accuracy *AccuracyLine // the handoff's accuracy, once locked
+}
+
+// AccuracyLine is a locked pack's handoff accuracy on its page.
+type AccuracyLine struct {
+	Assessed  bool
+	Stage     string
+	Counts    handoff.AccuracyCounts
+	By        string
+	CanAssess bool // this person (the SA) may assess or revise it
 }
 
 // AckView is the kickoff acknowledgment box for the SA.
@@ -182,6 +194,7 @@ type ArchitecturePage struct {
 	Page
 	Head     PackHead
 	Arch     handoff.Architecture
+	Matrix   handoff.Matrix // the closure matrix, with the closures shown
 	Missing  []string
 	Errors   FieldErrors
 	Editable bool

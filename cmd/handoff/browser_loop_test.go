@@ -58,17 +58,24 @@ func reviewedPack(t *testing.T, base string, questions string) (pack string, ale
 	return pack, alex
 }
 
+// acknowledgedInBrowser serves the demo org, takes a new pack of Sam's to
+// the kickoff (every document accepted, both big commitments approved) and
+// signs its SA in to a browser.
+func acknowledgedInBrowser(t *testing.T) (base, pack string, alex context.Context) {
+	t.Helper()
+	base = mustRunServe(t, postgrestest.URL(t), map[string]string{"HANDOFF_DEMO": "1"}).URL
+	pack, alexForms := reviewedPack(t, base, "")
+	alexForms.post(pack+"/acknowledge", url.Values{"version": {"1"}, "kickoff_on": {nyToday()}})
+	alex = browsertest.New(t)
+	login(t, alex, base, "alex.sa@example.com", demo.Password)
+	return base, pack, alex
+}
+
 // Locking is final: Lock saves what is on the form, a refused lock keeps
 // every field, and the lock happens only once the SA confirms what freezes.
 func TestBrowserLockConfirmsAndNeverLosesTheArchitecture(t *testing.T) {
 	t.Parallel()
-	r := mustRunServe(t, postgrestest.URL(t), map[string]string{"HANDOFF_DEMO": "1"})
-	base := r.URL
-	pack, alexForms := reviewedPack(t, base, "")
-	alexForms.post(pack+"/acknowledge", url.Values{"version": {"1"}, "kickoff_on": {nyToday()}})
-
-	alex := browsertest.New(t)
-	login(t, alex, base, "alex.sa@example.com", demo.Password)
+	base, pack, alex := acknowledgedInBrowser(t)
 	parts := map[string]string{
 		"diagrams.notes":     "Context and container diagrams",
 		"data_flows.notes":   "CDC from Oracle into the lakehouse",
@@ -77,8 +84,8 @@ func TestBrowserLockConfirmsAndNeverLosesTheArchitecture(t *testing.T) {
 		"scale.notes":        "2 TB/day now, 10 TB/day in 18 months",
 	}
 	// Every part typed, nothing saved, the sign-off date forgotten: Lock.
-	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + pack + "/architecture"), chromedp.WaitVisible(css(`#f-doc_link`)),
-		fill(`#f-doc_link`, "https://wiki.globex.example/arch")}
+	do(t, alex, chromedp.Navigate(base+pack+"/architecture"), chromedp.WaitVisible(css(`#f-doc_link`)))
+	steps := append([]chromedp.Action[chromedp.Void]{fill(`#f-doc_link`, "https://wiki.globex.example/arch")}, closeMatrix(t, alex)...)
 	for name, v := range parts {
 		steps = append(steps, fill(`[name="`+name+`"]`, v))
 	}

@@ -267,6 +267,9 @@ func TestBrowserSAJourney(t *testing.T) {
 		fill(`[name="identity.notes"]`, "Okta SSO, SCIM provisioning, 4 RBAC roles"),
 		fill(`[name="integrations.notes"]`, "Workday, Salesforce, Snowflake"),
 		fill(`[name="scale.notes"]`, "2 TB/day now, 10 TB/day in 18 months"),
+	)
+	do(t, alex, closeMatrix(t, alex)...)
+	do(t, alex,
 		browsertest.ClickAndWait(`form[action$="/architecture"] button[type=submit]`),
 		browsertest.ClickAndWait(`[data-testid="lock-button"]`),
 	)
@@ -280,6 +283,7 @@ func TestBrowserSAJourney(t *testing.T) {
 		browsertest.ClickAndWait(`form[action$="/architecture"] button[type=submit]`),
 		browsertest.ClickAndWait(`[data-testid="lock-button"]`),
 		browsertest.ClickAndWait(`[data-testid="lock-confirm-button"]`),
+		chromedp.Navigate(base+pack),
 	)
 	if got := text(t, alex, `[data-testid="pack-status"]`); got != "Architecture locked" {
 		t.Fatalf("status after locking = %q", got)

@@ -228,13 +228,16 @@ func (a *api) personFilter(r *http.Request, raw string, role handoff.Role) (int6
 	return u.ID, nil
 }
 
-// packDetail is GET /packs/{id}: the pack with its documents and versions.
+// packDetail is GET /packs/{id}: the pack with its documents and versions,
+// its closure matrix and the SA's accuracy assessments.
 type packDetail struct {
 	packView
-	Version          int               `json:"version"`
-	SubmittedVersion int               `json:"submitted_version"`
-	Documents        handoff.Documents `json:"documents"`
-	Versions         []versionView     `json:"versions"`
+	Version             int               `json:"version"`
+	SubmittedVersion    int               `json:"submitted_version"`
+	Documents           handoff.Documents `json:"documents"`
+	Versions            []versionView     `json:"versions"`
+	ClosureMatrix       matrixView        `json:"closure_matrix"`
+	AccuracyAssessments []assessmentView  `json:"accuracy_assessments"`
 }
 
 type versionView struct {
@@ -263,6 +266,110 @@ func (a *api) getPack(w http.ResponseWriter, r *http.Request) error {
 	for i, v := range d.Versions {
 		out.Versions[i] = versionView{v.Number, v.SubmittedAt, v.SubmittedBy}
 	}
+	out.ClosureMatrix = matrixViewOf(d)
+	out.AccuracyAssessments = assessmentViewsOf(d)
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// matrixView is the pack's closure matrix: how each commitment and open risk
+// of the accepted version is delivered, mitigated or ruled out of scope.
+type matrixView struct {
+	// Locked is true once the pack is locked: the rows no longer change.
+	Locked bool            `json:"locked"`
+	Rows   []matrixRowView `json:"rows"`
+}
+
+type matrixRowView struct {
+	Key        string `json:"key"`
+	Kind       string `json:"kind"`
+	Title      string `json:"title"`
+	Detail     string `json:"detail"`
+	Vetoed     bool   `json:"vetoed"`
+	VetoReason string `json:"veto_reason"`
+	// ClosedBy is the part named (or out_of_scope), null while none is:
+	// a part without its note is named but does not close the row yet.
+	ClosedBy      *string `json:"closed_by"`
+	ClosedByLabel string  `json:"closed_by_label"`
+	Note          string  `json:"note"`
+	Open          bool    `json:"open"`
+}
+
+// matrixViewOf is d's closure matrix as the pack page shows it: frozen at
+// the lock, else as the SA has closed it so far.
+func matrixViewOf(d *postgres.PackDetail) matrixView {
+	m := d.Matrix()
+	out := matrixView{Locked: d.Pack.Status == handoff.StatusLocked, Rows: make([]matrixRowView, len(m))}
+	for i, r := range m {
+		row := matrixRowView{Key: r.Key, Kind: r.Kind, Title: r.Title, Detail: r.Detail,
+			Vetoed: r.Vetoed, VetoReason: r.Veto, Note: r.Closure.Note, Open: r.Open()}
+		if part := r.Closure.Part; part != "" {
+			row.ClosedBy = &part
+			row.ClosedByLabel = handoff.OptionLabel(handoff.ClosureChoices(), part)
+		}
+		out.Rows[i] = row
+	}
+	return out
+}
+
+// assessmentView is the SA's accuracy assessment at one stage, with the
+// counts and share computed as everywhere else (handoff.Accuracy).
+type assessmentView struct {
+	Stage         string    `json:"stage"`
+	AssessedAt    time.Time `json:"assessed_at"`
+	AssessedBy    string    `json:"assessed_by"`
+	Held          int       `json:"held"`
+	UnderScoped   int       `json:"under_scoped"`
+	Wrong         int       `json:"wrong"`
+	SurfacedCount int       `json:"surfaced_count"`
+	// Accuracy is null, not 0 or 1, when nothing was measured.
+	Accuracy *float64       `json:"accuracy"`
+	Marks    []markView     `json:"marks"`
+	Surfaced []surfacedView `json:"surfaced"`
+}
+
+type markView struct {
+	Key     string `json:"key"`
+	Title   string `json:"title"`
+	Verdict string `json:"verdict"`
+	Note    string `json:"note"`
+}
+
+type surfacedView struct {
+	Kind        string `json:"kind"`
+	Description string `json:"description"`
+	Severity    string `json:"severity"`
+}
+
+// assessmentViewsOf lists d's accuracy assessments, against the items of the
+// accepted version (the one the SA marked).
+func assessmentViewsOf(d *postgres.PackDetail) []assessmentView {
+	accepted, _ := d.Submitted()
+	items := handoff.AssessItems(accepted.Documents)
+	out := []assessmentView{}
+	for _, stage := range handoff.Stages {
+		a, ok := d.Assessments[stage]
+		if !ok {
+			continue
+		}
+		c := a.Counts(items)
+		v := assessmentView{Stage: stage, AssessedAt: a.At, AssessedBy: a.By,
+			Held: c.Held, UnderScoped: c.UnderScoped, Wrong: c.Wrong, SurfacedCount: c.Surfaced,
+			Marks: []markView{}, Surfaced: make([]surfacedView, len(a.Surfaced))}
+		if share, ok := handoff.Accuracy(c); ok {
+			v.Accuracy = &share
+		}
+		for _, it := range items {
+			// An item with no verdict counts nowhere (Counts), so it is no
+			// mark here either; storage refuses such an assessment anyway.
+			if m, ok := a.Marks[it.Key]; ok && m.Verdict != "" {
+				v.Marks = append(v.Marks, markView{it.Key, it.Title, m.Verdict, m.Note})
+			}
+		}
+		for i, s := range a.Surfaced {
+			v.Surfaced[i] = surfacedView(s)
+		}
+		out = append(out, v)
+	}
+	return out
 }

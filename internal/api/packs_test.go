@@ -1,15 +1,19 @@
 package api_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/server/servertest"
 )
 
 type listJSON struct {
@@ -187,5 +191,403 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	}
 	if _, ok := doc.Paths["/deals"]; !ok {
 		t.Error("no /deals in the document")
+	}
+}
+
+// handedOff is a complete pack of documents: commitments and risks are
+// the caller's.
+func handedOff(commitments handoff.Commitments, risks handoff.Risks) handoff.Documents {
+	champ, eb := handoff.NewRowID(), handoff.NewRowID()
+	rows := map[string]handoff.MEDDPICCRow{}
+	for _, el := range handoff.MEDDPICCElements {
+		rows[el.Value] = handoff.MEDDPICCRow{Status: "confirmed", Notes: el.Label + " notes"}
+	}
+	rows["champion"] = handoff.MEDDPICCRow{Status: "confirmed", PersonID: champ}
+	rows["economic_buyer"] = handoff.MEDDPICCRow{Status: "confirmed", PersonID: eb}
+	return handoff.Documents{
+		MEDDPICC: handoff.MEDDPICC{Rows: rows},
+		POC: handoff.POC{Summary: "Prove the SAP sync.", StartOn: "2026-10-05", EndOn: "2026-11-05",
+			Criteria: []handoff.Criterion{{ID: handoff.NewRowID(), Promised: "Sync 1M rows nightly", Outcome: "met"}}},
+		Commitments: commitments,
+		Stakeholders: handoff.Stakeholders{People: []handoff.Stakeholder{
+			{ID: champ, Name: "Chris Champion", Role: "champion"}, {ID: eb, Name: "Erin Buyer", Role: "economic_buyer"},
+			{ID: handoff.NewRowID(), Name: "Tara Tech", Role: "technical_buyer"}, {ID: handoff.NewRowID(), Name: "Bo Business", Role: "business_buyer"},
+		}},
+		Risks: risks,
+	}
+}
+
+// acknowledged takes a new pack of Sam's through submission of docs, the
+// SA's acceptance of every document, a decision on each big commitment
+// (vetoed when veto names a reason for it, else approved) and the kickoff, through
+// the storage calls the pages make.
+func (e *env) acknowledged(t *testing.T, docs handoff.Documents, veto map[string]string) int64 {
+	t.Helper()
+	ctx, now := context.Background(), servertest.Today()
+	id := e.CreatePack("Acme", e.se, e.sa, "2026-11-20")
+	p, err := e.DB.Pack(ctx, e.se, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := p.Version
+	for _, k := range handoff.DocKinds {
+		if v, err = e.DB.SaveDocument(ctx, e.se, id, v, k, docs, now); err != nil {
+			t.Fatalf("save %s: %v", k, err)
+		}
+	}
+	if _, err := e.DB.SubmitPack(ctx, e.se, id, v, nil, now); err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	for _, k := range handoff.DocKinds {
+		if err := e.DB.ReviewDocument(ctx, e.sa, id, 1, k, handoff.DecisionAccepted, "", nil, now); err != nil {
+			t.Fatalf("accept %s: %v", k, err)
+		}
+	}
+	st, err := e.DB.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range docs.Commitments.Items {
+		if !handoff.NeedsDecision(c, st.ApprovalThresholds) {
+			continue
+		}
+		reason, vetoed := veto[c.ID]
+		if err := e.DB.DecideCommitment(ctx, e.sa, id, 1, c.ID, !vetoed, reason, now); err != nil {
+			t.Fatalf("decide %s: %v", c.Description, err)
+		}
+	}
+	kickoff := time.Date(2026, time.November, 24, 0, 0, 0, 0, time.UTC)
+	if err := e.DB.Acknowledge(ctx, e.sa, id, 1, kickoff, kickoff.AddDate(0, 0, 30), kickoff.AddDate(0, 0, 1), false, now); err != nil {
+		t.Fatalf("acknowledge: %v", err)
+	}
+	return id
+}
+
+// saveArchitecture saves a complete, signed-off architecture closing the
+// rows in closures, at the pack's version.
+func (e *env) saveArchitecture(t *testing.T, id int64, closures map[string]handoff.Closure) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := e.DB.Pack(ctx, e.sa, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := handoff.Architecture{Summary: "Lakehouse fed by CDC.", SignOffName: "Rita Architect", SignOffTitle: "Enterprise Architect",
+		SignOffOn: "2026-11-25", Closures: closures}
+	for _, part := range handoff.ArchParts {
+		a.Part(part.Value).Notes = part.Label + ": agreed."
+	}
+	if err := e.DB.SaveArchitecture(ctx, e.sa, id, p.Version, a, servertest.Today()); err != nil {
+		t.Fatalf("save architecture: %v", err)
+	}
+}
+
+// lock locks the pack's architecture at its version.
+func (e *env) lock(t *testing.T, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := e.DB.Pack(ctx, e.sa, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.DB.LockArchitecture(ctx, e.sa, id, p.Version, servertest.Today()); err != nil {
+		t.Fatalf("lock: %v", err)
+	}
+}
+
+// assess records the SA's assessment at its stage, at the pack's version.
+func (e *env) assess(t *testing.T, id int64, a handoff.Assessment) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := e.DB.Pack(ctx, e.sa, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.DB.SaveAssessment(ctx, e.sa, id, p.Version, a, servertest.Today(), servertest.Today()); err != nil {
+		t.Fatalf("assess %s: %v", a.Stage, err)
+	}
+}
+
+type matrixRowJSON struct {
+	Key, Kind, Title, Detail string
+	Vetoed                   bool
+	VetoReason               string  `json:"veto_reason"`
+	ClosedBy                 *string `json:"closed_by"`
+	ClosedByLabel            string  `json:"closed_by_label"`
+	Note                     string
+	Open                     bool
+}
+
+type assessmentJSON struct {
+	Stage         string
+	AssessedAt    time.Time `json:"assessed_at"`
+	AssessedBy    string    `json:"assessed_by"`
+	Held          int
+	UnderScoped   int `json:"under_scoped"`
+	Wrong         int
+	SurfacedCount int `json:"surfaced_count"`
+	Accuracy      *float64
+	Marks         []struct{ Key, Title, Verdict, Note string }
+	Surfaced      []struct{ Kind, Description, Severity string }
+}
+
+type packMatrixJSON struct {
+	ClosureMatrix struct {
+		Locked bool
+		Rows   []matrixRowJSON
+	} `json:"closure_matrix"`
+	AccuracyAssessments []assessmentJSON `json:"accuracy_assessments"`
+}
+
+// getPackJSON reads GET /packs/{id} into v and returns the raw body.
+func (e *env) getPackJSON(t *testing.T, id int64, v any) []byte {
+	t.Helper()
+	res := e.do(t, http.MethodGet, "/packs/"+itoa(id), e.token, "")
+	if res.status != http.StatusOK {
+		t.Fatalf("GET /packs/%d: %d %s", id, res.status, res.body)
+	}
+	res.decode(t, v)
+	return res.body
+}
+
+func TestGetPackClosureMatrixAndAccuracy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	usd := func(n int64) handoff.Money { return handoff.Money{Minor: n * 100, Currency: "USD"} }
+	sync := handoff.Commitment{ID: handoff.NewRowID(), Kind: "integration", Description: "Nightly SAP sync", Evidence: "in_writing",
+		EvidenceDetail: "Email of 3 Nov", Value: usd(40_000)}
+	dash := handoff.Commitment{ID: handoff.NewRowID(), Kind: "custom_feature", Description: "Custom dashboard", Evidence: "in_writing", Value: usd(30_000)}
+	limits := handoff.Risk{ID: handoff.NewRowID(), Category: "integration_unknown", Description: "SAP API rate limits unknown",
+		Severity: "high", Mitigation: "Load test in week 2", Status: "open"}
+	sso := handoff.Risk{ID: handoff.NewRowID(), Category: "security_review", Description: "SSO review", Severity: "low", Status: "mitigated"}
+	docs := handedOff(handoff.Commitments{Items: []handoff.Commitment{sync, dash}}, handoff.Risks{Items: []handoff.Risk{limits, sso}})
+	id := e.acknowledged(t, docs, map[string]string{dash.ID: "Not in the contract; CS will scope it."})
+	syncKey, dashKey := handoff.ItemKey(handoff.ItemCommitment, sync.ID), handoff.ItemKey(handoff.ItemCommitment, dash.ID)
+	limitsKey, ssoKey := handoff.ItemKey(handoff.ItemRisk, limits.ID), handoff.ItemKey(handoff.ItemRisk, sso.ID)
+
+	rows := func(t *testing.T) (bool, map[string]matrixRowJSON, []string) {
+		t.Helper()
+		var p packMatrixJSON
+		e.getPackJSON(t, id, &p)
+		byKey := map[string]matrixRowJSON{}
+		var keys []string
+		for _, r := range p.ClosureMatrix.Rows {
+			byKey[r.Key] = r
+			keys = append(keys, r.Key)
+		}
+		return p.ClosureMatrix.Locked, byKey, keys
+	}
+
+	t.Run("DraftHasEmptyArrays", func(t *testing.T) {
+		draft := e.CreatePack("Globex", e.se, e.sa, "2026-11-20")
+		var raw struct {
+			ClosureMatrix       map[string]json.RawMessage `json:"closure_matrix"`
+			AccuracyAssessments json.RawMessage            `json:"accuracy_assessments"`
+		}
+		body := e.getPackJSON(t, draft, &raw)
+		if string(raw.ClosureMatrix["rows"]) != "[]" || string(raw.ClosureMatrix["locked"]) != "false" || string(raw.AccuracyAssessments) != "[]" {
+			t.Errorf("a draft's matrix and assessments should be empty arrays, unlocked: %s", body)
+		}
+	})
+
+	t.Run("RowsOpenUntilClosed", func(t *testing.T) {
+		locked, byKey, keys := rows(t)
+		if locked || !slices.Equal(keys, []string{syncKey, dashKey, limitsKey}) {
+			t.Fatalf("locked %v, rows %v; want unlocked, the two commitments then the open risk (not the mitigated one)", locked, keys)
+		}
+		if r := byKey[syncKey]; r.Kind != "commitment" || r.Title != "Integration: Nightly SAP sync" || r.Detail != "In writing (email/slide) — Email of 3 Nov" ||
+			r.Vetoed || r.ClosedBy != nil || r.ClosedByLabel != "" || !r.Open {
+			t.Errorf("approved commitment = %+v; want open, closed by nothing", r)
+		}
+		if r := byKey[dashKey]; !r.Vetoed || r.VetoReason != "Not in the contract; CS will scope it." || r.Open || r.ClosedBy != nil {
+			t.Errorf("vetoed commitment = %+v; want vetoed with its reason, not open", r)
+		}
+		if r := byKey[limitsKey]; r.Kind != "risk" || r.Title != "High risk (Integration unknown): SAP API rate limits unknown" ||
+			r.Detail != "Load test in week 2" || !r.Open {
+			t.Errorf("open risk = %+v", r)
+		}
+	})
+
+	t.Run("APartWithoutItsNoteStaysOpen", func(t *testing.T) {
+		e.saveArchitecture(t, id, map[string]handoff.Closure{syncKey: {Part: "integrations"}})
+		_, byKey, _ := rows(t)
+		if r := byKey[syncKey]; r.ClosedBy == nil || *r.ClosedBy != "integrations" || r.ClosedByLabel != "Integration list" || !r.Open {
+			t.Errorf("row with a part and no note = %+v; want the part named, still open", r)
+		}
+	})
+
+	closures := map[string]handoff.Closure{
+		syncKey:   {Part: "integrations", Note: "The SAP connector runs nightly."},
+		limitsKey: {Part: handoff.OutOfScope, Note: "The customer's SAP team owns the limits."},
+	}
+	t.Run("ClosedByTheArchitecture", func(t *testing.T) {
+		e.saveArchitecture(t, id, closures)
+		locked, byKey, _ := rows(t)
+		if r := byKey[syncKey]; locked || r.ClosedBy == nil || *r.ClosedBy != "integrations" || r.ClosedByLabel != "Integration list" ||
+			r.Note != "The SAP connector runs nightly." || r.Open {
+			t.Errorf("closed commitment = %+v (locked %v)", r, locked)
+		}
+		if r := byKey[limitsKey]; r.ClosedBy == nil || *r.ClosedBy != "out_of_scope" || r.ClosedByLabel != "Out of scope" ||
+			r.Note != "The customer's SAP team owns the limits." || r.Open {
+			t.Errorf("risk out of scope = %+v", r)
+		}
+	})
+
+	t.Run("LockedIsFrozen", func(t *testing.T) {
+		e.lock(t, id)
+		locked, byKey, keys := rows(t)
+		if !locked || len(keys) != 3 || byKey[syncKey].Open || byKey[limitsKey].Open || !byKey[dashKey].Vetoed {
+			t.Errorf("locked matrix: locked %v, rows %+v", locked, byKey)
+		}
+	})
+
+	t.Run("AssessmentsLockFirst", func(t *testing.T) {
+		e.assess(t, id, handoff.Assessment{Stage: handoff.StageFirstValue, Marks: map[string]handoff.Mark{
+			syncKey: {Verdict: "held"}, dashKey: {Verdict: "held"}, limitsKey: {Verdict: "held"}, ssoKey: {Verdict: "held"}}})
+		e.assess(t, id, handoff.Assessment{Stage: handoff.StageLock, Marks: map[string]handoff.Mark{
+			syncKey: {Verdict: "held"}, dashKey: {Verdict: "under_scoped", Note: "They need it for the board."},
+			limitsKey: {Verdict: "wrong", Note: "The limits were the SAP team's, not ours."}, ssoKey: {Verdict: "held"}},
+			Surfaced: []handoff.Surfaced{{Kind: "stakeholder", Description: "A data-protection officer signs off", Severity: "medium"}}})
+		var p packMatrixJSON
+		e.getPackJSON(t, id, &p)
+		if len(p.AccuracyAssessments) != 2 || p.AccuracyAssessments[0].Stage != "lock" || p.AccuracyAssessments[1].Stage != "first_value" {
+			t.Fatalf("assessments = %+v; want lock then first_value", p.AccuracyAssessments)
+		}
+		a := p.AccuracyAssessments[0]
+		if a.Held != 2 || a.UnderScoped != 1 || a.Wrong != 1 || a.SurfacedCount != 1 || a.Accuracy == nil || *a.Accuracy != 0.4 ||
+			a.AssessedBy != "Sara SA" || !a.AssessedAt.Equal(servertest.Today()) {
+			t.Errorf("lock assessment = %+v; want 2 held, 1 under-scoped, 1 wrong, 1 surfaced: 2/5 by Sara SA", a)
+		}
+		var marks []string
+		for _, m := range a.Marks {
+			marks = append(marks, m.Key+"="+m.Verdict)
+		}
+		if want := []string{syncKey + "=held", dashKey + "=under_scoped", limitsKey + "=wrong", ssoKey + "=held"}; !slices.Equal(marks, want) {
+			t.Errorf("marks %v, want %v (commitments then risks, as listed)", marks, want)
+		}
+		if m := a.Marks[1]; m.Title != "Custom feature: Custom dashboard" || m.Note != "They need it for the board." {
+			t.Errorf("under-scoped mark = %+v", m)
+		}
+		if len(a.Surfaced) != 1 || a.Surfaced[0].Kind != "stakeholder" || a.Surfaced[0].Severity != "medium" || a.Surfaced[0].Description != "A data-protection officer signs off" {
+			t.Errorf("surfaced = %+v", a.Surfaced)
+		}
+		if fv := p.AccuracyAssessments[1]; fv.Held != 4 || fv.Accuracy == nil || *fv.Accuracy != 1 || len(fv.Surfaced) != 0 || fv.Surfaced == nil {
+			t.Errorf("first-value assessment = %+v; want 4 of 4 held, surfaced an empty array", fv)
+		}
+	})
+
+	t.Run("NothingMeasuredIsNull", func(t *testing.T) {
+		bare := e.acknowledged(t, handedOff(handoff.Commitments{NoneBeyondContract: true}, handoff.Risks{NoKnownRisks: true}), nil)
+		e.saveArchitecture(t, bare, nil)
+		e.lock(t, bare)
+		e.assess(t, bare, handoff.Assessment{Stage: handoff.StageLock})
+		var raw struct {
+			AccuracyAssessments []map[string]json.RawMessage `json:"accuracy_assessments"`
+		}
+		body := e.getPackJSON(t, bare, &raw)
+		if len(raw.AccuracyAssessments) != 1 || string(raw.AccuracyAssessments[0]["accuracy"]) != "null" || string(raw.AccuracyAssessments[0]["marks"]) != "[]" {
+			t.Errorf("an assessment of nothing should have a null accuracy and no marks: %s", body)
+		}
+	})
+}
+
+// TestOpenAPIDescribesTheClosureMatrix fails when the pack's closure matrix
+// or accuracy assessments answer with keys other than those the document
+// requires, or when its enums drift from the domain's choices.
+func TestOpenAPIDescribesTheClosureMatrix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	var doc map[string]any
+	e.do(t, http.MethodGet, "/openapi.json", "", "").decode(t, &doc)
+	const (
+		row        = "components.schemas.ClosureMatrix.properties.rows.items."
+		assessment = "components.schemas.AccuracyAssessment."
+	)
+	// strs reads the list of strings at a dotted path, sorted.
+	strs := func(path string) []string {
+		t.Helper()
+		var v any = doc
+		for _, p := range strings.Split(path, ".") {
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("openapi.json has no %s", path)
+			}
+			v = m[p]
+		}
+		list, ok := v.([]any)
+		if !ok {
+			t.Fatalf("openapi.json: %s is not a list", path)
+		}
+		var out []string
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	values := func(opts []handoff.Option) []string {
+		var out []string
+		for _, o := range opts {
+			out = append(out, o.Value)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for path, domain := range map[string][]string{
+		row + "properties.closed_by.enum":                                 values(handoff.ClosureChoices()),
+		assessment + "properties.marks.items.properties.verdict.enum":     values(handoff.Verdicts),
+		assessment + "properties.surfaced.items.properties.kind.enum":     values(handoff.SurfacedKinds),
+		assessment + "properties.surfaced.items.properties.severity.enum": values(handoff.Severities),
+	} {
+		if got := strs(path); !slices.Equal(got, domain) {
+			t.Errorf("openapi.json lists %s as %v; the domain has %v", path, got, domain)
+		}
+	}
+
+	sla := handoff.Commitment{ID: handoff.NewRowID(), Kind: "sla", Description: "99.9% uptime", Evidence: "in_contract", EvidenceDetail: "§4.2"}
+	slaKey := handoff.ItemKey(handoff.ItemCommitment, sla.ID)
+	id := e.acknowledged(t, handedOff(handoff.Commitments{Items: []handoff.Commitment{sla}}, handoff.Risks{NoKnownRisks: true}), nil)
+	e.saveArchitecture(t, id, map[string]handoff.Closure{slaKey: {Part: "scale", Note: "Multi-AZ."}})
+	e.lock(t, id)
+	e.assess(t, id, handoff.Assessment{Stage: handoff.StageLock, Marks: map[string]handoff.Mark{slaKey: {Verdict: "held"}},
+		Surfaced: []handoff.Surfaced{{Kind: "risk", Description: "A firewall change board", Severity: "low"}}})
+	type object = map[string]any
+	var p struct {
+		ClosureMatrix struct {
+			Rows []object
+		} `json:"closure_matrix"`
+		AccuracyAssessments []struct {
+			Marks    []object
+			Surfaced []object
+		} `json:"accuracy_assessments"`
+	}
+	body := e.getPackJSON(t, id, &p)
+	var whole struct {
+		ClosureMatrix       object   `json:"closure_matrix"`
+		AccuracyAssessments []object `json:"accuracy_assessments"`
+	}
+	if err := json.Unmarshal(body, &whole); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.ClosureMatrix.Rows) != 1 || len(p.AccuracyAssessments) != 1 || len(p.AccuracyAssessments[0].Marks) != 1 || len(p.AccuracyAssessments[0].Surfaced) != 1 {
+		t.Fatalf("want one row, and one assessment with one mark and one surfaced: %s", body)
+	}
+	for path, got := range map[string]object{
+		"components.schemas.ClosureMatrix.":    whole.ClosureMatrix,
+		row:                                    p.ClosureMatrix.Rows[0],
+		assessment:                             whole.AccuracyAssessments[0],
+		assessment + "properties.marks.items.": p.AccuracyAssessments[0].Marks[0],
+		assessment + "properties.surfaced.items.": p.AccuracyAssessments[0].Surfaced[0],
+	} {
+		var keys []string
+		for k := range got {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if want := strs(path + "required"); !slices.Equal(keys, want) {
+			t.Errorf("the answer has keys %v where openapi.json (%s) requires %v", keys, path, want)
+		}
 	}
 }

@@ -45,6 +45,7 @@ type Summary struct {
 	ByStatus map[handoff.Status]int
 	Overdue  int // packs with at least one overdue clock
 	AtRisk   int // packs with an at-risk clock and none overdue
+	Assessed int // locked packs whose SA assessed the handoff's accuracy
 	Elapsed  time.Duration
 	Logins   []Person // people to log in as, all with Password
 }
@@ -55,8 +56,8 @@ func (s Summary) String() string {
 	for _, st := range []handoff.Status{handoff.StatusDraft, handoff.StatusSubmitted, handoff.StatusChangesRequested, handoff.StatusAcknowledged, handoff.StatusLocked} {
 		parts = append(parts, fmt.Sprintf("%s %d", strings.ToLower(st.Label()), s.ByStatus[st]))
 	}
-	return fmt.Sprintf("%d deals (%s), %d people added, %d events; %d packs overdue, %d at risk; %.1fs",
-		s.Deals, strings.Join(parts, ", "), s.People, s.Events, s.Overdue, s.AtRisk, s.Elapsed.Seconds())
+	return fmt.Sprintf("%d deals (%s), %d people added, %d events; %d packs overdue, %d at risk; %d handoffs assessed; %.1fs",
+		s.Deals, strings.Join(parts, ", "), s.People, s.Events, s.Overdue, s.AtRisk, s.Assessed, s.Elapsed.Seconds())
 }
 
 // batchDeals is how many deals go to the database in one transaction: each
@@ -71,11 +72,12 @@ const writers = 2
 // Generate fills an empty database with a believable org: the demo logins,
 // managers, SEs and SAs, and opts.Deals Closed-Won deals over the last two
 // years whose packs are in every state of their lifecycle, with full
-// documents, versions, reviews, commitment decisions, architectures and
-// events, all consistent with the org's calendar. It streams batches through
-// COPY and writes a progress line to progress (nil: none). It refuses a
-// database that already has deals (ErrNotEmpty); if it fails part way it
-// empties the deal tables again, so it can simply be rerun.
+// documents, versions, reviews, commitment decisions, architectures with
+// their closure matrices, accuracy assessments and events, all consistent
+// with the org's calendar. It streams batches through COPY and writes a
+// progress line to progress (nil: none). It refuses a database that already
+// has deals (ErrNotEmpty); if it fails part way it empties the deal tables
+// again, so it can simply be rerun.
 func Generate(ctx context.Context, db *postgres.DB, opts Options, progress io.Writer) (Summary, error) {
 	start := time.Now()
 	sum := Summary{ByStatus: map[handoff.Status]int{}}
@@ -354,9 +356,7 @@ generate:
 	for _, sql := range []string{
 		`SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT max(id) FROM deals))`,
 		`SELECT setval(pg_get_serial_sequence('packs', 'id'), (SELECT max(id) FROM packs))`,
-		// A made-up history is not news: nobody is mailed about it.
-		`INSERT INTO notified_events (event_id) SELECT id FROM pack_events ON CONFLICT DO NOTHING`,
-		`ANALYZE users, deals, packs, pack_documents, pack_versions, pack_events, document_reviews, review_questions, commitment_decisions, reference_architectures`,
+		`ANALYZE users, deals, packs, pack_documents, pack_versions, pack_events, document_reviews, review_questions, commitment_decisions, reference_architectures, handoff_assessments`,
 	} {
 		if _, err := db.Pool.Exec(ctx, sql); err != nil {
 			fmt.Fprintln(progress)
@@ -441,6 +441,14 @@ type (
 		updatedAt time.Time
 		updatedBy int64
 	}
+	assessmentRow struct {
+		packID int64
+		data   []byte
+		counts handoff.AccuracyCounts
+		on     deadline.Day
+		by     int64
+		at     time.Time
+	}
 	eventRow struct {
 		packID        int64
 		at            time.Time
@@ -459,13 +467,14 @@ type batch struct {
 	questions []questionRow
 	decisions []decisionRow
 	archs     []archRow
+	assessed  []assessmentRow
 	events    []eventRow
 }
 
 func (b *batch) reset() {
 	b.deals, b.packs, b.docs, b.versions = b.deals[:0], b.packs[:0], b.docs[:0], b.versions[:0]
 	b.reviews, b.questions, b.decisions = b.reviews[:0], b.questions[:0], b.decisions[:0]
-	b.archs, b.events = b.archs[:0], b.events[:0]
+	b.archs, b.assessed, b.events = b.archs[:0], b.assessed[:0], b.events[:0]
 }
 
 func id(v int64) any {
@@ -557,12 +566,34 @@ func (b *batch) write(ctx context.Context, db *postgres.DB, lz4 bool) error {
 					func(r *archRow, v []any) { v[0], v[1], v[2], v[3] = r.packID, r.data, r.updatedAt, r.updatedBy })
 			},
 			func() error {
+				return copyRows(ctx, tx, "handoff_assessments", []string{"pack_id", "stage", "data", "held", "under_scoped", "wrong", "surfaced",
+					"assessed_on", "assessed_by", "assessed_at"}, b.assessed, func(r *assessmentRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4] = r.packID, handoff.StageLock, r.data, r.counts.Held, r.counts.UnderScoped
+					v[5], v[6], v[7], v[8], v[9] = r.counts.Wrong, r.counts.Surfaced, r.on.Time(), r.by, r.at
+				})
+			},
+			func() error {
 				// No id column: the sequence numbers events in the order
 				// they are sent, which is each pack's chronological order.
 				return copyRows(ctx, tx, "pack_events", []string{"pack_id", "at", "actor_id", "kind", "summary"}, b.events,
 					func(r *eventRow, v []any) {
 						v[0], v[1], v[2], v[3], v[4] = r.packID, r.at, id(r.actorID), r.kind, r.summary
 					})
+			},
+			func() error {
+				// A made-up history is not news: nobody is mailed about it.
+				// Marked batch by batch, the writers share the work while
+				// the generator runs, instead of one statement over every
+				// event that the end of the load waits for.
+				if len(b.packs) == 0 {
+					return nil
+				}
+				_, err := tx.Exec(ctx, `INSERT INTO notified_events (event_id) SELECT id FROM pack_events WHERE pack_id BETWEEN $1 AND $2`,
+					b.packs[0].id, b.packs[len(b.packs)-1].id)
+				if err != nil {
+					return fmt.Errorf("mark the history notified: %w", err)
+				}
+				return nil
 			},
 		}
 		for _, step := range steps {
@@ -623,8 +654,14 @@ type generator struct {
 	crmOffset uint64
 	sum       *Summary
 
-	vals   [phCount]string
-	events []eventRow // one pack's, sorted before they join the batch
+	vals      [phCount]string
+	events    []eventRow                            // one pack's, sorted before they join the batch
+	decisions map[string]handoff.CommitmentDecision // one pack's, as the app reads them
+	items     []handoff.Commitment                  // one pack's accepted commitments, reused
+	weakSE    int64                                 // the SE whose handoffs are noticeably less accurate
+
+	rowJSON     jsonCache[handoff.MatrixRow]
+	closureJSON jsonCache[handoff.Closure]
 }
 
 func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, now time.Time, st staff, deals int, sum *Summary) *generator {
@@ -633,6 +670,9 @@ func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, no
 		rules: deadline.RulesOf(s),
 		staff: st, sum: sum,
 		crmOffset: rng.Uint64N(crmSpace),
+		decisions: map[string]handoff.CommitmentDecision{},
+		weakSE:    weakSE(st),
+		rowJSON:   jsonCache[handoff.MatrixRow]{}, closureJSON: jsonCache[handoff.Closure]{},
 	}
 	g.lib = newLibrary(rng, s.ApprovalThresholds)
 	people := func(n int) []contact {
@@ -918,6 +958,7 @@ func (g *generator) deal(b *batch, i int) {
 		createdAt: created,
 	}
 	g.events = g.events[:0]
+	clear(g.decisions)
 	g.event(dealID, created, p.se.id, handoff.CreatedEvent(cw.Time(), pk.packDue.Time()))
 
 	// Per-pack values in the documents.
@@ -950,8 +991,11 @@ func (g *generator) deal(b *batch, i int) {
 	}
 	for k := range 5 {
 		v1[k] = g.lib.full[k][r.IntN(len(g.lib.full[k]))]
-		cur[k] = v1[k]
 	}
+	if p.showcase {
+		g.lib.withMatrixRows(&v1)
+	}
+	cur = v1
 	docTimes := g.spread(created, sub1, 5)
 	pk.version += 5 + 1
 	pk.status, pk.submittedVersion, pk.firstSubmittedAt, pk.submittedAt = handoff.StatusSubmitted, 1, sub1, sub1
@@ -1038,10 +1082,7 @@ func (g *generator) deal(b *batch, i int) {
 			if !g.past(t) {
 				return
 			}
-			if c.dueKey >= 0 {
-				c.DueOn = g.vals[c.dueKey]
-			}
-			d := decisionRow{packID: dealID, commitmentID: c.ID, fingerprint: handoff.Fingerprint(c.Commitment), approved: true, decidedBy: sa, decidedAt: t}
+			d := decisionRow{packID: dealID, commitmentID: c.ID, fingerprint: handoff.Fingerprint(c.rendered(&g.vals)), approved: true, decidedBy: sa, decidedAt: t}
 			if r.IntN(10) == 0 {
 				d.approved, d.reason = false, vetoReasons[r.IntN(len(vetoReasons))]
 				g.event(dealID, t, sa, handoff.CommitmentDecidedEvent(c.Description, false, d.reason))
@@ -1049,6 +1090,8 @@ func (g *generator) deal(b *batch, i int) {
 				g.event(dealID, t, sa, handoff.CommitmentDecidedEvent(c.Description, true, ""))
 			}
 			b.decisions = append(b.decisions, d)
+			g.decisions[d.commitmentID] = handoff.CommitmentDecision{CommitmentID: d.commitmentID, Fingerprint: d.fingerprint,
+				Approved: d.approved, Reason: d.reason}
 		}
 
 		ack := g.on(deadline.DayOf(t, g.loc), t)
@@ -1068,7 +1111,9 @@ func (g *generator) deal(b *batch, i int) {
 			savedDay := kickoff.AddDays(max(0, kickoff.DaysUntil(lockDay)-r.IntN(6)))
 			saved = g.on(savedDay, ack)
 			lockAt = g.on(lockDay, saved)
-		} else if r.IntN(2) == 0 {
+		} else if p.showcase || r.IntN(2) == 0 {
+			// The showcase's acknowledged packs always have a draft, so the
+			// demo SAs see a closure matrix in progress.
 			saved = g.on(kickoff.AddDays(2+r.IntN(24)), ack)
 		}
 		if !g.past(saved) {
@@ -1076,19 +1121,28 @@ func (g *generator) deal(b *batch, i int) {
 		}
 		pk.version++
 		g.event(dealID, saved, sa, handoff.ArchitectureSavedEvent())
+		accepted := g.accepted(&cur)
 		if !g.past(lockAt) {
 			g.vals[phSignOff] = ""
-			b.archs = append(b.archs, archRow{dealID, g.render(g.lib.archDraft[r.IntN(len(g.lib.archDraft))]), saved, sa})
+			draft := g.lib.archDraft[r.IntN(len(g.lib.archDraft))]
+			closures := g.draftClosures(handoff.ClosureMatrix(accepted, g.decisions, nil))
+			m := handoff.ClosureMatrix(accepted, g.decisions, closures)
+			b.archs = append(b.archs, archRow{dealID, g.archJSON(draft, m, false), saved, sa})
 			return
 		}
 		savedDay := deadline.DayOf(saved, g.loc)
 		signOff := savedDay.AddDays(r.IntN(savedDay.DaysUntil(lockDay) + 1))
 		g.vals[phSignOff] = signOff.String()
 		v := g.lib.archFull[r.IntN(len(g.lib.archFull))]
-		b.archs = append(b.archs, archRow{dealID, g.render(v.t), saved, sa})
+		// Closed in full when saved, then frozen by the lock as the app's
+		// lock does: the matrix of the accepted version with those closures.
+		closures := g.lockClosures(handoff.ClosureMatrix(accepted, g.decisions, nil))
+		locked := handoff.ClosureMatrix(accepted, g.decisions, closures)
+		b.archs = append(b.archs, archRow{dealID, g.archJSON(v.t, locked, true), saved, sa})
 		pk.version++
 		pk.status, pk.lockedAt = handoff.StatusLocked, lockAt
 		g.event(dealID, lockAt, sa, handoff.LockedEvent(v.signOffName, v.signOffTitle, signOff.String()))
+		g.assess(b, &pk, p, accepted, lockAt)
 	}()
 
 	for k := range 5 {
@@ -1290,11 +1344,21 @@ func (t tmpl) appendTo(dst []byte, vals *[phCount]string) []byte {
 	return dst
 }
 
-// bigCommitment is a commitment at or above the approval threshold; its due
-// date is the pack's value of dueKey (none when -1).
-type bigCommitment struct {
+// datedCommitment is a commitment of the library whose due date is the
+// pack's value of dueKey (none when -1): what the pack's document says once
+// rendered, so its fingerprint is the one the SA's decision holds.
+type datedCommitment struct {
 	handoff.Commitment
 	dueKey int
+}
+
+// rendered is the commitment as the pack's document says it.
+func (c datedCommitment) rendered(vals *[phCount]string) handoff.Commitment {
+	x := c.Commitment
+	if c.dueKey >= 0 {
+		x.DueOn = vals[c.dueKey]
+	}
+	return x
 }
 
 type archVariant struct {
@@ -1311,9 +1375,13 @@ var docKinds = [5]handoff.DocKind{handoff.DocMEDDPICC, handoff.DocPOC, handoff.D
 type library struct {
 	full, partial [5][]tmpl // by docKinds index
 	empty         [5]tmpl
-	bigs          [][]bigCommitment // per full commitments variant
+	bigs          [][]datedCommitment // per full commitments variant, those at or above the approval threshold
+	ledgers       [][]datedCommitment // per full commitments variant, every item
+	riskLogs      [][]handoff.Risk    // per full risks variant
 	archFull      []archVariant
 	archDraft     []tmpl
+	drafted       map[string]bool      // the architecture parts the drafts have written
+	words         map[string]itemWords // by handoff.ItemKey of every commitment and risk
 	nextID        int
 }
 
@@ -1528,21 +1596,23 @@ func newLibrary(r *rand.Rand, thresholds handoff.Thresholds) *library {
 		} else {
 			c.Items = pickN(r, commitments, 1+r.IntN(3))
 		}
-		var bigs []bigCommitment
+		var ledger, bigs []datedCommitment
 		for i := range c.Items {
 			c.Items[i].ID = rowID(r)
-			if handoff.NeedsDecision(c.Items[i], thresholds) {
-				key := -1
-				for k, tok := range phTokens {
-					if tok == c.Items[i].DueOn {
-						key = k
-					}
+			key := -1
+			for k, tok := range phTokens {
+				if tok == c.Items[i].DueOn {
+					key = k
 				}
-				bigs = append(bigs, bigCommitment{Commitment: c.Items[i], dueKey: key})
+			}
+			ledger = append(ledger, datedCommitment{Commitment: c.Items[i], dueKey: key})
+			if handoff.NeedsDecision(c.Items[i], thresholds) {
+				bigs = append(bigs, ledger[i])
 			}
 		}
 		l.full[2] = append(l.full[2], l.compile(c))
 		l.bigs = append(l.bigs, bigs)
+		l.ledgers = append(l.ledgers, ledger)
 	}
 
 	// Risk logs.
@@ -1565,6 +1635,7 @@ func newLibrary(r *rand.Rand, thresholds handoff.Thresholds) *library {
 			}
 		}
 		l.full[4] = append(l.full[4], l.compile(rk))
+		l.riskLogs = append(l.riskLogs, rk.Items)
 	}
 
 	l.empty = [5]tmpl{
@@ -1575,7 +1646,8 @@ func newLibrary(r *rand.Rand, thresholds handoff.Thresholds) *library {
 		l.compile(handoff.Risks{Items: []handoff.Risk{}}),
 	}
 
-	// Reference architectures.
+	// Reference architectures. Every draft leaves out the same parts.
+	l.drafted = map[string]bool{}
 	part := func(link, notes string) handoff.ArchPart { return handoff.ArchPart{Link: link, Notes: notes} }
 	for range 4 {
 		name := pick(r, firstNames) + " " + pick(r, lastNames)
@@ -1598,7 +1670,13 @@ func newLibrary(r *rand.Rand, thresholds handoff.Thresholds) *library {
 		draft.Integrations, draft.Scale = handoff.ArchPart{}, handoff.ArchPart{}
 		draft.SignOffName, draft.SignOffTitle, draft.SignOffOn = "", "", ""
 		l.archDraft = append(l.archDraft, l.compile(draft))
+		for _, p := range handoff.ArchParts {
+			if part := draft.Part(p.Value); part.Link != "" || part.Notes != "" {
+				l.drafted[p.Value] = true
+			}
+		}
 	}
+	l.indexWords()
 	return l
 }
 

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,6 +92,9 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A failed check leaves the loop early: closing the rows gives the
+		// connection back, so the test's database can still be dropped.
+		defer rows.Close()
 		docs := map[int64]*handoff.Documents{}
 		for rows.Next() {
 			var id int64
@@ -151,6 +157,7 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id int64
 			var n int
@@ -221,14 +228,17 @@ func TestGenerate(t *testing.T) {
 		rows, err := db.Pool.Query(ctx, `
 			SELECT p.id, v.documents,
 			       (SELECT coalesce(json_agg(json_build_object('k', r.kind, 'd', r.decision)), '[]') FROM document_reviews r WHERE r.pack_id = p.id),
-			       (SELECT coalesce(json_agg(json_build_object('id', c.commitment_id, 'fp', c.fingerprint)), '[]') FROM commitment_decisions c WHERE c.pack_id = p.id),
+			       (SELECT coalesce(json_agg(json_build_object('id', c.commitment_id, 'fp', c.fingerprint, 'ok', c.approved, 'why', c.reason)), '[]')
+			        FROM commitment_decisions c WHERE c.pack_id = p.id),
 			       coalesce((SELECT a.data FROM reference_architectures a WHERE a.pack_id = p.id), '{}'), p.status, p.kickoff_on
 			FROM packs p JOIN pack_versions v ON v.pack_id = p.id AND v.number = p.submitted_version
 			WHERE p.status IN ('acknowledged', 'locked')`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		checked, decided := 0, 0
+		defer rows.Close()
+		checked, decided, openRows, drafts, draftClosed := 0, 0, 0, 0, 0
+		closedBy := map[string]int{} // locked rows by the part that closes them
 		for rows.Next() {
 			var (
 				id                   int64
@@ -242,7 +252,10 @@ func TestGenerate(t *testing.T) {
 			}
 			var docs handoff.Documents
 			var rs []struct{ K, D string }
-			var ds []struct{ ID, FP string }
+			var ds []struct {
+				ID, FP, Why string
+				OK          bool
+			}
 			var arch handoff.Architecture
 			for _, x := range []struct {
 				b []byte
@@ -258,19 +271,45 @@ func TestGenerate(t *testing.T) {
 			}
 			decisions := map[string]handoff.CommitmentDecision{}
 			for _, d := range ds {
-				decisions[d.ID] = handoff.CommitmentDecision{CommitmentID: d.ID, Fingerprint: d.FP}
+				decisions[d.ID] = handoff.CommitmentDecision{CommitmentID: d.ID, Fingerprint: d.FP, Approved: d.OK, Reason: d.Why}
 			}
 			decided += len(ds)
 			if b := handoff.AckBlockers(reviews, docs, decisions, settings.ApprovalThresholds); len(b) > 0 {
 				t.Fatalf("pack %d is %s but the domain would not acknowledge it: %v", id, status, b)
 			}
-			if status == "locked" {
-				if err := arch.CheckLock(); err != nil {
+			// What the architecture form would accept, closures included.
+			if err := arch.Validate(kickoff, today.Time()); err != nil {
+				t.Fatalf("pack %d: architecture: %v", id, err)
+			}
+			m := arch.Matrix(docs, decisions)
+			switch {
+			case status == "locked":
+				// The lock the app would allow, and the matrix its lock
+				// would have frozen.
+				if err := arch.CheckLock(m); err != nil {
 					t.Fatalf("pack %d: %v", id, err)
 				}
-				if err := arch.Validate(kickoff, today.Time()); err != nil {
-					t.Fatalf("pack %d: architecture: %v", id, err)
+				if want := handoff.ClosureMatrix(docs, decisions, arch.Closures); !sameMatrix(arch.Locked, want) {
+					t.Fatalf("pack %d: locked matrix\n%+v\nwant the matrix of its closures\n%+v", id, arch.Locked, want)
 				}
+				for _, r := range m {
+					if r.Vetoed {
+						closedBy["vetoed"]++
+					} else {
+						closedBy[r.Closure.Part]++
+					}
+				}
+			case arch.Locked != nil:
+				t.Fatalf("pack %d is %s with a locked matrix", id, status)
+			case len(archJSON) > 2:
+				drafts++
+				openRows += len(m.OpenRows())
+				draftClosed += len(m) - len(m.OpenRows())
+			}
+			// The showcase (the first ten deals, the demo logins') always
+			// shows an acknowledged pack's matrix in progress.
+			if id <= 10 && status == "acknowledged" && len(m.OpenRows()) == 0 {
+				t.Errorf("showcase pack %d is acknowledged with no open row in its closure matrix (architecture %s)", id, archJSON)
 			}
 			checked++
 		}
@@ -280,6 +319,134 @@ func TestGenerate(t *testing.T) {
 		if checked == 0 || decided == 0 {
 			t.Errorf("checked %d acknowledged packs with %d commitment decisions; want some of each", checked, decided)
 		}
+		if drafts == 0 || openRows == 0 || draftClosed == 0 {
+			t.Errorf("%d acknowledged packs with a draft architecture, %d open and %d closed rows in their matrices; want matrices in progress",
+				drafts, openRows, draftClosed)
+		}
+		// Most rows land on a part, a few are out of scope, and every part
+		// closes something.
+		total := 0
+		for _, n := range closedBy {
+			total += n
+		}
+		for _, part := range handoff.ClosureChoices() {
+			if closedBy[part.Value] == 0 {
+				t.Errorf("no locked row closed by %q: %v", part.Value, closedBy)
+			}
+		}
+		if out := closedBy[handoff.OutOfScope]; out*4 > total {
+			t.Errorf("%d of %d locked rows out of scope; want a few", out, total)
+		}
+	})
+
+	t.Run("AssessmentsAreTheAppsOwn", func(t *testing.T) {
+		rows, err := db.Pool.Query(ctx, `
+			SELECT a.pack_id, a.stage, a.data, a.held, a.under_scoped, a.wrong, a.surfaced, a.assessed_on, a.assessed_at,
+			       a.assessed_by = d.sa_id, d.se_id, p.status, (p.locked_at AT TIME ZONE $1)::date, p.locked_at, v.documents
+			FROM handoff_assessments a JOIN packs p ON p.id = a.pack_id JOIN deals d ON d.id = p.deal_id
+			JOIN pack_versions v ON v.pack_id = p.id AND v.number = p.submitted_version`, settings.TimeZone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var (
+			n, surfacedPacks int
+			verdicts         = map[string]int{}
+			kinds, severity  = map[string]bool{}, map[string]bool{}
+			quarters         = map[string]bool{}
+			bySE             = map[int64]handoff.AccuracyCounts{}
+		)
+		for rows.Next() {
+			var (
+				id, se         int64
+				stage, status  string
+				data, docsJSON []byte
+				stored         handoff.AccuracyCounts
+				on, lockDay    time.Time
+				at, lockedAt   time.Time
+				bySA           bool
+			)
+			if err := rows.Scan(&id, &stage, &data, &stored.Held, &stored.UnderScoped, &stored.Wrong, &stored.Surfaced,
+				&on, &at, &bySA, &se, &status, &lockDay, &lockedAt, &docsJSON); err != nil {
+				t.Fatal(err)
+			}
+			var docs handoff.Documents
+			if err := json.Unmarshal(docsJSON, &docs); err != nil {
+				t.Fatal(err)
+			}
+			var a handoff.Assessment
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&a); err != nil {
+				t.Fatalf("pack %d: %v", id, err)
+			}
+			items := handoff.AssessItems(docs)
+			if err := handoff.CheckAssessment(&a, items); err != nil {
+				t.Fatalf("pack %d: the app would not save this assessment: %v", id, err)
+			}
+			if c := a.Counts(items); c != stored {
+				t.Fatalf("pack %d: stored counts %+v, the assessment says %+v", id, stored, c)
+			}
+			if stage != handoff.StageLock || a.Stage != stage || status != "locked" || !bySA {
+				t.Fatalf("pack %d: a %s assessment (data says %s) of a %s pack, by its SA: %v", id, stage, a.Stage, status, bySA)
+			}
+			day, lock := deadline.DayOf(on, time.UTC), deadline.DayOf(lockDay, time.UTC)
+			if day.Before(lock) || day.After(lock.AddDays(5)) || day.After(today) || deadline.DayOf(at, cal.Location()) != day ||
+				!at.After(lockedAt) || at.After(now) {
+				t.Fatalf("pack %d: assessed at %s (day %s), locked at %s (day %s), today %s", id, at, day, lockedAt, lock, today)
+			}
+			n++
+			bySE[se] = bySE[se].Add(stored)
+			for _, m := range a.Marks {
+				verdicts[m.Verdict]++
+			}
+			if len(a.Surfaced) > 0 {
+				surfacedPacks++
+			}
+			if len(a.Surfaced) > 2 {
+				t.Errorf("pack %d: %d surfaced, want 1 or 2", id, len(a.Surfaced))
+			}
+			for _, x := range a.Surfaced {
+				kinds[x.Kind], severity[x.Severity] = true, true
+			}
+			y, m, _ := day.Date()
+			quarters[fmt.Sprintf("%d-Q%d", y, (m+2)/3)] = true
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+
+		locked := count(t, db, `SELECT count(*) FROM packs WHERE status = 'locked'`)
+		if n < locked*3/4 || n == locked {
+			t.Errorf("%d of %d locked packs assessed; want most, not all", n, locked)
+		}
+		if n != sum.Assessed {
+			t.Errorf("%d assessments, summary says %d", n, sum.Assessed)
+		}
+		if surfacedPacks < n/5 || surfacedPacks > n/2 {
+			t.Errorf("%d of %d assessments with something surfaced; want about a third", surfacedPacks, n)
+		}
+		if verdicts[handoff.VerdictHeld] < 2*(verdicts[handoff.VerdictUnderScoped]+verdicts[handoff.VerdictWrong]) ||
+			verdicts[handoff.VerdictUnderScoped] <= verdicts[handoff.VerdictWrong] || verdicts[handoff.VerdictWrong] == 0 {
+			t.Errorf("verdicts %v: want mostly held, some under-scoped, a few wrong", verdicts)
+		}
+		if len(kinds) < 4 || len(severity) != 3 {
+			t.Errorf("surfaced kinds %v, severities %v; want them varied", kinds, severity)
+		}
+		if len(quarters) < 6 {
+			t.Errorf("assessments in %d quarters (%v); want a trend over several", len(quarters), quarters)
+		}
+		// One SE noticeably less accurate than every other.
+		var shares []float64
+		for _, c := range bySE {
+			if share, ok := handoff.Accuracy(c); ok {
+				shares = append(shares, share)
+			}
+		}
+		slices.Sort(shares)
+		if len(shares) < 3 || shares[1]-shares[0] < 0.08 || shares[len(shares)-1]-shares[1] > 0.2 {
+			t.Errorf("accuracy by SE %v: want one noticeably lower, the others close", shares)
+		}
 	})
 
 	t.Run("DueDatesFollowTheCalendar", func(t *testing.T) {
@@ -288,6 +455,7 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer rows.Close()
 		type row struct {
 			ID                     int64
 			ClosedWonOn, PackDueOn time.Time
@@ -353,6 +521,16 @@ func TestGenerate(t *testing.T) {
 		if n := count(t, db, `SELECT count(*) FROM packs p WHERE status = 'locked' AND NOT EXISTS (SELECT 1 FROM pack_events e WHERE e.pack_id = p.id AND e.kind = 'locked' AND e.at = p.locked_at)`); n != 0 {
 			t.Errorf("%d locked packs without their locked event", n)
 		}
+		if n := count(t, db, `SELECT count(*) FROM packs p WHERE
+			(SELECT count(*) FROM pack_events e WHERE e.pack_id = p.id AND e.kind = 'assessed') <>
+			(SELECT count(*) FROM handoff_assessments a JOIN pack_events e ON e.pack_id = a.pack_id AND e.kind = 'assessed' AND e.at = a.assessed_at
+			 WHERE a.pack_id = p.id AND e.id > (SELECT max(l.id) FROM pack_events l WHERE l.pack_id = p.id AND l.kind = 'locked'))
+			OR (SELECT count(*) FROM handoff_assessments a WHERE a.pack_id = p.id) <> (SELECT count(*) FROM pack_events e WHERE e.pack_id = p.id AND e.kind = 'assessed')`); n != 0 {
+			t.Errorf("%d packs whose assessments and their history lines after the lock do not match", n)
+		}
+		if n := count(t, db, `SELECT count(*) FROM pack_events e WHERE NOT EXISTS (SELECT 1 FROM notified_events n WHERE n.event_id = e.id)`); n != 0 {
+			t.Errorf("%d events of the made-up history would mail someone", n)
+		}
 	})
 
 	t.Run("PeopleCanLogIn", func(t *testing.T) {
@@ -396,6 +574,15 @@ func TestGenerate(t *testing.T) {
 			t.Fatalf("a deal created after the load: %v", err)
 		}
 	})
+}
+
+// sameMatrix reports whether a and b hold the same rows; no rows, nil or
+// not, are the same.
+func sameMatrix(a, b handoff.Matrix) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 func TestGenerateOneDeal(t *testing.T) {

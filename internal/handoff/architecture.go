@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,6 +29,35 @@ type Architecture struct {
 	SignOffName  string   `json:"sign_off_name"`
 	SignOffTitle string   `json:"sign_off_title"`
 	SignOffOn    string   `json:"sign_off_on"` // YYYY-MM-DD
+	// Closures close the rows of the closure matrix, by MatrixRow.Key.
+	Closures map[string]Closure `json:"closures,omitempty"`
+	// Locked is the closure matrix as it stood at the lock, frozen with the
+	// architecture; nil before. An empty frozen matrix is stored as [] (not
+	// left out), so it reads as frozen rather than as never locked.
+	Locked Matrix `json:"locked_matrix"`
+}
+
+// Equal reports whether a and b say the same.
+func (a Architecture) Equal(b Architecture) bool {
+	return reflect.DeepEqual(a.normal(), b.normal())
+}
+
+// normal is a with no closures as a nil map, so an empty matrix equals no
+// matrix.
+func (a Architecture) normal() Architecture {
+	if len(a.Closures) == 0 {
+		a.Closures = nil
+	}
+	return a
+}
+
+// Matrix is the architecture's closure matrix: as frozen at the lock, or,
+// before it, the accepted documents' rows with the closures stored so far.
+func (a Architecture) Matrix(accepted Documents, decisions map[string]CommitmentDecision) Matrix {
+	if a.Locked != nil {
+		return a.Locked
+	}
+	return ClosureMatrix(accepted, decisions, a.Closures)
 }
 
 // ArchParts names the five parts, in form order, with their form field
@@ -95,6 +125,7 @@ func (a *Architecture) Validate(kickoff, today time.Time) error {
 		checkLink(p.Value+".link", part.Link)
 		checkLen(fe, p.Value+".notes", part.Notes, maxText)
 	}
+	checkClosures(fe, a.Closures)
 	checkLen(fe, "sign_off_name", a.SignOffName, MaxShort)
 	checkLen(fe, "sign_off_title", a.SignOffTitle, MaxShort)
 	if a.SignOffOn != "" {
@@ -111,10 +142,18 @@ func (a *Architecture) Validate(kickoff, today time.Time) error {
 	return fe.Err()
 }
 
-// CheckLock says whether the architecture may be locked: everything present.
-func (a Architecture) CheckLock() error {
-	if m := a.Missing(); len(m) > 0 {
-		return Errorf(EINVALID, "The architecture can't be locked yet: %s", strings.Join(m, " "))
+// LockBlockers lists, in words, what stands between the architecture and
+// its lock: the parts and sign-off (Missing), then each open row of its
+// closure matrix m.
+func (a Architecture) LockBlockers(m Matrix) []string {
+	return append(a.Missing(), m.Missing()...)
+}
+
+// CheckLock says whether the architecture may be locked with its closure
+// matrix m: every part, the sign-off, and every row closed.
+func (a Architecture) CheckLock(m Matrix) error {
+	if b := a.LockBlockers(m); len(b) > 0 {
+		return Errorf(EINVALID, "The architecture can't be locked yet: %s", strings.Join(b, " "))
 	}
 	return nil
 }

@@ -208,14 +208,14 @@ func TestArchitectureCheckLock(t *testing.T) {
 	t.Parallel()
 	t.Run("OKWhenComplete", func(t *testing.T) {
 		t.Parallel()
-		if err := completeArchitecture().CheckLock(); err != nil {
+		if err := completeArchitecture().CheckLock(nil); err != nil {
 			t.Errorf("CheckLock() = %v, want nil", err)
 		}
 	})
 	t.Run("EINVALIDListsEverythingMissing", func(t *testing.T) {
 		t.Parallel()
 		a := Architecture{}
-		err := a.CheckLock()
+		err := a.CheckLock(nil)
 		if code := ErrorCode(err); code != EINVALID {
 			t.Fatalf("CheckLock() = %v (code %q), want %q", err, code, EINVALID)
 		}
@@ -234,7 +234,7 @@ func TestArchitectureCheckLock(t *testing.T) {
 		t.Parallel()
 		a := completeArchitecture()
 		a.DataFlows = ArchPart{}
-		err := a.CheckLock()
+		err := a.CheckLock(nil)
 		if code := ErrorCode(err); code != EINVALID {
 			t.Fatalf("CheckLock() = %v (code %q), want %q", err, code, EINVALID)
 		}

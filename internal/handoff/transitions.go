@@ -19,11 +19,12 @@ const (
 	ActComment          PackAction = "comment"
 	ActAssign           PackAction = "assign"
 	ActCorrectDeal      PackAction = "correct_deal"
+	ActAssess           PackAction = "assess"
 )
 
 // PackActions lists every pack action.
 var PackActions = []PackAction{ActEditDocuments, ActSubmit, ActReview, ActAnswer, ActDecideCommitment,
-	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign, ActCorrectDeal}
+	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign, ActCorrectDeal, ActAssess}
 
 // Statuses lists every pack status in lifecycle order.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
@@ -52,6 +53,9 @@ var actionRules = map[PackAction]actionRule{
 	// A deal's facts are the SE's until they submit; a manager corrects
 	// them at any time (README.md).
 	ActCorrectDeal: {"se", []Status{StatusDraft}, "The deal's facts went to the SA with the pack. Ask a manager to correct them.", Statuses},
+	// The SA looks back at how accurate the handoff was once the
+	// architecture is locked (README.md, "Handoff accuracy").
+	ActAssess: {"sa", []Status{StatusLocked}, "The handoff is assessed once the architecture is locked.", nil},
 }
 
 var whoWords = map[string]string{

@@ -63,6 +63,8 @@ func TestDecideEveryCombination(t *testing.T) {
 		// README.md: the SE corrects the deal's facts before submission, a
 		// manager at any time.
 		ActCorrectDeal: {"se", []Status{StatusDraft}, allStatuses},
+		// The accuracy assessment: the pack's SA, after the lock.
+		ActAssess: {"sa", []Status{StatusLocked}, nil},
 	}
 
 	// The table must cover exactly what the code exposes, so a new action or
@@ -125,8 +127,8 @@ func TestDecideEveryCombination(t *testing.T) {
 			}
 		}
 	}
-	if want := 5 * 11 * 8; cases != want {
-		t.Errorf("ran %d cases, want %d (5 statuses × 11 actions × 8 actors)", cases, want)
+	if want := 5 * 12 * 8; cases != want {
+		t.Errorf("ran %d cases, want %d (5 statuses × 12 actions × 8 actors)", cases, want)
 	}
 }
 

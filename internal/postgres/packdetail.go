@@ -38,6 +38,16 @@ type PackDetail struct {
 	// save), ArchitectureMeta who saved it last.
 	Architecture     handoff.Architecture
 	ArchitectureMeta handoff.Document
+	// Assessments are the SA's accuracy assessments, by stage.
+	Assessments map[string]handoff.Assessment
+}
+
+// Matrix is the pack's closure matrix: as frozen at the lock, or the
+// accepted version's rows with the closures saved so far (empty before the
+// first submission).
+func (d *PackDetail) Matrix() handoff.Matrix {
+	v, _ := d.Submitted()
+	return d.Architecture.Matrix(v.Documents, d.Decisions)
 }
 
 // Submitted is the latest submission with its documents; ok is false before
@@ -48,8 +58,8 @@ func (d *PackDetail) Submitted() (v handoff.Version, ok bool) {
 }
 
 // PackDetail returns pack id with its documents, versions, history,
-// conversation, reviews, questions, commitment decisions, replies to returns
-// and reference architecture, if actor may see it, else a not-found error; versions are
+// conversation, reviews, questions, commitment decisions, replies to returns,
+// reference architecture and accuracy assessments, if actor may see it, else a not-found error; versions are
 // the numbers of frozen versions to read with their documents besides the
 // latest one (a number that does not exist is left out of Frozen). It takes
 // one round trip and reads one snapshot, so the parts agree with each other.
@@ -69,6 +79,7 @@ func (db *DB) PackDetail(ctx context.Context, actor *handoff.User, id int64, ver
 		readDecisions.queue(b, into(&d.Decisions), id)
 		readReplies.queue(b, into(&d.Replies), id)
 		readArchitecture.queue(b, into(&arch), id)
+		readAssessments.queue(b, into(&d.Assessments), id)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: detail of pack %d: %w", id, err)

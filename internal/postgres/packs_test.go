@@ -139,8 +139,11 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 			return w.db.SaveArchitecture(ctx, a, w.pack, 2, handoff.Architecture{}, packNow)
 		},
 		"LockArchitecture": func(a *handoff.User) error { return w.db.LockArchitecture(ctx, a, w.pack, 2, packNow) },
-		"AddComment":       func(a *handoff.User) error { return w.db.AddComment(ctx, a, w.pack, "Hello?", packNow) },
-		"Assign":           func(a *handoff.User) error { return w.db.Assign(ctx, a, w.pack, w.priya.ID, w.jordan.ID, packNow) },
+		"SaveAssessment": func(a *handoff.User) error {
+			return w.db.SaveAssessment(ctx, a, w.pack, 2, handoff.Assessment{Stage: handoff.StageLock}, packNow, packNow)
+		},
+		"AddComment": func(a *handoff.User) error { return w.db.AddComment(ctx, a, w.pack, "Hello?", packNow) },
+		"Assign":     func(a *handoff.User) error { return w.db.Assign(ctx, a, w.pack, w.priya.ID, w.jordan.ID, packNow) },
 		"CorrectDeal": func(a *handoff.User) error {
 			_, err := w.db.CorrectDeal(ctx, a, w.pack, "", handoff.Deal{}, nil, packNow)
 			return err

@@ -183,6 +183,13 @@ func (db *DB) SaveArchitecture(ctx context.Context, actor *handoff.User, packID 
 			if err := stalePack(p, version, notSaved); err != nil {
 				return handoff.Event{}, err
 			}
+			// Closures are kept only for rows of the accepted version's
+			// matrix, so what is stored names only items the SE handed off.
+			m, err := acceptedMatrix(ctx, tx, p, a.Closures)
+			if err != nil {
+				return handoff.Event{}, err
+			}
+			a.Closures, a.Locked = m.Closures(), nil
 			data, err := json.Marshal(a)
 			if err != nil {
 				return handoff.Event{}, err
@@ -214,7 +221,21 @@ func (db *DB) LockArchitecture(ctx context.Context, actor *handoff.User, packID 
 				return handoff.Event{}, err
 			}
 			a := stored.a
-			if err := a.CheckLock(); err != nil {
+			m, err := acceptedMatrix(ctx, tx, p, a.Closures)
+			if err != nil {
+				return handoff.Event{}, err
+			}
+			if err := a.CheckLock(m); err != nil {
+				return handoff.Event{}, err
+			}
+			// The matrix is frozen with the architecture: what it closed
+			// reads the same after the lock, whatever changes around it.
+			a.Locked = append(handoff.Matrix{}, m...)
+			data, err := json.Marshal(a)
+			if err != nil {
+				return handoff.Event{}, err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE reference_architectures SET data = $2 WHERE pack_id = $1`, packID, data); err != nil {
 				return handoff.Event{}, err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE packs SET status = 'locked', locked_at = $2, version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {
@@ -295,3 +316,18 @@ func assignee(ctx context.Context, tx pgx.Tx, id int64, role handoff.Role) (*han
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// acceptedMatrix is pack p's closure matrix as the transaction tx sees it:
+// the rows of its accepted (latest submitted) version and their commitment
+// decisions, with closures.
+func acceptedMatrix(ctx context.Context, tx pgx.Tx, p *handoff.Pack, closures map[string]handoff.Closure) (handoff.Matrix, error) {
+	docs, err := latestVersionDocs(ctx, tx, p)
+	if err != nil {
+		return nil, fmt.Errorf("read the accepted version: %w", err)
+	}
+	decisions, err := readDecisions.run(ctx, tx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return handoff.ClosureMatrix(docs, decisions, closures), nil
+}

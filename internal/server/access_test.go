@@ -282,6 +282,10 @@ var expectedAccess = map[string]string{
 	"POST /packs/{id}/architecture":             "sa",
 	"POST /packs/{id}/lock":                     "sa",
 	"POST /packs/{id}/lock/confirm":             "sa",
+	"GET /accuracy":                             "se,manager,admin",
+	"GET /accuracy.csv":                         "se,manager,admin",
+	"GET /packs/{id}/assessment":                "se,sa,manager,admin",
+	"POST /packs/{id}/assessment":               "sa",
 
 	"GET /admin/settings":                        "admin",
 	"POST /admin/settings":                       "admin",

@@ -10,7 +10,8 @@ import (
 // kickoffDocument is a pack's printable kickoff document (docs/design.md), for
 // anyone who may see the pack: the documents of the latest submission (the
 // draft before the first), the SA's reviews and commitment decisions, the
-// questions and answers, and the reference architecture.
+// questions and answers, the reference architecture with its closure matrix,
+// and the SA's accuracy assessments.
 func (s *Server) kickoffDocument(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.packDetailFromURL(r)
 	if err != nil {
@@ -34,7 +35,22 @@ func (s *Server) kickoffDocument(w http.ResponseWriter, r *http.Request) error {
 	if v, ok := d.Submitted(); ok {
 		page.Version, page.Docs = v, v.Documents
 		page.Commitments = bigCommitments(v.Documents, d.Decisions, settings.ApprovalThresholds)
+		page.Matrix = d.Matrix()
+		page.Accuracy = kickoffAccuracy(d.Assessments, handoff.AssessItems(v.Documents))
 	}
 	s.render(w, r, http.StatusOK, web.KickoffView(page))
 	return nil
+}
+
+// kickoffAccuracy is the pack's accuracy assessments in the order they are
+// made, each counted against items, those of the submitted version: the
+// ones the SA marked.
+func kickoffAccuracy(byStage map[string]handoff.Assessment, items []handoff.AssessItem) []web.KickoffAccuracy {
+	var out []web.KickoffAccuracy
+	for _, stage := range handoff.Stages {
+		if a, ok := byStage[stage]; ok {
+			out = append(out, web.KickoffAccuracy{Stage: stage, Counts: a.Counts(items), By: a.By, At: a.At})
+		}
+	}
+	return out
 }

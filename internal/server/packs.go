@@ -114,6 +114,17 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		Corrections:   handoff.CorrectionsSince(events, p.FirstSubmittedAt),
 	}
 	page.Head.CRMURL = handoff.CRMLink(settings.CRMURLTemplate, p.Deal.CRMOpportunityID)
+	if page.ShowArch {
+		page.Closure = web.MatrixProgress(d.Matrix())
+	}
+	if p.Status == handoff.StatusLocked {
+		acc := &web.AccuracyLine{CanAssess: handoff.Decide(actor, p, handoff.ActAssess) == nil}
+		if a, ok := handoff.LatestAssessment(d.Assessments); ok {
+			accepted, _ := d.Submitted()
+			acc.Assessed, acc.Stage, acc.Counts, acc.By = true, a.Stage, a.Counts(handoff.AssessItems(accepted.Documents)), a.By
+		}
+		page.Accuracy = acc
+	}
 	for _, k := range handoff.DocKinds {
 		ds := web.DocStatus{Kind: k, Missing: missing[k], Review: reviews[k],
 			CanEdit: handoff.CheckEditDocument(actor, p, k, reviews[k]) == nil}

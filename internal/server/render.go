@@ -62,7 +62,7 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	var items []web.NavItem
 	switch role {
 	case handoff.RoleSE:
-		items = []web.NavItem{{Label: "My packs", Href: "/packs"}}
+		items = []web.NavItem{{Label: "My packs", Href: "/packs"}, {Label: "Accuracy", Href: "/accuracy"}}
 	case handoff.RoleSA:
 		items = []web.NavItem{{Label: "Inbox", Href: "/inbox"}}
 	case handoff.RoleManager:

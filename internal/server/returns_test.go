@@ -235,7 +235,7 @@ func TestLockConfirmation(t *testing.T) {
 	}
 
 	t.Run("LockSavesWhatIsTypedThenAsks", func(t *testing.T) {
-		form := completeArchitecture()
+		form := e.completeArchitecture(t)
 		form.Set("summary", "Typed, never saved, then Lock.")
 		res := press(form)
 		if res.StatusCode != http.StatusOK || res.Doc().Find("[data-testid=lock-confirm]").Length() != 1 {
@@ -253,10 +253,10 @@ func TestLockConfirmation(t *testing.T) {
 	})
 
 	t.Run("ErrChangedSinceTheConfirmation", func(t *testing.T) {
-		res := press(completeArchitecture())
+		res := press(e.completeArchitecture(t))
 		v, _ := res.Doc().Find(`form[action$="/lock/confirm"] input[name="version"]`).Attr("value")
 		// Another tab saves a change after the confirmation was shown.
-		changed := completeArchitecture()
+		changed := e.completeArchitecture(t)
 		changed.Set("summary", "Changed in another tab.")
 		changed.Set("version", version(t, alex, archPath))
 		if res := alex.PostForm(archPath, changed); res.StatusCode != http.StatusSeeOther {
@@ -275,7 +275,7 @@ func TestLockConfirmation(t *testing.T) {
 	})
 
 	t.Run("ErrRefusedLockKeepsTheFields", func(t *testing.T) {
-		form := completeArchitecture()
+		form := e.completeArchitecture(t)
 		form.Del("scale.notes")
 		form.Set("diagrams.notes", "Typed before a refused lock.")
 		res := press(form)

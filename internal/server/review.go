@@ -164,13 +164,18 @@ func (s *Server) architecturePage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.renderArchitecture(w, r, http.StatusOK, d.Pack, d.Architecture, d.ArchitectureMeta, nil, "")
+	return s.renderArchitecture(w, r, http.StatusOK, d.Pack, d.Architecture, d.ArchitectureMeta, d.Matrix(), nil, "")
 }
 
-func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, status int, p *handoff.Pack, a handoff.Architecture, meta handoff.Document, errs map[string]string, lockErr string) error {
+// renderArchitecture shows architecture a of pack p; m is the pack's closure
+// matrix, shown with a's closures (as typed, when a comes from the form).
+func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, status int, p *handoff.Pack, a handoff.Architecture, meta handoff.Document, m handoff.Matrix, errs map[string]string, lockErr string) error {
+	if a.Locked == nil {
+		m = m.With(a.Closures)
+	}
 	page := web.ArchitecturePage{
 		NotYet: p.Status != handoff.StatusAcknowledged && p.Status != handoff.StatusLocked,
-		Page:   s.page(r, "Reference architecture · "+p.Deal.AccountName), Head: packHead(p), Arch: a, Missing: a.Missing(),
+		Page:   s.page(r, "Reference architecture · "+p.Deal.AccountName), Head: packHead(p), Arch: a, Matrix: m, Missing: a.LockBlockers(m),
 		Errors: errs, Editable: handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture) == nil,
 		Locked: p.Status == handoff.StatusLocked, Version: p.Version, LockErr: lockErr, SavedBy: meta.UpdatedBy,
 	}
@@ -181,8 +186,9 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	return nil
 }
 
-// architectureForm reads the reference architecture as typed.
-func architectureForm(r *http.Request) handoff.Architecture {
+// architectureForm reads the reference architecture as typed, with the
+// closures of the rows of the pack's matrix m (and no other).
+func architectureForm(r *http.Request, m handoff.Matrix) handoff.Architecture {
 	a := handoff.Architecture{
 		DocLink: val(r, "doc_link"), Summary: val(r, "summary"),
 		SignOffName: val(r, "sign_off_name"), SignOffTitle: val(r, "sign_off_title"), SignOffOn: val(r, "sign_off_on"),
@@ -190,6 +196,11 @@ func architectureForm(r *http.Request) handoff.Architecture {
 	for _, part := range handoff.ArchParts {
 		*a.Part(part.Value) = handoff.ArchPart{Link: val(r, part.Value+".link"), Notes: val(r, part.Value+".notes")}
 	}
+	typed := map[string]handoff.Closure{}
+	for _, row := range m {
+		typed[row.Key] = handoff.Closure{Part: val(r, "closure."+row.Key+".part"), Note: val(r, "closure."+row.Key+".note")}
+	}
+	a.Closures = m.With(typed).Closures()
 	return a
 }
 
@@ -197,7 +208,7 @@ func architectureForm(r *http.Request) handoff.Architecture {
 // version. When it cannot, it answers the request itself and reports done:
 // the form again with the typed values beside their field errors (and lockErr
 // above them), the conflict page for a stale form, or a refusal.
-func (s *Server) keepArchitecture(w http.ResponseWriter, r *http.Request, p *handoff.Pack, a handoff.Architecture, lockErr string) (done bool, err error) {
+func (s *Server) keepArchitecture(w http.ResponseWriter, r *http.Request, p *handoff.Pack, a handoff.Architecture, m handoff.Matrix, lockErr string) (done bool, err error) {
 	ctx := r.Context()
 	if err := handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture); err != nil {
 		return true, s.refuse(w, r, p, err)
@@ -211,7 +222,7 @@ func (s *Server) keepArchitecture(w http.ResponseWriter, r *http.Request, p *han
 		if fields == nil {
 			return true, err
 		}
-		return true, s.renderArchitecture(w, r, http.StatusUnprocessableEntity, p, a, handoff.Document{}, fields, lockErr)
+		return true, s.renderArchitecture(w, r, http.StatusUnprocessableEntity, p, a, handoff.Document{}, m, fields, lockErr)
 	}
 	err = s.db.SaveArchitecture(ctx, currentUser(r), p.ID, formVersion(r), a, s.now())
 	if errors.Is(err, postgres.ErrStale) {
@@ -219,8 +230,9 @@ func (s *Server) keepArchitecture(w http.ResponseWriter, r *http.Request, p *han
 		if ferr != nil {
 			return true, ferr
 		}
-		page := web.ArchitecturePage{Page: s.page(r, "Reference architecture"), Head: packHead(fresh), Arch: a, Missing: a.Missing(),
-			Editable: true, Version: fresh.Version, Conflict: true}
+		shown := m.With(a.Closures)
+		page := web.ArchitecturePage{Page: s.page(r, "Reference architecture"), Head: packHead(fresh), Arch: a, Matrix: shown,
+			Missing: a.LockBlockers(shown), Editable: true, Version: fresh.Version, Conflict: true}
 		s.render(w, r, http.StatusConflict, web.ArchitectureView(page))
 		return true, nil
 	}
@@ -231,16 +243,17 @@ func (s *Server) keepArchitecture(w http.ResponseWriter, r *http.Request, p *han
 }
 
 func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.packFromURL(r)
+	d, err := s.packDetailFromURL(r)
 	if err != nil {
 		return err
 	}
-	a := architectureForm(r)
-	if done, err := s.keepArchitecture(w, r, p, a, ""); done {
+	p, m := d.Pack, d.Matrix()
+	a := architectureForm(r, m)
+	if done, err := s.keepArchitecture(w, r, p, a, m, ""); done {
 		return err
 	}
 	msg := "Saved the reference architecture draft."
-	if m := a.Missing(); len(m) == 0 {
+	if b := a.LockBlockers(m.With(a.Closures)); len(b) == 0 {
 		msg += " Everything the lock needs is there."
 	}
 	s.flash(r, web.FlashSuccess, msg)
@@ -266,8 +279,8 @@ func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error 
 		return s.refuse(w, r, p, err)
 	}
 	if r.PostFormValue("version") != "" { // the form came with the press
-		if a := architectureForm(r); a != d.Architecture {
-			if done, err := s.keepArchitecture(w, r, p, a, "Not locked: fix the fields marked below, then lock again."); done {
+		if a := architectureForm(r, d.Matrix()); !a.Equal(d.Architecture) {
+			if done, err := s.keepArchitecture(w, r, p, a, d.Matrix(), "Not locked: fix the fields marked below, then lock again."); done {
 				return err
 			}
 			if p, err = s.db.Pack(ctx, actor, p.ID); err != nil { // the save moved its version
@@ -278,8 +291,8 @@ func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error 
 	if d, err = s.db.PackDetail(ctx, actor, p.ID); err != nil { // as saved, at its version
 		return err
 	}
-	if err := d.Architecture.CheckLock(); err != nil {
-		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, d.Pack, d.Architecture, d.ArchitectureMeta, nil, handoff.ErrorMessage(err))
+	if err := d.Architecture.CheckLock(d.Matrix()); err != nil {
+		return s.renderArchitecture(w, r, http.StatusUnprocessableEntity, d.Pack, d.Architecture, d.ArchitectureMeta, d.Matrix(), nil, handoff.ErrorMessage(err))
 	}
 	cal, _, err := s.calendar(ctx)
 	if err != nil {
@@ -287,7 +300,7 @@ func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.render(w, r, http.StatusOK, web.LockConfirmView(web.LockConfirmPage{
 		Page: s.page(r, "Lock the reference architecture · "+d.Pack.Deal.AccountName), Head: packHead(d.Pack),
-		Arch: d.Architecture, Version: d.Pack.Version, By: actor.Name, On: cal.Today(s.now()).String(),
+		Arch: d.Architecture, Matrix: d.Matrix(), Version: d.Pack.Version, By: actor.Name, On: cal.Today(s.now()).String(),
 	}))
 	return nil
 }
@@ -313,13 +326,13 @@ func (s *Server) lockConfirm(w http.ResponseWriter, r *http.Request) error {
 		if stale {
 			status = http.StatusConflict
 		}
-		return s.renderArchitecture(w, r, status, d.Pack, d.Architecture, d.ArchitectureMeta, nil, handoff.ErrorMessage(err))
+		return s.renderArchitecture(w, r, status, d.Pack, d.Architecture, d.ArchitectureMeta, d.Matrix(), nil, handoff.ErrorMessage(err))
 	}
 	if err != nil {
 		return s.refuse(w, r, p, err)
 	}
-	s.flash(r, web.FlashSuccess, "Architecture locked. The handoff is complete.")
-	redirect(w, r, s.packPath(p, ""))
+	s.flash(r, web.FlashSuccess, "Architecture locked. Now look back at the handoff: mark how each commitment and risk held up, and note anything the pack missed.")
+	redirect(w, r, s.packPath(p, "/assessment"))
 	return nil
 }
 

@@ -80,6 +80,9 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/overdue", only(handoff.RoleManager, handoff.RoleAdmin), s.overdue)
 		rt.handle(http.MethodGet, "/overdue.csv", only(handoff.RoleManager, handoff.RoleAdmin), s.overdueCSV)
 		rt.handle(http.MethodGet, "/stats", only(handoff.RoleManager, handoff.RoleAdmin), s.statsPage)
+		// Handoff accuracy: an SE their own, managers all (handoff.AccuracyScope, in the query).
+		rt.handle(http.MethodGet, "/accuracy", only(handoff.RoleSE, handoff.RoleManager, handoff.RoleAdmin), s.accuracyPage)
+		rt.handle(http.MethodGet, "/accuracy.csv", only(handoff.RoleSE, handoff.RoleManager, handoff.RoleAdmin), s.accuracyCSV)
 		rt.handle(http.MethodGet, "/admin", only(handoff.RoleAdmin), s.adminHome)
 		// Packs: everyone's list of the packs they may see (README.md); the
 		// storage query filters to them (handoff.ScopeOf).
@@ -112,6 +115,10 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodPost, "/packs/{id}/architecture", only(handoff.RoleSA), s.saveArchitecture)
 		rt.handle(http.MethodPost, "/packs/{id}/lock", only(handoff.RoleSA), s.lockArchitecture)
 		rt.handle(http.MethodPost, "/packs/{id}/lock/confirm", only(handoff.RoleSA), s.lockConfirm)
+		// Handoff accuracy: the SA assesses after the lock; whoever sees the
+		// pack reads it.
+		rt.handle(http.MethodGet, "/packs/{id}/assessment", anyUser, s.assessmentPage)
+		rt.handle(http.MethodPost, "/packs/{id}/assessment", only(handoff.RoleSA), s.saveAssessment)
 
 		// Settings.
 		rt.handle(http.MethodGet, "/admin/settings", only(handoff.RoleAdmin), s.settings)

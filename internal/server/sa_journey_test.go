@@ -143,12 +143,24 @@ func TestDecideCommitment(t *testing.T) {
 }
 
 // completeArchitecture is an architecture form with everything the lock
-// needs, signed off today (the kickoff day of acknowledged).
-func completeArchitecture() url.Values {
+// needs, signed off today (the kickoff day of acknowledged), every row of
+// the pack's closure matrix closed by the integration list.
+func (e *packEnv) completeArchitecture(t *testing.T) url.Values {
+	t.Helper()
 	v := url.Values{"doc_link": {"https://wiki.acme.example/architecture"}, "summary": {"Lakehouse on AWS, fed by CDC."},
 		"sign_off_name": {"Rita Architect"}, "sign_off_title": {"Enterprise Architect"}, "sign_off_on": {"2026-11-25"}}
 	for _, p := range handoff.ArchParts {
 		v.Set(p.Value+".notes", p.Label+": agreed at the design review.")
+	}
+	d, err := e.DB.PackDetail(context.Background(), e.alex, e.pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range d.Matrix() {
+		if !row.Vetoed {
+			v.Set("closure."+row.Key+".part", "integrations")
+			v.Set("closure."+row.Key+".note", "The integration list covers it.")
+		}
 	}
 	return v
 }
@@ -183,7 +195,7 @@ func TestArchitectureAndLock(t *testing.T) {
 	}
 
 	t.Run("ErrFieldsKeepWhatWasTyped", func(t *testing.T) {
-		form := completeArchitecture()
+		form := e.completeArchitecture(t)
 		form.Set("doc_link", "the wiki page")
 		form.Set("sign_off_on", "2026-12-01")
 		res := post(archPath, form)
@@ -209,7 +221,7 @@ func TestArchitectureAndLock(t *testing.T) {
 	})
 
 	t.Run("SaveDraft", func(t *testing.T) {
-		form := completeArchitecture()
+		form := e.completeArchitecture(t)
 		form.Del("sign_off_name")
 		res := post(archPath, form)
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != archPath {
@@ -229,14 +241,14 @@ func TestArchitectureAndLock(t *testing.T) {
 
 	t.Run("ErrStaleVersion", func(t *testing.T) {
 		stale := version(t, alex, archPath)
-		first := completeArchitecture()
+		first := e.completeArchitecture(t)
 		first.Del("sign_off_name")
 		first.Set("summary", "Saved in the first tab.")
 		first.Set("version", stale)
 		if res := alex.PostForm(archPath, first); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first save = %d", res.StatusCode)
 		}
-		second := completeArchitecture()
+		second := e.completeArchitecture(t)
 		second.Set("summary", "Typed in the second tab.")
 		second.Set("version", stale)
 		res := alex.PostForm(archPath, second)
@@ -256,7 +268,7 @@ func TestArchitectureAndLock(t *testing.T) {
 
 	t.Run("ErrLockWithFieldErrorsStoresNothing", func(t *testing.T) {
 		before, _ := stored()
-		form := completeArchitecture()
+		form := e.completeArchitecture(t)
 		form.Set("identity.link", "okta")
 		res := post(e.path("/lock"), form)
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -268,13 +280,13 @@ func TestArchitectureAndLock(t *testing.T) {
 		if v, _ := res.Doc().Find(`[name="identity.link"]`).Attr("value"); v != "okta" {
 			t.Errorf("typed link came back as %q", v)
 		}
-		if after, _ := stored(); after != before || status() != handoff.StatusAcknowledged {
+		if after, _ := stored(); !after.Equal(before) || status() != handoff.StatusAcknowledged {
 			t.Errorf("a refused lock changed the architecture or the status (%s)", status())
 		}
 	})
 
 	t.Run("ErrLockWhileMissingKeepsWhatWasTyped", func(t *testing.T) {
-		form := completeArchitecture()
+		form := e.completeArchitecture(t)
 		form.Del("sign_off_name")
 		form.Set("summary", "Typed just before pressing Lock.")
 		res := post(e.path("/lock"), form)
@@ -306,7 +318,7 @@ func TestArchitectureAndLock(t *testing.T) {
 	t.Run("Lock", func(t *testing.T) {
 		// Pressing Lock saves the form and asks for confirmation: locking
 		// is final, so nothing is locked yet.
-		res := post(e.path("/lock"), completeArchitecture())
+		res := post(e.path("/lock"), e.completeArchitecture(t))
 		if res.StatusCode != http.StatusOK || res.Doc().Find("[data-testid=lock-confirm]").Length() != 1 {
 			t.Fatalf("lock = %d, want 200 with the confirmation\n%s", res.StatusCode, res.Body)
 		}
@@ -320,16 +332,17 @@ func TestArchitectureAndLock(t *testing.T) {
 		action, _ := res.Doc().Find(`form[action$="/lock/confirm"]`).Attr("action")
 		v, _ := res.Doc().Find(`form[action$="/lock/confirm"] input[name="version"]`).Attr("value")
 		res = alex.PostForm(action, url.Values{"version": {v}})
-		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != e.path("") {
-			t.Fatalf("confirm = %d to %q, want 303 to the pack\n%s", res.StatusCode, loc, res.Body)
+		// The lock leads on to the look back at the handoff.
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != e.path("/assessment") {
+			t.Fatalf("confirm = %d to %q, want 303 to the assessment\n%s", res.StatusCode, loc, res.Body)
 		}
 		if got := status(); got != handoff.StatusLocked {
 			t.Fatalf("status = %s, want locked", got)
 		}
-		page := alex.Get(e.path(""))
-		if flash := page.Text(".flash-success"); !strings.Contains(flash, "Architecture locked") {
+		if flash := alex.Get(e.path("/assessment")).Text(".flash-success"); !strings.Contains(flash, "Architecture locked") {
 			t.Errorf("flash = %q", flash)
 		}
+		page := alex.Get(e.path(""))
 		if h := page.Text("[data-testid=history]"); !strings.Contains(h, "Locked the reference architecture, signed off by Rita Architect (Enterprise Architect) on 2026-11-25.") {
 			t.Errorf("history = %q", h)
 		}
@@ -338,7 +351,7 @@ func TestArchitectureAndLock(t *testing.T) {
 			t.Error("a locked architecture should read-only, with no form")
 		}
 		// Locked is final: neither a save nor a second lock changes it.
-		form := completeArchitecture()
+		form := e.completeArchitecture(t)
 		form.Set("version", "99")
 		form.Set("summary", "After the lock.")
 		refusedWith(t, alex, alex.PostForm(archPath, form), e.path(""), "read-only once locked")

@@ -48,6 +48,13 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 		page.Overdue = append(page.Overdue, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: "overdue", N: n,
 			Capped: n > postgres.CountCap, URL: "/overdue?clock=" + kind})
 	}
+	// The org's handoff accuracy, as /accuracy shows it for the default period.
+	acc := stats.PeriodOf(cal.Today(now), stats.DefaultAccuracyQuarters)
+	page.Accuracy.Period = acc.String()
+	page.Accuracy.Packs, page.Accuracy.Counts, err = s.db.AccuracyTotal(ctx, handoff.AccuracyScope(currentUser(r)), acc.Since().Time(), acc.Until().Time())
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, web.Stats(page))
 	return nil
 }
