@@ -12,12 +12,14 @@ CREATE TABLE handoff_assessments (
     under_scoped integer     NOT NULL CHECK (under_scoped >= 0),
     wrong        integer     NOT NULL CHECK (wrong >= 0),
     surfaced     integer     NOT NULL CHECK (surfaced >= 0),
+    se_id        bigint      NOT NULL REFERENCES users (id),
     assessed_on  date        NOT NULL,
     assessed_by  bigint      NOT NULL REFERENCES users (id),
     assessed_at  timestamptz NOT NULL,
     PRIMARY KEY (pack_id, stage)
 );
 CREATE INDEX handoff_assessments_on_idx ON handoff_assessments (assessed_on, pack_id);
+CREATE INDEX handoff_assessments_se_idx ON handoff_assessments (se_id, assessed_on);
 
 -- +goose Down
 DROP TABLE handoff_assessments;

@@ -123,7 +123,7 @@ func (g *generator) assess(b *batch, pk *packRow, p plan, accepted handoff.Docum
 		panic(fmt.Sprintf("demo: marshal assessment of pack %d: %v", pk.id, err))
 	}
 	c := a.Counts(items)
-	b.assessed = append(b.assessed, assessmentRow{packID: pk.id, data: data, counts: c, on: deadline.DayOf(at, g.loc), by: p.sa.id, at: at})
+	b.assessed = append(b.assessed, assessmentRow{packID: pk.id, data: data, counts: c, se: p.se.id, on: deadline.DayOf(at, g.loc), by: p.sa.id, at: at})
 	pk.version++
 	g.event(pk.id, at, p.sa.id, handoff.AssessedEvent(handoff.StageLock, c, false))
 	g.sum.Assessed++

@@ -445,6 +445,7 @@ type (
 		packID int64
 		data   []byte
 		counts handoff.AccuracyCounts
+		se     int64 // who handed off: the SE who submitted
 		on     deadline.Day
 		by     int64
 		at     time.Time
@@ -567,9 +568,9 @@ func (b *batch) write(ctx context.Context, db *postgres.DB, lz4 bool) error {
 			},
 			func() error {
 				return copyRows(ctx, tx, "handoff_assessments", []string{"pack_id", "stage", "data", "held", "under_scoped", "wrong", "surfaced",
-					"assessed_on", "assessed_by", "assessed_at"}, b.assessed, func(r *assessmentRow, v []any) {
+					"se_id", "assessed_on", "assessed_by", "assessed_at"}, b.assessed, func(r *assessmentRow, v []any) {
 					v[0], v[1], v[2], v[3], v[4] = r.packID, handoff.StageLock, r.data, r.counts.Held, r.counts.UnderScoped
-					v[5], v[6], v[7], v[8], v[9] = r.counts.Wrong, r.counts.Surfaced, r.on.Time(), r.by, r.at
+					v[5], v[6], v[7], v[8], v[9], v[10] = r.counts.Wrong, r.counts.Surfaced, r.se, r.on.Time(), r.by, r.at
 				})
 			},
 			func() error {

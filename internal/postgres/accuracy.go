@@ -15,7 +15,8 @@ import (
 // handoff was, at a.Stage, if the pack is still at version: the items it
 // marks are those of the accepted (latest submitted) version, read in the
 // transaction, and the assessment is checked against them there. Assessing
-// a stage again revises it; either way it is an event. on is the org's day.
+// a stage again revises it; either way it is an event. on is the org's day,
+// kept from the first assessment at the stage.
 func (db *DB) SaveAssessment(ctx context.Context, actor *handoff.User, packID int64, version int, a handoff.Assessment, on, now time.Time) error {
 	return db.transition(ctx, actor, "assess", packID, handoff.ActAssess, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
@@ -35,15 +36,19 @@ func (db *DB) SaveAssessment(ctx context.Context, actor *handoff.User, packID in
 			if err != nil {
 				return handoff.Event{}, err
 			}
+			// The score belongs to the SE who handed off: the one who
+			// submitted the accepted version, whoever holds the deal now. A
+			// revision keeps the day of the first assessment, so a quarter's
+			// figure does not lose a pack to a later one after the fact.
 			var revised bool
 			if err := tx.QueryRow(ctx, `
-				INSERT INTO handoff_assessments (pack_id, stage, data, held, under_scoped, wrong, surfaced, assessed_on, assessed_by, assessed_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+				INSERT INTO handoff_assessments (pack_id, stage, data, held, under_scoped, wrong, surfaced, se_id, assessed_on, assessed_by, assessed_at)
+				SELECT $1, $2, $3, $4, $5, $6, $7, v.submitted_by, $8, $9, $10
+				FROM pack_versions v WHERE v.pack_id = $1 AND v.number = $11
 				ON CONFLICT (pack_id, stage) DO UPDATE SET data = EXCLUDED.data, held = EXCLUDED.held, under_scoped = EXCLUDED.under_scoped,
-					wrong = EXCLUDED.wrong, surfaced = EXCLUDED.surfaced, assessed_on = EXCLUDED.assessed_on,
-					assessed_by = EXCLUDED.assessed_by, assessed_at = EXCLUDED.assessed_at
+					wrong = EXCLUDED.wrong, surfaced = EXCLUDED.surfaced, assessed_by = EXCLUDED.assessed_by, assessed_at = EXCLUDED.assessed_at
 				RETURNING xmax <> 0`,
-				packID, a.Stage, data, c.Held, c.UnderScoped, c.Wrong, c.Surfaced, on, actor.ID, now).Scan(&revised); err != nil {
+				packID, a.Stage, data, c.Held, c.UnderScoped, c.Wrong, c.Surfaced, on, actor.ID, now, p.SubmittedVersion).Scan(&revised); err != nil {
 				return handoff.Event{}, err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {

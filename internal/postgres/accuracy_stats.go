@@ -52,11 +52,13 @@ type AccuracyFilter struct {
 // key, so the query reads the period's rows, not the table.
 func latestAssessments(scope handoff.PackScope, since, until time.Time, args *searchArgs) string {
 	s, u := args.add(since.Format(time.DateOnly), "date"), args.add(until.Format(time.DateOnly), "date")
-	where := append(scopeWhere(scope, "p", args),
+	// The scope is the SE who handed off (handoff_assessments.se_id), not
+	// whoever holds the deal now.
+	where := append(scopeWhere(scope, "a", args),
 		`a.pack_id IN (SELECT pack_id FROM handoff_assessments WHERE assessed_on >= `+s+` AND assessed_on < `+u+`)`)
 	return `(
 		SELECT * FROM (
-			SELECT DISTINCT ON (a.pack_id) a.pack_id, p.deal_id, a.stage, a.assessed_on, a.held, a.under_scoped, a.wrong, a.surfaced
+			SELECT DISTINCT ON (a.pack_id) a.pack_id, p.deal_id, a.se_id, a.stage, a.assessed_on, a.held, a.under_scoped, a.wrong, a.surfaced
 			FROM handoff_assessments a JOIN packs p ON p.id = a.pack_id
 			WHERE ` + and(where) + `
 			ORDER BY a.pack_id, a.stage = 'first_value' DESC
@@ -74,10 +76,10 @@ func (db *DB) AssessedPacks(ctx context.Context, f AccuracyFilter) ([]AssessedPa
 	var args searchArgs
 	latest := latestAssessments(f.Scope, f.Since, f.Until, &args)
 	rows, err := db.Pool.Query(ctx, `
-		SELECT l.pack_id, d.account_name, d.opportunity_name, d.se_id, se.name AS se_name, coalesce(sa.name, '') AS sa_name,
+		SELECT l.pack_id, d.account_name, d.opportunity_name, l.se_id, se.name AS se_name, coalesce(sa.name, '') AS sa_name,
 		       l.stage, l.assessed_on, l.held, l.under_scoped, l.wrong, l.surfaced
 		FROM `+latest+` l
-		JOIN deals d ON d.id = l.deal_id JOIN users se ON se.id = d.se_id LEFT JOIN users sa ON sa.id = d.sa_id
+		JOIN deals d ON d.id = l.deal_id JOIN users se ON se.id = l.se_id LEFT JOIN users sa ON sa.id = d.sa_id
 		ORDER BY l.assessed_on DESC, l.pack_id DESC
 		LIMIT `+strconv.Itoa(f.Limit), args...)
 	if err != nil {

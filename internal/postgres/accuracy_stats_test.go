@@ -64,8 +64,9 @@ func (w *accuracyWorld) pack(t *testing.T, account string, se *handoff.User) int
 func (w *accuracyWorld) assess(t *testing.T, pack int64, stage, on string, held, under, wrong, surfaced int) {
 	t.Helper()
 	if _, err := w.db.Pool.Exec(context.Background(), `
-		INSERT INTO handoff_assessments (pack_id, stage, data, held, under_scoped, wrong, surfaced, assessed_on, assessed_by, assessed_at)
-		VALUES ($1, $2, '{}', $3, $4, $5, $6, $7::date, $8, $7::date + time '15:00')`,
+		INSERT INTO handoff_assessments (pack_id, stage, data, held, under_scoped, wrong, surfaced, se_id, assessed_on, assessed_by, assessed_at)
+		SELECT $1, $2, '{}', $3, $4, $5, $6, d.se_id, $7::date, $8, $7::date + time '15:00'
+		FROM packs p JOIN deals d ON d.id = p.deal_id WHERE p.id = $1`,
 		pack, stage, held, under, wrong, surfaced, on, w.alex.ID); err != nil {
 		t.Fatal(err)
 	}
