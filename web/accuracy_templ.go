@@ -199,7 +199,7 @@ func Accuracy(p AccuracyPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p data-testid=\"explain\">Handoff accuracy is the share of the commitments and risks in the accepted version of a pack that held as handed off. After locking the architecture the SA marks each one as held, under-scoped or wrong, and records anything that surfaced later that the pack missed; each of those counts as missed, so accuracy is the items held divided by the items marked plus the things that surfaced. The SA may assess again at first value, once the account is live: that assessment replaces the one made at the lock, and the pack counts in the quarter of its latest assessment.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p data-testid=\"explain\">Handoff accuracy is the share of the commitments and risks in the accepted version of a pack that held as handed off. After locking the architecture the SA marks each one as held, under-scoped or wrong, and records anything that surfaced later that the pack missed; each of those counts as missed, so accuracy is the items held divided by the items marked plus the things that surfaced. A pack counts once, in the quarter of its assessment (a later revision does not move it), and for the SE who handed it off.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -195,6 +195,7 @@ type ArchitecturePage struct {
 	Head     PackHead
 	Arch     handoff.Architecture
 	Matrix   handoff.Matrix // the closure matrix, with the closures shown
+	State    handoff.MatrixState
 	Missing  []string
 	Errors   FieldErrors
 	Editable bool

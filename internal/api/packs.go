@@ -228,16 +228,15 @@ func (a *api) personFilter(r *http.Request, raw string, role handoff.Role) (int6
 	return u.ID, nil
 }
 
-// packDetail is GET /packs/{id}: the pack with its documents and versions,
-// its closure matrix and the SA's accuracy assessments.
+// packDetail is GET /packs/{id}: the pack with its documents and versions
+// and its closure matrix.
 type packDetail struct {
 	packView
-	Version             int               `json:"version"`
-	SubmittedVersion    int               `json:"submitted_version"`
-	Documents           handoff.Documents `json:"documents"`
-	Versions            []versionView     `json:"versions"`
-	ClosureMatrix       matrixView        `json:"closure_matrix"`
-	AccuracyAssessments []assessmentView  `json:"accuracy_assessments"`
+	Version          int               `json:"version"`
+	SubmittedVersion int               `json:"submitted_version"`
+	Documents        handoff.Documents `json:"documents"`
+	Versions         []versionView     `json:"versions"`
+	ClosureMatrix    matrixView        `json:"closure_matrix"`
 }
 
 type versionView struct {
@@ -266,8 +265,11 @@ func (a *api) getPack(w http.ResponseWriter, r *http.Request) error {
 	for i, v := range d.Versions {
 		out.Versions[i] = versionView{v.Number, v.SubmittedAt, v.SubmittedBy}
 	}
+	// The matrix only: no accuracy assessments. Handoff accuracy is
+	// comp-sensitive and the product lets only the SE (their own) and
+	// managers read it; an API token reads every pack as the org, so the
+	// CRM does not get it.
 	out.ClosureMatrix = matrixViewOf(d)
-	out.AccuracyAssessments = assessmentViewsOf(d)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -275,8 +277,11 @@ func (a *api) getPack(w http.ResponseWriter, r *http.Request) error {
 // matrixView is the pack's closure matrix: how each commitment and open risk
 // of the accepted version is delivered, mitigated or ruled out of scope.
 type matrixView struct {
-	// Locked is true once the pack is locked: the rows no longer change.
-	Locked bool            `json:"locked"`
+	// State is handoff.MatrixState: draft while the SA closes rows, frozen
+	// at the lock, not_kept for a pack locked before Handoff kept a matrix.
+	State handoff.MatrixState `json:"state"`
+	// Frozen is State == frozen: the rows no longer change and were closed.
+	Frozen bool            `json:"frozen"`
 	Rows   []matrixRowView `json:"rows"`
 }
 
@@ -296,10 +301,11 @@ type matrixRowView struct {
 }
 
 // matrixViewOf is d's closure matrix as the pack page shows it: frozen at
-// the lock, else as the SA has closed it so far.
+// the lock, else as the SA has closed it so far (all open when not kept).
 func matrixViewOf(d *postgres.PackDetail) matrixView {
 	m := d.Matrix()
-	out := matrixView{Locked: d.Pack.Status == handoff.StatusLocked, Rows: make([]matrixRowView, len(m))}
+	state := d.Architecture.MatrixState(d.Pack.Status)
+	out := matrixView{State: state, Frozen: state == handoff.MatrixFrozen, Rows: make([]matrixRowView, len(m))}
 	for i, r := range m {
 		row := matrixRowView{Key: r.Key, Kind: r.Kind, Title: r.Title, Detail: r.Detail,
 			Vetoed: r.Vetoed, VetoReason: r.Veto, Note: r.Closure.Note, Open: r.Open()}
@@ -308,68 +314,6 @@ func matrixViewOf(d *postgres.PackDetail) matrixView {
 			row.ClosedByLabel = handoff.OptionLabel(handoff.ClosureChoices(), part)
 		}
 		out.Rows[i] = row
-	}
-	return out
-}
-
-// assessmentView is the SA's accuracy assessment at one stage, with the
-// counts and share computed as everywhere else (handoff.Accuracy).
-type assessmentView struct {
-	Stage         string    `json:"stage"`
-	AssessedAt    time.Time `json:"assessed_at"`
-	AssessedBy    string    `json:"assessed_by"`
-	Held          int       `json:"held"`
-	UnderScoped   int       `json:"under_scoped"`
-	Wrong         int       `json:"wrong"`
-	SurfacedCount int       `json:"surfaced_count"`
-	// Accuracy is null, not 0 or 1, when nothing was measured.
-	Accuracy *float64       `json:"accuracy"`
-	Marks    []markView     `json:"marks"`
-	Surfaced []surfacedView `json:"surfaced"`
-}
-
-type markView struct {
-	Key     string `json:"key"`
-	Title   string `json:"title"`
-	Verdict string `json:"verdict"`
-	Note    string `json:"note"`
-}
-
-type surfacedView struct {
-	Kind        string `json:"kind"`
-	Description string `json:"description"`
-	Severity    string `json:"severity"`
-}
-
-// assessmentViewsOf lists d's accuracy assessments, against the items of the
-// accepted version (the one the SA marked).
-func assessmentViewsOf(d *postgres.PackDetail) []assessmentView {
-	accepted, _ := d.Submitted()
-	items := handoff.AssessItems(accepted.Documents)
-	out := []assessmentView{}
-	for _, stage := range handoff.Stages {
-		a, ok := d.Assessments[stage]
-		if !ok {
-			continue
-		}
-		c := a.Counts(items)
-		v := assessmentView{Stage: stage, AssessedAt: a.At, AssessedBy: a.By,
-			Held: c.Held, UnderScoped: c.UnderScoped, Wrong: c.Wrong, SurfacedCount: c.Surfaced,
-			Marks: []markView{}, Surfaced: make([]surfacedView, len(a.Surfaced))}
-		if share, ok := handoff.Accuracy(c); ok {
-			v.Accuracy = &share
-		}
-		for _, it := range items {
-			// An item with no verdict counts nowhere (Counts), so it is no
-			// mark here either; storage refuses such an assessment anyway.
-			if m, ok := a.Marks[it.Key]; ok && m.Verdict != "" {
-				v.Marks = append(v.Marks, markView{it.Key, it.Title, m.Verdict, m.Note})
-			}
-		}
-		for i, s := range a.Surfaced {
-			v.Surfaced[i] = surfacedView(s)
-		}
-		out = append(out, v)
 	}
 	return out
 }

@@ -2,6 +2,8 @@ package handoff
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,9 +105,12 @@ func (c AccuracyCounts) Add(o AccuracyCounts) AccuracyCounts {
 	return AccuracyCounts{c.Held + o.Held, c.UnderScoped + o.UnderScoped, c.Wrong + o.Wrong, c.Surfaced + o.Surfaced}
 }
 
+// Items is how many commitments and risks were marked.
+func (c AccuracyCounts) Items() int { return c.Held + c.UnderScoped + c.Wrong }
+
 // Measured is how many things the accuracy is a share of: the items marked
 // and the surfaced ones, which count as missed.
-func (c AccuracyCounts) Measured() int { return c.Held + c.UnderScoped + c.Wrong + c.Surfaced }
+func (c AccuracyCounts) Measured() int { return c.Items() + c.Surfaced }
 
 // Accuracy is the share of items held as handed off, with each surfaced
 // item counted as missed: Held / (items + surfaced), between 0 and 1. ok is
@@ -138,13 +143,40 @@ func (a Assessment) Counts(items []AssessItem) AccuracyCounts {
 }
 
 // Percent formats an accuracy for people: "78%", or "—" with nothing
-// measured.
+// measured. It never rounds to 100% when something was missed, nor to 0%
+// when something held.
 func Percent(c AccuracyCounts) string {
 	share, ok := Accuracy(c)
 	if !ok {
 		return "—"
 	}
-	return fmt.Sprintf("%.0f%%", share*100)
+	pct := math.Round(share * 100)
+	switch {
+	case pct == 100 && share < 1:
+		pct = 99
+	case pct == 0 && share > 0:
+		pct = 1
+	}
+	return strconv.Itoa(int(pct)) + "%"
+}
+
+// Score words an accuracy for people, the same on every page, mail and
+// history line: "67% held as handed off (4 of 6 items; 1 under-scoped,
+// 1 wrong; 1 surfaced that the pack missed)", or "No score" when there was
+// nothing to measure.
+func Score(c AccuracyCounts) string {
+	if _, ok := Accuracy(c); !ok {
+		return "No score: the accepted pack had no commitment or risk to mark, and nothing surfaced"
+	}
+	return fmt.Sprintf("%s held as handed off (%d of %d %s; %d under-scoped, %d wrong; %d surfaced that the pack missed)",
+		Percent(c), c.Held, c.Items(), plural(c.Items(), "item", "items"), c.UnderScoped, c.Wrong, c.Surfaced)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // CheckAssessment checks an assessment as typed against the items it marks:
@@ -222,8 +254,7 @@ func AssessedEvent(stage string, c AccuracyCounts, revised bool) Event {
 	if revised {
 		verb = "Revised the assessment of"
 	}
-	return Event{Kind: EventAssessed, Summary: fmt.Sprintf("%s the handoff %s: %s held as handed off (%d of %d items; %d under-scoped, %d wrong, %d surfaced that the pack missed).",
-		verb, StageLabel(stage), Percent(c), c.Held, c.Held+c.UnderScoped+c.Wrong, c.UnderScoped, c.Wrong, c.Surfaced)}
+	return Event{Kind: EventAssessed, Summary: verb + " the handoff " + StageLabel(stage) + ": " + Score(c) + "."}
 }
 
 // EventAssessed is an accuracy assessment recorded.

@@ -24,6 +24,8 @@ func TestAccuracy(t *testing.T) {
 		{"only surfaced", AccuracyCounts{Surfaced: 2}, 0, true, "0%"},
 		{"mixed", AccuracyCounts{Held: 7, UnderScoped: 1, Wrong: 1, Surfaced: 1}, 0.7, true, "70%"},
 		{"rounds to whole percent", AccuracyCounts{Held: 2, Wrong: 1}, 2.0 / 3, true, "67%"},
+		{"never 100% with a miss", AccuracyCounts{Held: 249, Wrong: 1}, 0.996, true, "99%"},
+		{"never 0% with a hold", AccuracyCounts{Held: 1, Surfaced: 249}, 0.004, true, "1%"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			share, ok := Accuracy(tt.c)
@@ -103,6 +105,20 @@ func TestAccuracyProperties(t *testing.T) {
 	}
 	if err := quick.Check(pooled, cfg); err != nil {
 		t.Error("pooled:", err)
+	}
+}
+
+func TestScore(t *testing.T) {
+	t.Parallel()
+	for c, want := range map[AccuracyCounts]string{
+		{}:            "No score: the accepted pack had no commitment or risk to mark, and nothing surfaced",
+		{Held: 1}:     "100% held as handed off (1 of 1 item; 0 under-scoped, 0 wrong; 0 surfaced that the pack missed)",
+		{Surfaced: 2}: "0% held as handed off (0 of 0 items; 0 under-scoped, 0 wrong; 2 surfaced that the pack missed)",
+		{Held: 4, UnderScoped: 1, Wrong: 1, Surfaced: 1}: "57% held as handed off (4 of 6 items; 1 under-scoped, 1 wrong; 1 surfaced that the pack missed)",
+	} {
+		if got := Score(c); got != want {
+			t.Errorf("Score(%+v) = %q, want %q", c, got, want)
+		}
 	}
 }
 

@@ -145,8 +145,8 @@ func checkClosures(fe FieldErrors, closures map[string]Closure) {
 	}
 }
 
-// closureNeeds is what an open row needs, in words.
-func closureNeeds(r MatrixRow) string {
+// ClosureNeeds is what open row r still needs, in words.
+func ClosureNeeds(r MatrixRow) string {
 	what := "delivers it"
 	if r.Kind == ItemRisk {
 		what = "mitigates it"
@@ -155,7 +155,7 @@ func closureNeeds(r MatrixRow) string {
 	case r.Closure.Part == OutOfScope:
 		return "give the reason it is out of scope"
 	case r.Closure.Part != "":
-		return "say how the " + strings.ToLower(OptionLabel(ArchParts, r.Closure.Part)) + " " + what
+		return "say how \"" + OptionLabel(ArchParts, r.Closure.Part) + "\" " + what
 	}
 	return "name the architecture part that " + what + " with a note, or mark it out of scope with a reason"
 }
@@ -165,7 +165,33 @@ func closureNeeds(r MatrixRow) string {
 func (m Matrix) Missing() []string {
 	var out []string
 	for _, r := range m.OpenRows() {
-		out = append(out, "Close \""+r.Title+"\" in the closure matrix: "+closureNeeds(r)+".")
+		out = append(out, "Close \""+r.Title+"\" in the closure matrix: "+ClosureNeeds(r)+".")
 	}
 	return out
+}
+
+// MatrixState is what a pack's closure matrix is.
+type MatrixState string
+
+// The states of a closure matrix.
+const (
+	// MatrixDraft: the SA is still closing rows; the lock waits for them.
+	MatrixDraft MatrixState = "draft"
+	// MatrixFrozen: frozen with the architecture at the lock.
+	MatrixFrozen MatrixState = "frozen"
+	// MatrixNotKept: the pack was locked before Handoff kept a closure
+	// matrix, so its rows were never closed; shown, never claimed frozen.
+	MatrixNotKept MatrixState = "not_kept"
+)
+
+// MatrixState says what the architecture's closure matrix is for a pack in
+// status s: every page, document and API answer asks this one function.
+func (a Architecture) MatrixState(s Status) MatrixState {
+	switch {
+	case a.Locked != nil:
+		return MatrixFrozen
+	case s == StatusLocked:
+		return MatrixNotKept
+	}
+	return MatrixDraft
 }

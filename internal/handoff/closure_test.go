@@ -75,7 +75,7 @@ func TestClosureOpenWhenHalfDone(t *testing.T) {
 	}{
 		{"nothing", Closure{}, true, "name the architecture part that delivers it"},
 		{"note without part", Closure{Note: "Typed first."}, true, "name the architecture part that delivers it"},
-		{"part without note", Closure{Part: "identity"}, true, "say how the identity model (sso/scim/rbac) delivers it"},
+		{"part without note", Closure{Part: "identity"}, true, "say how \"Identity model (SSO/SCIM/RBAC)\" delivers it"},
 		{"out of scope without reason", Closure{Part: OutOfScope, Note: "  "}, true, "give the reason it is out of scope"},
 		{"part with note", Closure{Part: "identity", Note: "Okta SAML."}, false, ""},
 		{"out of scope with reason", Closure{Part: OutOfScope, Note: "Phase 2, agreed with the customer."}, false, ""},

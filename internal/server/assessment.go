@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/postgres"
@@ -121,8 +120,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
 		return s.refuse(w, r, p, err)
 	}
 	c := checked.Counts(page.Items)
-	s.flash(r, web.FlashSuccess, "Assessment saved: "+handoff.Percent(c)+" held as handed off ("+
-		strconv.Itoa(c.Held)+" of "+strconv.Itoa(c.Held+c.UnderScoped+c.Wrong)+" items, "+strconv.Itoa(c.Surfaced)+" surfaced). The SE and managers can read it.")
+	s.flash(r, web.FlashSuccess, "Assessment saved: "+handoff.Score(c)+". The SE and managers can read it.")
 	redirect(w, r, s.packPath(p, "/assessment"))
 	return nil
 }

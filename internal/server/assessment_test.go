@@ -135,7 +135,7 @@ func TestAssessmentAfterTheLock(t *testing.T) {
 			t.Fatalf("save = %d to %q\n%s", res.StatusCode, loc, res.Body)
 		}
 		after := alex.Get(assess)
-		if got := after.Text(".flash-success"); !strings.Contains(got, "33% held as handed off (1 of 2 items, 1 surfaced)") {
+		if got := after.Text(".flash-success"); !strings.Contains(got, "33% held as handed off (1 of 2 items; 1 under-scoped, 0 wrong; 1 surfaced that the pack missed)") {
 			t.Errorf("flash = %q", got)
 		}
 		if got := after.Text("[data-testid=accuracy-figure]"); got != "33%" {
@@ -144,7 +144,7 @@ func TestAssessmentAfterTheLock(t *testing.T) {
 		if got := alex.Get(e.path("")).Text("[data-testid=accuracy-box]"); !strings.Contains(got, "33% held as handed off") {
 			t.Errorf("pack page accuracy = %q", got)
 		}
-		if h := alex.Get(e.path("")).Text("[data-testid=history]"); !strings.Contains(h, "Assessed the handoff at the lock: 33% held as handed off (1 of 2 items; 1 under-scoped, 0 wrong, 1 surfaced") {
+		if h := alex.Get(e.path("")).Text("[data-testid=history]"); !strings.Contains(h, "Assessed the handoff at the lock: 33% held as handed off (1 of 2 items; 1 under-scoped, 0 wrong; 1 surfaced") {
 			t.Errorf("history = %q", h)
 		}
 		d, err := e.DB.PackDetail(context.Background(), e.alex, e.pack)

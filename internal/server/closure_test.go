@@ -166,11 +166,26 @@ func TestClosureMatrixGatesTheLock(t *testing.T) {
 		}
 		for _, who := range []string{"sam@example.com", "morgan@example.com"} {
 			view := e.Login(who).Get(archPath)
+			if got := view.Text("[data-testid=matrix-view] p.muted"); got != "Frozen with the architecture at the lock." {
+				t.Errorf("%s reads the matrix's state as %q", who, got)
+			}
 			got := view.Text("[data-testid=matrix-view]")
 			if !strings.Contains(got, "Frozen with the architecture") || !strings.Contains(got, "Out of scope") ||
 				!strings.Contains(got, "The integration list covers it.") {
 				t.Errorf("%s reads the matrix as %q", who, got)
 			}
+		}
+	})
+
+	t.Run("LockedBeforeMatricesWereKeptSaysSo", func(t *testing.T) {
+		// A pack locked before the closure matrix existed froze none: its
+		// rows show, and the page does not call them frozen.
+		if _, err := e.DB.Pool.Exec(context.Background(), `UPDATE reference_architectures SET data = data - 'closures' - 'locked_matrix' WHERE pack_id = $1`, e.pack); err != nil {
+			t.Fatal(err)
+		}
+		got := e.Login("morgan@example.com").Get(archPath).Text("[data-testid=matrix-view]")
+		if !strings.Contains(got, "locked before Handoff kept a closure matrix") || strings.Contains(got, "Frozen") {
+			t.Errorf("the matrix of a pack locked before matrices reads %q", got)
 		}
 	})
 }

@@ -160,7 +160,7 @@ func TestKickoffDocument(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := alex.Get(kickoff).Text("[data-testid=kickoff-accuracy]")
-		for _, w := range []string{"50% held as handed off at the lock", "1 of 1 item held, 0 under-scoped, 0 wrong; 1 surfaced that the pack missed.", "Assessed by Alex Chen"} {
+		for _, w := range []string{"Assessed at the lock: 50% held as handed off (1 of 1 item; 0 under-scoped, 0 wrong; 1 surfaced that the pack missed).", "By Alex Chen"} {
 			if !strings.Contains(got, w) {
 				t.Errorf("accuracy line lacks %q: %q", w, got)
 			}
@@ -231,14 +231,14 @@ func TestKickoffMatrixDraft(t *testing.T) {
 		contains(t, "matrix state", res.Text("[data-testid=kickoff-matrix-state]"), "Draft", "0 of 1 rows closed.")
 		contains(t, "vetoed row", res.Text(vetoRow), "Commitment", "Integration: Workday connector", "Vetoed", "Not in the contract; CS will scope it.")
 		contains(t, "risk row", res.Text(riskRow), "Risk", "High risk (Integration unknown): Workday API quotas unknown",
-			"Ask Workday for the tenant's quota", "Open", "Not closed yet.")
+			"Ask Workday for the tenant's quota", "Open", "Not closed yet: name the architecture part that mitigates it")
 		if open := res.Text(riskRow + " td .badge"); open != "Open" {
 			t.Errorf("the open risk is marked %q, want an Open badge", open)
 		}
 	})
 	t.Run("APartWithoutItsNoteStaysOpen", func(t *testing.T) {
 		res := saveClosure(t, "identity", "")
-		contains(t, "risk row", res.Text(riskRow), "Open", "Identity model (SSO/SCIM/RBAC)", "the note saying how is missing")
+		contains(t, "risk row", res.Text(riskRow), "Open", "Identity model (SSO/SCIM/RBAC)", "say how \"Identity model (SSO/SCIM/RBAC)\" mitigates it")
 	})
 	t.Run("OutOfScopeWithItsReason", func(t *testing.T) {
 		res := saveClosure(t, handoff.OutOfScope, "Quotas are Workday's to raise; the customer owns that ticket.")

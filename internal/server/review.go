@@ -175,8 +175,9 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	}
 	page := web.ArchitecturePage{
 		NotYet: p.Status != handoff.StatusAcknowledged && p.Status != handoff.StatusLocked,
-		Page:   s.page(r, "Reference architecture · "+p.Deal.AccountName), Head: packHead(p), Arch: a, Matrix: m, Missing: a.LockBlockers(m),
-		Errors: errs, Editable: handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture) == nil,
+		Page:   s.page(r, "Reference architecture · "+p.Deal.AccountName), Head: packHead(p), Arch: a, Matrix: m, State: a.MatrixState(p.Status),
+		Missing: a.LockBlockers(m),
+		Errors:  errs, Editable: handoff.Decide(currentUser(r), p, handoff.ActEditArchitecture) == nil,
 		Locked: p.Status == handoff.StatusLocked, Version: p.Version, LockErr: lockErr, SavedBy: meta.UpdatedBy,
 	}
 	if meta.UpdatedBy != "" {
