@@ -71,14 +71,11 @@ func assessmentForm(r *http.Request, stage string, items []handoff.AssessItem) (
 func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	actor := currentUser(r)
-	d, err := s.packDetailFromURL(r)
-	if err != nil {
+	d, done, err := s.decidedDetail(w, r, handoff.ActAssess)
+	if done {
 		return err
 	}
 	p := d.Pack
-	if err := handoff.Decide(actor, p, handoff.ActAssess); err != nil {
-		return s.refuse(w, r, p, err)
-	}
 	page := s.assessmentView(r, d)
 	typed, rows := assessmentForm(r, page.Stage, page.Items)
 	page.Form, page.Rows, page.Version = typed, rows, formVersion(r)

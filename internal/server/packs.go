@@ -33,6 +33,20 @@ func (s *Server) packDetailFromURL(r *http.Request, versions ...int) (*postgres.
 	return s.db.PackDetail(r.Context(), currentUser(r), id, versions...)
 }
 
+// decidedDetail reads the pack in the URL with everything its pages show
+// and asks handoff.Decide whether the signed-in person may take act on it
+// now. When they may not, it has answered with the refusal and done is true;
+// storage asks again inside the transaction that makes the change.
+func (s *Server) decidedDetail(w http.ResponseWriter, r *http.Request, act handoff.PackAction) (d *postgres.PackDetail, done bool, err error) {
+	if d, err = s.packDetailFromURL(r); err != nil {
+		return nil, true, err
+	}
+	if err := handoff.Decide(currentUser(r), d.Pack, act); err != nil {
+		return nil, true, s.refuse(w, r, d.Pack, err)
+	}
+	return d, false, nil
+}
+
 func packIDFromURL(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {

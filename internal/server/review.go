@@ -271,14 +271,11 @@ func (s *Server) saveArchitecture(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) lockArchitecture(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	actor := currentUser(r)
-	d, err := s.packDetailFromURL(r)
-	if err != nil {
+	d, done, err := s.decidedDetail(w, r, handoff.ActLock)
+	if done {
 		return err
 	}
 	p := d.Pack
-	if err := handoff.Decide(actor, p, handoff.ActLock); err != nil {
-		return s.refuse(w, r, p, err)
-	}
 	if r.PostFormValue("version") != "" { // the form came with the press
 		if a := architectureForm(r, d.Matrix()); !a.Equal(d.Architecture) {
 			if done, err := s.keepArchitecture(w, r, p, a, d.Matrix(), "Not locked: fix the fields marked below, then lock again."); done {
