@@ -270,13 +270,16 @@ func AccuracyScope(actor *User) PackScope {
 	return PackScope{}
 }
 
-// LatestAssessment is the assessment that speaks for a pack: the one at
-// first value when there is one (it has seen the account live), else the
-// one at the lock. ok is false when the pack has none.
+// LatestAssessment is the assessment that speaks for a pack: the one of the
+// latest stage in Stages that has one (at first value, once the account is
+// live, over the one at the lock). ok is false when the pack has none. SQL
+// that must pick it in the database orders by the position in Stages too
+// (postgres.latestAssessments).
 func LatestAssessment(byStage map[string]Assessment) (a Assessment, ok bool) {
-	if a, ok := byStage[StageFirstValue]; ok {
-		return a, true
+	for i := len(Stages) - 1; i >= 0; i-- {
+		if a, ok := byStage[Stages[i]]; ok {
+			return a, true
+		}
 	}
-	a, ok = byStage[StageLock]
-	return a, ok
+	return Assessment{}, false
 }

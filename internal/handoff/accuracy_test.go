@@ -202,3 +202,22 @@ func TestAccuracyScope(t *testing.T) {
 		}
 	}
 }
+
+func TestLatestAssessment(t *testing.T) {
+	t.Parallel()
+	lock, fv := Assessment{Stage: StageLock}, Assessment{Stage: StageFirstValue}
+	for _, tt := range []struct {
+		by   map[string]Assessment
+		want string
+		ok   bool
+	}{
+		{nil, "", false},
+		{map[string]Assessment{StageLock: lock}, StageLock, true},
+		{map[string]Assessment{StageLock: lock, StageFirstValue: fv}, StageFirstValue, true},
+		{map[string]Assessment{StageFirstValue: fv}, StageFirstValue, true},
+	} {
+		if a, ok := LatestAssessment(tt.by); ok != tt.ok || a.Stage != tt.want {
+			t.Errorf("LatestAssessment(%v) = %q, %v; want %q, %v", tt.by, a.Stage, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -56,12 +56,15 @@ func latestAssessments(scope handoff.PackScope, since, until time.Time, args *se
 	// whoever holds the deal now.
 	where := append(scopeWhere(scope, "a", args),
 		`a.pack_id IN (SELECT pack_id FROM handoff_assessments WHERE assessed_on >= `+s+` AND assessed_on < `+u+`)`)
+	// The latest stage is the one furthest along handoff.Stages, the list
+	// handoff.LatestAssessment walks.
+	stages := args.add(handoff.Stages, "text[]")
 	return `(
 		SELECT * FROM (
 			SELECT DISTINCT ON (a.pack_id) a.pack_id, p.deal_id, a.se_id, a.stage, a.assessed_on, a.held, a.under_scoped, a.wrong, a.surfaced
 			FROM handoff_assessments a JOIN packs p ON p.id = a.pack_id
 			WHERE ` + and(where) + `
-			ORDER BY a.pack_id, a.stage = 'first_value' DESC
+			ORDER BY a.pack_id, array_position(` + stages + `, a.stage) DESC
 		) latest WHERE latest.assessed_on >= ` + s + ` AND latest.assessed_on < ` + u + `
 	)`
 }

@@ -121,7 +121,7 @@ type AccuracyGroup struct {
 }
 
 // Items is how many commitments and risks were marked.
-func (g AccuracyGroup) Items() int { return g.Counts.Held + g.Counts.UnderScoped + g.Counts.Wrong }
+func (g AccuracyGroup) Items() int { return g.Counts.Items() }
 
 // Accuracy is the group's share held as handed off; ok is false when there
 // is nothing to measure (handoff.Accuracy).
@@ -169,7 +169,8 @@ func BuildAccuracy(rows []postgres.AssessedPack, today deadline.Day, quarters in
 			continue
 		}
 		rep.All.add(r)
-		// The deal's SE now: a deal handed to another SE takes its accuracy along.
+		// The SE who handed off (stored with the assessment), whoever holds
+		// the deal now.
 		se := bySE[r.SEID]
 		if se == nil {
 			se = &AccuracyGroup{SEID: r.SEID, Name: r.SEName}
