@@ -168,11 +168,18 @@ func queryHygiene(next http.Handler) http.Handler {
 	})
 }
 
-// cleanValues makes every value storable: valid UTF-8, no NUL bytes.
+// crlf is the line break browsers send from a textarea.
+var crlf = strings.NewReplacer("\r\n", "\n", "\x00", "")
+
+// cleanValues makes every value storable: valid UTF-8, no NUL bytes. It also
+// turns the CRLF line breaks browsers send from a textarea into LF: a
+// browser counts a line break as one character against maxlength but sends
+// two, so without this a text the form let through at exactly the limit
+// would be refused as too long, and stored text would carry \r.
 func cleanValues(vals map[string][]string) {
 	for _, vs := range vals {
 		for i, v := range vs {
-			vs[i] = strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "")
+			vs[i] = crlf.Replace(strings.ToValidUTF8(v, "\uFFFD"))
 		}
 	}
 }

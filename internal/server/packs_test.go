@@ -438,6 +438,18 @@ func TestUnstorableTextIsRepairedNotA500(t *testing.T) {
 	if deal.StatusCode != http.StatusSeeOther {
 		t.Errorf("deal with a NUL byte = %d", deal.StatusCode)
 	}
+	// A textarea at its limit as the browser counts it (a line break is one
+	// character) is sent with CRLF breaks: it is saved, with LF breaks.
+	atLimit := strings.TrimSuffix(strings.Repeat("abcd\r\n", handoff.MaxText/5), "\r\n") + "e"
+	if res := e.save(t, sam, handoff.DocPOC, url.Values{"summary": {atLimit}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save of %d characters as the browser counts them = %d, want saved", handoff.MaxText, res.StatusCode)
+	}
+	if docs, _, err = e.DB.Documents(context.Background(), e.sam, e.pack); err != nil {
+		t.Fatal(err)
+	}
+	if got := docs.POC.Summary; strings.Contains(got, "\r") || len([]rune(got)) != handoff.MaxText {
+		t.Errorf("stored summary has %d characters (CR in it: %v), want %d with LF breaks", len([]rune(got)), strings.Contains(got, "\r"), handoff.MaxText)
+	}
 	big := sam.PostForm("/deals", url.Values{"account_name": {strings.Repeat("x", 2<<20)}})
 	if big.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("2 MiB form = %d, want 413", big.StatusCode)
