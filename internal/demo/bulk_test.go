@@ -289,6 +289,9 @@ func TestGenerate(t *testing.T) {
 				if err := arch.CheckLock(m); err != nil {
 					t.Fatalf("pack %d: %v", id, err)
 				}
+				if state := arch.MatrixState(handoff.StatusLocked); state != handoff.MatrixFrozen {
+					t.Fatalf("pack %d: locked, its matrix reads %q, want frozen", id, state)
+				}
 				if want := handoff.ClosureMatrix(docs, decisions, arch.Closures); !sameMatrix(arch.Locked, want) {
 					t.Fatalf("pack %d: locked matrix\n%+v\nwant the matrix of its closures\n%+v", id, arch.Locked, want)
 				}

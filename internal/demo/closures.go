@@ -289,7 +289,7 @@ func (g *generator) draftClosures(m handoff.Matrix) map[string]handoff.Closure {
 func (g *generator) archJSON(t tmpl, m handoff.Matrix, locked bool) []byte {
 	out := g.render(t)
 	closures := m.Closures()
-	if len(closures) == 0 && !(locked && len(m) > 0) {
+	if len(closures) == 0 && !locked {
 		return out
 	}
 	out = out[:len(out)-1] // the object's closing brace
@@ -311,7 +311,9 @@ func (g *generator) archJSON(t tmpl, m handoff.Matrix, locked bool) []byte {
 		}
 		out = append(out, '}')
 	}
-	if locked && len(m) > 0 {
+	// Locked, the matrix is frozen even when it has no row ([]): a
+	// missing one reads as a pack locked before matrices were kept.
+	if locked {
 		out = append(out, `,"locked_matrix":[`...)
 		for i, row := range m {
 			if i > 0 {

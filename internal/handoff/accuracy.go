@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Handoff accuracy (docs/design.md, "After the lock"): at the lock, and again
@@ -73,12 +72,10 @@ type AssessItem struct {
 func AssessItems(accepted Documents) []AssessItem {
 	var out []AssessItem
 	for _, c := range accepted.Commitments.Items {
-		out = append(out, AssessItem{Key: ItemKey(ItemCommitment, c.ID), Kind: ItemCommitment,
-			Title: OptionLabel(CommitmentKinds, c.Kind) + ": " + c.Description})
+		out = append(out, AssessItem{Key: ItemKey(ItemCommitment, c.ID), Kind: ItemCommitment, Title: commitmentTitle(c)})
 	}
 	for _, r := range accepted.Risks.Items {
-		out = append(out, AssessItem{Key: ItemKey(ItemRisk, r.ID), Kind: ItemRisk,
-			Title: OptionLabel(Severities, r.Severity) + " risk (" + OptionLabel(RiskCategories, r.Category) + "): " + r.Description})
+		out = append(out, AssessItem{Key: ItemKey(ItemRisk, r.ID), Kind: ItemRisk, Title: riskTitle(r)})
 	}
 	return out
 }
@@ -225,9 +222,8 @@ func CheckAssessment(a *Assessment, items []AssessItem) error {
 		checkOption(fe, f+"kind", SurfacedKinds, s.Kind, "a kind")
 		if s.Description == "" {
 			fe.Add(f+"description", "Describe what surfaced.")
-		} else if utf8.RuneCountInString(s.Description) > MaxText {
-			fe.Add(f+"description", TooLong(MaxText))
 		}
+		checkLen(fe, f+"description", s.Description, MaxText)
 		if s.Severity == "" {
 			fe.Add(f+"severity", "Choose how severe it is.")
 		}

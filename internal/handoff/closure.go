@@ -2,7 +2,6 @@ package handoff
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // The closure matrix (docs/design.md, "The closure matrix"): before the lock,
@@ -70,8 +69,7 @@ func ClosureMatrix(accepted Documents, decisions map[string]CommitmentDecision, 
 	var m Matrix
 	for _, c := range accepted.Commitments.Items {
 		row := MatrixRow{Key: ItemKey(ItemCommitment, c.ID), Kind: ItemCommitment,
-			Title:  OptionLabel(CommitmentKinds, c.Kind) + ": " + c.Description,
-			Detail: OptionLabel(EvidenceStates, c.Evidence)}
+			Title: commitmentTitle(c), Detail: OptionLabel(EvidenceStates, c.Evidence)}
 		if c.EvidenceDetail != "" {
 			row.Detail += " — " + c.EvidenceDetail
 		}
@@ -87,11 +85,23 @@ func ClosureMatrix(accepted Documents, decisions map[string]CommitmentDecision, 
 			continue
 		}
 		m = append(m, MatrixRow{Key: ItemKey(ItemRisk, r.ID), Kind: ItemRisk,
-			Title:   OptionLabel(Severities, r.Severity) + " risk (" + OptionLabel(RiskCategories, r.Category) + "): " + r.Description,
+			Title:   riskTitle(r),
 			Detail:  r.Mitigation,
 			Closure: closures[ItemKey(ItemRisk, r.ID)]})
 	}
 	return m
+}
+
+// commitmentTitle names a commitment in the matrix and the assessment:
+// "Integration: nightly SAP sync".
+func commitmentTitle(c Commitment) string {
+	return OptionLabel(CommitmentKinds, c.Kind) + ": " + c.Description
+}
+
+// riskTitle names a risk in the matrix and the assessment: "High risk
+// (Integration unknown): SAP version unknown".
+func riskTitle(r Risk) string {
+	return OptionLabel(Severities, r.Severity) + " risk (" + OptionLabel(RiskCategories, r.Category) + "): " + r.Description
 }
 
 // OpenRows lists the rows still open.
@@ -139,9 +149,7 @@ func checkClosures(fe FieldErrors, closures map[string]Closure) {
 	for key, c := range closures {
 		f := "closure." + key + "."
 		checkOption(fe, f+"part", choices, c.Part, "an architecture part or \"Out of scope\"")
-		if utf8.RuneCountInString(c.Note) > MaxText {
-			fe.Add(f+"note", TooLong(MaxText))
-		}
+		checkLen(fe, f+"note", c.Note, MaxText)
 	}
 }
 

@@ -277,7 +277,7 @@ func scanHome(rows pgx.Rows, f HomeFilter) ([]HomeRow, error) {
 		if f.Person.Role == handoff.RoleSA {
 			h.Step, err = saStep(h.Pack.Status, x, y, z, f.Thresholds)
 		} else {
-			h.Missing, h.Returned, err = seSummary(h.Pack.Status, missing, y)
+			h.Missing, h.Returned, err = seSummary(missing, y)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("pack %d: %w", h.Pack.ID, err)
@@ -289,8 +289,8 @@ func scanHome(rows pgx.Rows, f HomeFilter) ([]HomeRow, error) {
 
 // seSummary is what an SE's row says: what is still missing while they edit
 // the pack, and what the SA returned.
-func seSummary(status handoff.Status, stored *int32, returnedData []byte) (missing int, returned []handoff.Review, err error) {
-	if status.Editable() && stored != nil {
+func seSummary(stored *int32, returnedData []byte) (missing int, returned []handoff.Review, err error) {
+	if stored != nil { // homeExtras reads it only while the SE may edit
 		missing = int(*stored)
 	}
 	if returnedData != nil {

@@ -14,9 +14,6 @@ import (
 // and records what surfaced that the pack missed. The stage is the lock
 // until first value is recorded.
 
-// assessmentStage is the stage a pack is assessed at now.
-func assessmentStage(*handoff.Pack) string { return handoff.StageLock }
-
 // assessmentPage shows the assessment: the SA's form (with what they saved,
 // to revise), or the record for the SE and managers.
 func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +33,8 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 // assessmentView is the page for pack d as stored, with an empty form.
 func (s *Server) assessmentView(r *http.Request, d *postgres.PackDetail) web.AssessmentPage {
 	p := d.Pack
-	stage := assessmentStage(p)
+	// The lock is the only stage until first value is recorded.
+	stage := handoff.StageLock
 	accepted, _ := d.Submitted()
 	page := web.AssessmentPage{
 		Page: s.page(r, "Handoff accuracy · "+p.Deal.AccountName), Head: packHead(p),
@@ -84,8 +82,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusOK, web.AssessmentView(page))
 		return nil
 	}
-	checked := typed
-	checked.Surfaced = append([]handoff.Surfaced(nil), typed.Surfaced...)
+	checked := typed // CheckAssessment normalises into new marks and rows; typed stays as typed
 	if err := handoff.CheckAssessment(&checked, page.Items); err != nil {
 		fields := handoff.InvalidFields(err)
 		if fields == nil {
