@@ -55,6 +55,7 @@ Commands:
   demo [--deals N]           fill an empty database with a demo org of N deals
   worker                     run only the job workers (reminders, digests) until stopped
   token create|list|revoke   manage API tokens for the CRM integration
+  webhook add|list|remove    manage webhook and Slack endpoints (see handoff webhook --help)
   version                    print the version
 
 Configuration is read from the environment; see README.md.`
@@ -84,6 +85,8 @@ func (p *program) run(ctx context.Context, args []string) error {
 		return p.worker(ctx, rest)
 	case "token":
 		return p.token(ctx, rest)
+	case "webhook":
+		return p.webhook(ctx, rest)
 	default:
 		fmt.Fprintln(p.stderr, usage)
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
@@ -147,6 +150,10 @@ func (p *program) openMigrated(ctx context.Context, logMigrations bool) (config.
 		db.Close()
 		return cfg, nil, nil, err
 	}
+	if err := hookEvents(cfg, db, logger); err != nil {
+		db.Close()
+		return cfg, nil, nil, err
+	}
 	return cfg, logger, db, nil
 }
 
@@ -176,8 +183,13 @@ func (p *program) serve(ctx context.Context, args []string) error {
 		}
 	}
 
+	provider, err := ssoProvider(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Config{BaseURL: cfg.BaseURL, MetricsToken: cfg.MetricsToken, MetricsAllow: cfg.MetricsAllow,
-		TrustedProxies: cfg.TrustedProxies}, db, logger)
+		TrustedProxies: cfg.TrustedProxies, SSO: provider, NoPasswordLogin: !cfg.PasswordLogin,
+		WebhookAllowPrivate: cfg.WebhookAllowPrivate}, db, logger)
 	if err != nil {
 		return err
 	}

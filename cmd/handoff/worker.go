@@ -29,7 +29,8 @@ func startWorkers(ctx context.Context, cfg config.Config, db *postgres.DB, logge
 	if err != nil {
 		return nil, err
 	}
-	r, err := jobs.New(jobs.Config{DB: db, Mail: sender, BaseURL: cfg.BaseURL.String(), Logger: logger, OnDone: onDone})
+	r, err := jobs.New(jobs.Config{DB: db, Mail: sender, BaseURL: cfg.BaseURL.String(), Logger: logger, OnDone: onDone,
+		WebhookAllowPrivate: cfg.WebhookAllowPrivate})
 	if err != nil {
 		return nil, err
 	}

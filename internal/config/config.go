@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,40 @@ type Config struct {
 	// DebugAddr (HANDOFF_DEBUG_ADDR), when set, serves Go's profiler
 	// (/debug/pprof/) on a loopback address, for measuring a running server.
 	DebugAddr string
+
+	// OIDC is single sign-on through an OpenID Connect provider; its Issuer
+	// is empty when SSO is off.
+	OIDC OIDC
+	// PasswordLogin (HANDOFF_PASSWORD_LOGIN, default on) offers email and
+	// password on the login page; off leaves SSO and the CLI as the ways in.
+	PasswordLogin bool
+
+	// WebhookAllowPrivate (HANDOFF_WEBHOOK_ALLOW_PRIVATE=1) lets webhook
+	// endpoints resolve to loopback, link-local and private addresses: an
+	// on-premise CRM, or a test. Off, such endpoints are refused.
+	WebhookAllowPrivate bool
 }
+
+// OIDC is the single sign-on configuration.
+type OIDC struct {
+	Issuer       string // HANDOFF_OIDC_ISSUER, e.g. https://acme.okta.com
+	ClientID     string // HANDOFF_OIDC_CLIENT_ID
+	ClientSecret string // HANDOFF_OIDC_CLIENT_SECRET
+	Name         string // HANDOFF_OIDC_NAME: the button says "Sign in with <Name>" (default "SSO")
+	GroupsClaim  string // HANDOFF_OIDC_GROUPS_CLAIM (default "groups")
+	// RoleGroups (HANDOFF_OIDC_ROLE_GROUPS, "admin=handoff-admins,se=handoff-se")
+	// maps IdP groups to Handoff roles, in the order written.
+	RoleGroups []RoleGroup
+}
+
+// RoleGroup says members of Group get Role ("admin", "manager", "sa" or "se").
+type RoleGroup struct {
+	Role  string
+	Group string
+}
+
+// Enabled reports whether single sign-on is configured.
+func (o OIDC) Enabled() bool { return o.Issuer != "" }
 
 // Secure reports whether the public URL is https, which turns on Secure cookies
 // and HSTS.
@@ -147,6 +181,28 @@ func Load(getenv func(string) string, needDB bool) (Config, error) {
 		}
 	}
 
+	if c.OIDC, err = loadOIDC(getenv); err != nil {
+		return c, err
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("HANDOFF_PASSWORD_LOGIN"))); v {
+	case "", "1", "true", "on":
+		c.PasswordLogin = true
+	case "0", "false", "off":
+		if !c.OIDC.Enabled() {
+			// Nobody could sign in through the web at all.
+			return c, &Error{"HANDOFF_PASSWORD_LOGIN", "is off but single sign-on is not configured; set HANDOFF_OIDC_ISSUER (and its client settings) or leave password login on"}
+		}
+	default:
+		return c, &Error{"HANDOFF_PASSWORD_LOGIN", fmt.Sprintf("is %q; use on or off", v)}
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("HANDOFF_WEBHOOK_ALLOW_PRIVATE"))); v {
+	case "", "0", "false", "off":
+	case "1", "true", "on":
+		c.WebhookAllowPrivate = true
+	default:
+		return c, &Error{"HANDOFF_WEBHOOK_ALLOW_PRIVATE", fmt.Sprintf("is %q; use 1 to allow endpoints on private addresses, or leave it unset", v)}
+	}
+
 	if raw := strings.TrimSpace(getenv("HANDOFF_DEMO_DEALS")); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 0 || n > 10000 {
@@ -155,6 +211,49 @@ func Load(getenv func(string) string, needDB bool) (Config, error) {
 		c.DemoDeals = n
 	}
 	return c, nil
+}
+
+// roleNames are the roles an IdP group may map to, highest first.
+var roleNames = []string{"admin", "manager", "sa", "se"}
+
+// loadOIDC reads the HANDOFF_OIDC_* variables; all empty is SSO off.
+func loadOIDC(getenv func(string) string) (OIDC, error) {
+	o := OIDC{
+		Issuer:       strings.TrimRight(strings.TrimSpace(getenv("HANDOFF_OIDC_ISSUER")), "/"),
+		ClientID:     strings.TrimSpace(getenv("HANDOFF_OIDC_CLIENT_ID")),
+		ClientSecret: strings.TrimSpace(getenv("HANDOFF_OIDC_CLIENT_SECRET")),
+		Name:         orDefault(getenv("HANDOFF_OIDC_NAME"), "SSO"),
+		GroupsClaim:  orDefault(getenv("HANDOFF_OIDC_GROUPS_CLAIM"), "groups"),
+	}
+	groups := strings.TrimSpace(getenv("HANDOFF_OIDC_ROLE_GROUPS"))
+	if o.Issuer == "" {
+		if o.ClientID != "" || o.ClientSecret != "" || groups != "" {
+			return o, &Error{"HANDOFF_OIDC_ISSUER", "is not set but other HANDOFF_OIDC_ variables are; set it to your provider's issuer URL, such as https://acme.okta.com"}
+		}
+		return o, nil
+	}
+	u, err := url.Parse(o.Issuer)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return o, &Error{"HANDOFF_OIDC_ISSUER", fmt.Sprintf("is %q; use the provider's issuer URL, such as https://acme.okta.com", o.Issuer)}
+	}
+	if o.ClientID == "" {
+		return o, &Error{"HANDOFF_OIDC_CLIENT_ID", "is not set; copy the client ID of the app you registered with your identity provider"}
+	}
+	if o.ClientSecret == "" {
+		return o, &Error{"HANDOFF_OIDC_CLIENT_SECRET", "is not set; copy the client secret of the app you registered with your identity provider"}
+	}
+	if groups == "" {
+		return o, &Error{"HANDOFF_OIDC_ROLE_GROUPS", "is not set; map your IdP groups to roles, such as admin=handoff-admins,manager=handoff-managers,sa=handoff-sa,se=handoff-se"}
+	}
+	for _, part := range strings.Split(groups, ",") {
+		role, group, ok := strings.Cut(strings.TrimSpace(part), "=")
+		role, group = strings.ToLower(strings.TrimSpace(role)), strings.TrimSpace(group)
+		if !ok || group == "" || !slices.Contains(roleNames, role) {
+			return o, &Error{"HANDOFF_OIDC_ROLE_GROUPS", fmt.Sprintf("has %q; write role=group pairs with roles admin, manager, sa or se, such as sa=handoff-sa", strings.TrimSpace(part))}
+		}
+		o.RoleGroups = append(o.RoleGroups, RoleGroup{Role: role, Group: group})
+	}
+	return o, nil
 }
 
 // prefixes reads variable name as comma-separated CIDRs; unset is none.

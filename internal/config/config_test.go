@@ -3,6 +3,8 @@ package config
 import (
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"testing"
 )
 
@@ -114,4 +116,69 @@ func TestLoad(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLoadSSOAndWebhooks(t *testing.T) {
+	t.Parallel()
+	const db = "postgres://u@localhost:5432/handoff"
+	sso := map[string]string{"DATABASE_URL": db, "HANDOFF_OIDC_ISSUER": "https://idp.example.com/",
+		"HANDOFF_OIDC_CLIENT_ID": "handoff", "HANDOFF_OIDC_CLIENT_SECRET": "s3cret",
+		"HANDOFF_OIDC_ROLE_GROUPS": "admin=handoff-admins, SA = handoff-sa,se=handoff-se,se=sales-eng"}
+
+	t.Run("Defaults", func(t *testing.T) {
+		c, err := Load(env(map[string]string{"DATABASE_URL": db}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.OIDC.Enabled() || !c.PasswordLogin || c.WebhookAllowPrivate {
+			t.Fatalf("defaults: SSO %v, password login %v, private webhooks %v", c.OIDC.Enabled(), c.PasswordLogin, c.WebhookAllowPrivate)
+		}
+	})
+
+	t.Run("SSO", func(t *testing.T) {
+		m := maps.Clone(sso)
+		m["HANDOFF_PASSWORD_LOGIN"] = "off"
+		m["HANDOFF_WEBHOOK_ALLOW_PRIVATE"] = "1"
+		c, err := Load(env(m), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []RoleGroup{{"admin", "handoff-admins"}, {"sa", "handoff-sa"}, {"se", "handoff-se"}, {"se", "sales-eng"}}
+		if !c.OIDC.Enabled() || c.OIDC.Issuer != "https://idp.example.com" || c.OIDC.Name != "SSO" || c.OIDC.GroupsClaim != "groups" ||
+			!slices.Equal(c.OIDC.RoleGroups, want) || c.PasswordLogin || !c.WebhookAllowPrivate {
+			t.Fatalf("got %+v, password login %v", c.OIDC, c.PasswordLogin)
+		}
+	})
+
+	for _, tc := range []struct {
+		name, key, value, wantVar string
+	}{
+		{"IssuerNotURL", "HANDOFF_OIDC_ISSUER", "idp.example.com", "HANDOFF_OIDC_ISSUER"},
+		{"NoClientID", "HANDOFF_OIDC_CLIENT_ID", "", "HANDOFF_OIDC_CLIENT_ID"},
+		{"NoSecret", "HANDOFF_OIDC_CLIENT_SECRET", "", "HANDOFF_OIDC_CLIENT_SECRET"},
+		{"NoGroups", "HANDOFF_OIDC_ROLE_GROUPS", "", "HANDOFF_OIDC_ROLE_GROUPS"},
+		{"UnknownRole", "HANDOFF_OIDC_ROLE_GROUPS", "boss=handoff-admins", "HANDOFF_OIDC_ROLE_GROUPS"},
+		{"NoGroupName", "HANDOFF_OIDC_ROLE_GROUPS", "admin=", "HANDOFF_OIDC_ROLE_GROUPS"},
+		{"NoIssuer", "HANDOFF_OIDC_ISSUER", "", "HANDOFF_OIDC_ISSUER"},
+		{"PasswordLoginWord", "HANDOFF_PASSWORD_LOGIN", "maybe", "HANDOFF_PASSWORD_LOGIN"},
+		{"PrivateWord", "HANDOFF_WEBHOOK_ALLOW_PRIVATE", "yes please", "HANDOFF_WEBHOOK_ALLOW_PRIVATE"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := maps.Clone(sso)
+			m[tc.key] = tc.value
+			_, err := Load(env(m), true)
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Var != tc.wantVar {
+				t.Fatalf("%s=%q: got %v, want an error naming %s", tc.key, tc.value, err, tc.wantVar)
+			}
+		})
+	}
+
+	t.Run("PasswordLoginOffNeedsSSO", func(t *testing.T) {
+		_, err := Load(env(map[string]string{"DATABASE_URL": db, "HANDOFF_PASSWORD_LOGIN": "off"}), true)
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Var != "HANDOFF_PASSWORD_LOGIN" {
+			t.Fatalf("got %v", err)
+		}
+	})
 }

@@ -80,6 +80,9 @@ type Config struct {
 	FetchPollInterval time.Duration
 	// MaxWorkers bounds concurrent jobs in this instance (default 4).
 	MaxWorkers int
+	// WebhookAllowPrivate admits webhook endpoints on loopback, link-local
+	// and private addresses at delivery (HANDOFF_WEBHOOK_ALLOW_PRIVATE=1).
+	WebhookAllowPrivate bool
 }
 
 // Runner is one instance's River client with Handoff's workers.
@@ -116,6 +119,8 @@ func New(cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &eventWorker{r: r})
 	river.AddWorker(workers, &reminderWorker{r: r})
 	river.AddWorker(workers, &digestWorker{r: r})
+	r.addWebhookWorkers(workers)
+	r.addInviteWorkers(workers)
 
 	rc := &river.Config{
 		ID:                cfg.ID,

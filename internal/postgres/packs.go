@@ -151,7 +151,7 @@ func (db *DB) CreateDeal(ctx context.Context, actor *handoff.User, d handoff.Dea
 		if err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, packID, actor.ID, now, handoff.CreatedEvent(d.ClosedWonOn, dues.PackDueOn))
+		return db.addEvent(ctx, tx, packID, actor.ID, now, handoff.CreatedEvent(d.ClosedWonOn, dues.PackDueOn))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: create deal %q: %w", d.AccountName, err)
@@ -261,7 +261,7 @@ func (db *DB) SubmitPack(ctx context.Context, actor *handoff.User, packID int64,
 		if err := stalePack(p, version, "This pack changed since you opened it. Check the latest version, then submit again."); err != nil {
 			return handoff.Event{}, err
 		}
-		if err := storeReplies(ctx, tx, actor, p, docs, replies, now); err != nil {
+		if err := db.storeReplies(ctx, tx, actor, p, docs, replies, now); err != nil {
 			return handoff.Event{}, err
 		}
 		number = p.SubmittedVersion + 1

@@ -26,6 +26,19 @@ type Querier interface {
 // DB is Handoff's handle on PostgreSQL.
 type DB struct {
 	Pool *pgxpool.Pool
+
+	// OnEvent, when set, runs inside the transaction that records each pack
+	// event, so what it stores or enqueues (webhook deliveries) exists
+	// exactly when the event does: a failed change leaves neither.
+	OnEvent func(ctx context.Context, tx pgx.Tx, e StoredEvent) error
+}
+
+// StoredEvent is a pack event as just recorded.
+type StoredEvent struct {
+	ID     int64
+	PackID int64
+	Kind   string // handoff.Event* kinds
+	At     time.Time
 }
 
 // Open connects a pool to url. It does not fail when the database is down: the

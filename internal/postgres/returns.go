@@ -15,7 +15,7 @@ import (
 // since the version they returned or has a reply (handoff.CheckResubmit), and
 // stores each reply with the SA's reason and its own event line. Before the
 // first submission there is nothing to reply to.
-func storeReplies(ctx context.Context, tx pgx.Tx, actor *handoff.User, p *handoff.Pack, docs handoff.Documents,
+func (db *DB) storeReplies(ctx context.Context, tx pgx.Tx, actor *handoff.User, p *handoff.Pack, docs handoff.Documents,
 	replies map[handoff.DocKind]string, now time.Time) error {
 	if p.SubmittedVersion == 0 {
 		return nil
@@ -42,7 +42,7 @@ func storeReplies(ctx context.Context, tx pgx.Tx, actor *handoff.User, p *handof
 			p.ID, string(k), rs[k].Version, rs[k].Reason, reply, actor.ID, now); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, p.ID, actor.ID, now, handoff.RepliedEvent(k, reply)); err != nil {
+		if err := db.addEvent(ctx, tx, p.ID, actor.ID, now, handoff.RepliedEvent(k, reply)); err != nil {
 			return err
 		}
 	}

@@ -150,7 +150,7 @@ func (db *DB) ChangeCalendar(ctx context.Context, actor *handoff.User, c Calenda
 			return err
 		}
 		moved = len(moves)
-		return writeDueMoves(ctx, tx, actor, moves, c.Why, now)
+		return db.writeDueMoves(ctx, tx, actor, moves, c.Why, now)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: change calendar (%s): %w", c.Why, err)
@@ -280,7 +280,7 @@ func openDueMoves(ctx context.Context, tx pgx.Tx, due DueFunc, lock bool) ([]Due
 
 // writeDueMoves stores moved due dates, with an event on each pack saying
 // why and how they moved.
-func writeDueMoves(ctx context.Context, tx pgx.Tx, actor *handoff.User, moves []DueMove, why string, now time.Time) error {
+func (db *DB) writeDueMoves(ctx context.Context, tx pgx.Tx, actor *handoff.User, moves []DueMove, why string, now time.Time) error {
 	actorID := int64(0)
 	if actor != nil {
 		actorID = actor.ID
@@ -292,7 +292,7 @@ func writeDueMoves(ctx context.Context, tx pgx.Tx, actor *handoff.User, moves []
 			WHERE id = $1`, m.PackID, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, now); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, m.PackID, actorID, now, handoff.DeadlinesChangedEvent(why, m.Changes)); err != nil {
+		if err := db.addEvent(ctx, tx, m.PackID, actorID, now, handoff.DeadlinesChangedEvent(why, m.Changes)); err != nil {
 			return err
 		}
 	}

@@ -39,7 +39,7 @@ func (db *DB) transition(ctx context.Context, actor *handoff.User, op string, pa
 		if err != nil || e.Kind == "" {
 			return err
 		}
-		return addEvent(ctx, tx, packID, actor.ID, now, e)
+		return db.addEvent(ctx, tx, packID, actor.ID, now, e)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: %s pack %d: %w", op, packID, err)
@@ -48,12 +48,18 @@ func (db *DB) transition(ctx context.Context, actor *handoff.User, op string, pa
 }
 
 // addEvent writes e as a line of pack packID's history, by actorID (0 for
-// the system) at at.
-func addEvent(ctx context.Context, q Querier, packID, actorID int64, at time.Time, e handoff.Event) error {
-	_, err := q.Exec(ctx, `INSERT INTO pack_events (pack_id, at, actor_id, kind, summary) VALUES ($1, $2, $3, $4, $5)`,
-		packID, at, nullID(actorID), e.Kind, e.Summary)
+// the system) at at, and lets db.OnEvent act on it in the same transaction.
+func (db *DB) addEvent(ctx context.Context, tx pgx.Tx, packID, actorID int64, at time.Time, e handoff.Event) error {
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO pack_events (pack_id, at, actor_id, kind, summary) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		packID, at, nullID(actorID), e.Kind, e.Summary).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("postgres: add %s event to pack %d: %w", e.Kind, packID, err)
+	}
+	if db.OnEvent != nil {
+		if err := db.OnEvent(ctx, tx, StoredEvent{ID: id, PackID: packID, Kind: e.Kind, At: at}); err != nil {
+			return fmt.Errorf("postgres: after %s event on pack %d: %w", e.Kind, packID, err)
+		}
 	}
 	return nil
 }

@@ -68,6 +68,8 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/login", public, s.loginPage)
 		rt.handle(http.MethodPost, "/login", public, s.loginSubmit)
 		rt.handle(http.MethodPost, "/logout", anyUser, s.logout)
+		// Single sign-on (sso.go): public, for they are how people sign in.
+		s.ssoRoutes(rt)
 		rt.handle(http.MethodGet, "/set-password/{token}", public, s.setPasswordPage)
 		rt.handle(http.MethodPost, "/set-password/{token}", public, s.setPasswordSubmit)
 
@@ -119,6 +121,8 @@ func (s *Server) routes() http.Handler {
 		// pack reads it.
 		rt.handle(http.MethodGet, "/packs/{id}/assessment", anyUser, s.assessmentPage)
 		rt.handle(http.MethodPost, "/packs/{id}/assessment", only(handoff.RoleSA), s.saveAssessment)
+		// The kickoff meeting and its calendar invite (meeting.go).
+		s.meetingRoutes(rt)
 
 		// Settings.
 		rt.handle(http.MethodGet, "/admin/settings", only(handoff.RoleAdmin), s.settings)
@@ -140,6 +144,8 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/admin/tokens", admin, s.adminTokens)
 		rt.handle(http.MethodPost, "/admin/tokens", admin, s.adminCreateToken)
 		rt.handle(http.MethodPost, "/admin/tokens/{id}/revoke", admin, s.adminRevokeToken)
+		// Webhooks and Slack (admin_webhooks.go).
+		s.webhookRoutes(rt, admin)
 	})
 	return r
 }

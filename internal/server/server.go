@@ -21,6 +21,7 @@ import (
 	"github.com/handoff-app/handoff/internal/metrics"
 	"github.com/handoff-app/handoff/internal/password"
 	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/internal/sso"
 	"github.com/handoff-app/handoff/web"
 )
 
@@ -36,6 +37,15 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (clientAddr); empty: the connection's peer is the client.
 	TrustedProxies []netip.Prefix
+
+	// SSO is the organisation's identity provider; nil: no single sign-on.
+	SSO *sso.Provider
+	// NoPasswordLogin hides and refuses email and password sign-in
+	// (HANDOFF_PASSWORD_LOGIN=off); SSO and the CLI remain.
+	NoPasswordLogin bool
+	// WebhookAllowPrivate admits webhook endpoints on loopback, link-local
+	// and private addresses (HANDOFF_WEBHOOK_ALLOW_PRIVATE=1).
+	WebhookAllowPrivate bool
 }
 
 // secure reports whether people reach the server over https, which turns on

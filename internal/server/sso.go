@@ -1,0 +1,4 @@
+package server
+
+// ssoRoutes declares the single sign-on routes.
+func (s *Server) ssoRoutes(rt router) {}
