@@ -114,6 +114,7 @@ type PackPage struct {
 
 	Closure  string        // how far the closure matrix is closed, once there is an architecture
 	Accuracy *AccuracyLine // the handoff's accuracy, once locked
+	Meeting  *MeetingCard  // the kickoff meeting, from submission to the acknowledgment
 }
 
 // AccuracyLine is a locked pack's handoff accuracy on its page.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/chromedp/chromedp"
@@ -187,7 +188,11 @@ func TestBrowserAPITokenCopyButton(t *testing.T) {
 	if err != nil || !selected {
 		t.Errorf("the token is not selected after Copy (%v)", err)
 	}
-	if msg := text(t, ctx, `#api-token-status`); msg == "" {
-		t.Error("the Copy button said nothing")
+	// The clipboard answers asynchronously, so the words come a moment
+	// after the click.
+	said, err := chromedp.Run(ctx, chromedp.Poll[string](
+		`document.getElementById("api-token-status").textContent.trim() || null`, chromedp.WithPollingTimeout(5*time.Second)))
+	if err != nil || said == "" {
+		t.Errorf("the Copy button said nothing (%v)", err)
 	}
 }

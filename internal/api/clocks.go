@@ -23,10 +23,10 @@ func (a *api) calendarFromDB(ctx context.Context) (*deadline.Calendar, handoff.S
 	return cal, st, err
 }
 
-// clock is one of a pack's three clocks as the API shows it, as the clock
-// model evaluates it (the pack page, the Overdue list and its CSV say the
-// same).
-type clock struct {
+// Clock is one of a pack's three clocks as the API and webhooks show it, as
+// the clock model evaluates it (the pack page, the Overdue list and its CSV
+// say the same).
+type Clock struct {
 	Kind     string  `json:"kind"`
 	Due      *string `json:"due"` // YYYY-MM-DD; null before the clock starts (lock before kickoff)
 	State    string  `json:"state"`
@@ -37,12 +37,12 @@ type clock struct {
 	OwedByID *int64  `json:"owed_by_id"` // the user who owes it; null when nobody does or no SA is assigned
 }
 
-// clocksOf evaluates p's clocks at now, as the pack page does.
-func clocksOf(cal *deadline.Calendar, st handoff.Settings, p *handoff.Pack, now time.Time) []clock {
+// ClocksOf evaluates p's clocks at now, as the pack page does.
+func ClocksOf(cal *deadline.Calendar, st handoff.Settings, p *handoff.Pack, now time.Time) []Clock {
 	cs := deadline.PackClocks(cal, st, p, now)
-	out := make([]clock, len(cs))
+	out := make([]Clock, len(cs))
 	for i, c := range cs {
-		out[i] = clock{Kind: string(c.Kind), State: string(c.State), Late: cal.Late(c, now),
+		out[i] = Clock{Kind: string(c.Kind), State: string(c.State), Late: cal.Late(c, now),
 			Unit: strings.ReplaceAll(c.Rule.Unit(), " ", "_"), Relative: cal.Relative(c, now)}
 		if !c.Due.IsZero() {
 			s := c.Due.String()

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -13,57 +14,75 @@ import (
 	"github.com/handoff-app/handoff/internal/postgres"
 )
 
-type money struct {
+// Money is an amount in minor units with its ISO currency.
+type Money struct {
 	Amount   int64  `json:"amount"` // minor units
 	Currency string `json:"currency"`
 }
 
-type person struct {
+// Person is a user named on a deal: its SE or SA.
+type Person struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
 }
 
-type contact struct {
+// Contact is someone named on a deal who does not log in: its AE or CSM.
+type Contact struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
+}
+
+// Deal is a deal's fields as the API shows them: inline in a pack of the
+// API's answers, nested under the pack in webhooks (EventPack).
+type Deal struct {
+	CRMOpportunityID string  `json:"crm_opportunity_id"`
+	AccountName      string  `json:"account_name"`
+	OpportunityName  string  `json:"opportunity_name"`
+	Segment          string  `json:"segment"`
+	ARR              Money   `json:"arr"`
+	ClosedWonDate    string  `json:"closed_won_date"`
+	SE               Person  `json:"se"`
+	SA               *Person `json:"sa"`
+	AE               Contact `json:"ae"`
+	CSM              Contact `json:"csm"`
+}
+
+// dealOf is p's deal as the API shows it.
+func dealOf(p *handoff.Pack) Deal {
+	d := p.Deal
+	v := Deal{
+		CRMOpportunityID: d.CRMOpportunityID, AccountName: d.AccountName, OpportunityName: d.OpportunityName,
+		Segment: string(d.Segment), ARR: Money{d.ARR.Minor, d.ARR.Currency}, ClosedWonDate: d.ClosedWonOn.Format(time.DateOnly),
+		SE: Person{d.SEID, d.SEName}, AE: Contact(d.AE), CSM: Contact(d.CSM),
+	}
+	if d.SAID != 0 {
+		v.SA = &Person{d.SAID, d.SAName}
+	}
+	return v
+}
+
+// packURL is the address of pack id's page, or "" without a base URL.
+func packURL(base *url.URL, id int64) string {
+	if base == nil {
+		return ""
+	}
+	return base.JoinPath("packs", strconv.FormatInt(id, 10)).String()
 }
 
 // packView is a deal and its pack: the answer of POST /deals and each item
 // of GET /packs.
 type packView struct {
-	PackID           int64   `json:"pack_id"`
-	DealID           int64   `json:"deal_id"`
-	Status           string  `json:"status"`
-	CRMOpportunityID string  `json:"crm_opportunity_id"`
-	AccountName      string  `json:"account_name"`
-	OpportunityName  string  `json:"opportunity_name"`
-	Segment          string  `json:"segment"`
-	ARR              money   `json:"arr"`
-	ClosedWonDate    string  `json:"closed_won_date"`
-	SE               person  `json:"se"`
-	SA               *person `json:"sa"`
-	AE               contact `json:"ae"`
-	CSM              contact `json:"csm"`
-	Clocks           []clock `json:"clocks"`
-	URL              string  `json:"url,omitempty"`
+	PackID int64   `json:"pack_id"`
+	DealID int64   `json:"deal_id"`
+	Status string  `json:"status"`
+	Deal           // inline: the pack's answers have always listed the deal's fields at the top level
+	Clocks []Clock `json:"clocks"`
+	URL    string  `json:"url,omitempty"`
 }
 
 func (a *api) packView(cal *deadline.Calendar, st handoff.Settings, p *handoff.Pack) packView {
-	d := p.Deal
-	v := packView{
-		PackID: p.ID, DealID: d.ID, Status: string(p.Status), CRMOpportunityID: d.CRMOpportunityID,
-		AccountName: d.AccountName, OpportunityName: d.OpportunityName, Segment: string(d.Segment),
-		ARR: money{d.ARR.Minor, d.ARR.Currency}, ClosedWonDate: d.ClosedWonOn.Format(time.DateOnly),
-		SE: person{d.SEID, d.SEName}, AE: contact(d.AE), CSM: contact(d.CSM),
-		Clocks: clocksOf(cal, st, p, a.Now()),
-	}
-	if d.SAID != 0 {
-		v.SA = &person{d.SAID, d.SAName}
-	}
-	if a.BaseURL != nil {
-		v.URL = a.BaseURL.JoinPath("packs", strconv.FormatInt(p.ID, 10)).String()
-	}
-	return v
+	return packView{PackID: p.ID, DealID: p.Deal.ID, Status: string(p.Status), Deal: dealOf(p),
+		Clocks: ClocksOf(cal, st, p, a.Now()), URL: packURL(a.BaseURL, p.ID)}
 }
 
 // listItem is one late or at-risk clock of one pack.

@@ -86,4 +86,32 @@ func DeadlinesChangedEvent(why string, changes []string) Event {
 	return Event{Kind: EventDeadlineChanged, Summary: why + ": " + strings.Join(changes, "; ") + "."}
 }
 
+// Kickoff meeting event kinds (issue 13). Each one mails the meeting's
+// calendar invite, or its cancellation, to everyone on the deal.
+const (
+	EventKickoffScheduled   = "kickoff_scheduled"
+	EventKickoffRescheduled = "kickoff_rescheduled"
+	EventKickoffCancelled   = "kickoff_cancelled"
+)
+
+// KickoffScheduledEvent is the SE or SA scheduling the kickoff meeting m
+// (for the first time, or again after a cancellation); loc is the org's
+// zone, which the time is written in.
+func KickoffScheduledEvent(m Meeting, loc *time.Location) Event {
+	return Event{Kind: EventKickoffScheduled, Summary: "Scheduled the kickoff meeting for " + m.When(loc) +
+		" (" + loc.String() + ") at " + m.Place + "."}
+}
+
+// KickoffRescheduledEvent is the SE or SA changing the kickoff meeting from
+// m to n; each change reads "time … → …" or "place … → …".
+func KickoffRescheduledEvent(m, n Meeting, loc *time.Location) Event {
+	return Event{Kind: EventKickoffRescheduled, Summary: "Changed the kickoff meeting: " +
+		strings.Join(MeetingChanges(m, n, loc), "; ") + "."}
+}
+
+// KickoffCancelledEvent is the SE or SA calling off the kickoff meeting m.
+func KickoffCancelledEvent(m Meeting, loc *time.Location) Event {
+	return Event{Kind: EventKickoffCancelled, Summary: "Cancelled the kickoff meeting of " + m.When(loc) + "."}
+}
+
 func eventDay(t time.Time) string { return t.Format("2006-01-02") }

@@ -20,18 +20,19 @@ const (
 	ActAssign           PackAction = "assign"
 	ActCorrectDeal      PackAction = "correct_deal"
 	ActAssess           PackAction = "assess"
+	ActScheduleKickoff  PackAction = "schedule_kickoff"
 )
 
 // PackActions lists every pack action.
 var PackActions = []PackAction{ActEditDocuments, ActSubmit, ActReview, ActAnswer, ActDecideCommitment,
-	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign, ActCorrectDeal, ActAssess}
+	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign, ActCorrectDeal, ActAssess, ActScheduleKickoff}
 
 // Statuses lists every pack status in lifecycle order.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
 
 // actionRule is who performs an action and in which statuses.
 type actionRule struct {
-	who      string // "se" (the pack's SE), "sa" (its SA), "lead" (manager/admin), "any" (anyone who sees it)
+	who      string // "se" (the pack's SE), "sa" (its SA), "pod" (either), "lead" (manager/admin), "any" (anyone who sees it)
 	statuses []Status
 	refusal  string // why, in a status not listed
 	// leads, when set, lets managers and admins take the action too, in
@@ -56,12 +57,17 @@ var actionRules = map[PackAction]actionRule{
 	// The SA looks back at how accurate the handoff was once the
 	// architecture is locked (README.md, "Handoff accuracy").
 	ActAssess: {"sa", []Status{StatusLocked}, "The handoff is assessed once the architecture is locked.", nil},
+	// The kickoff meeting (issue 13): whichever of the pack's SE and SA
+	// sets up the call schedules, changes or cancels it, once the SA has the
+	// pack and until it is acknowledged at that call.
+	ActScheduleKickoff: {"pod", []Status{StatusSubmitted, StatusChangesRequested}, "The kickoff meeting is scheduled after the pack is submitted and before it is acknowledged.", nil},
 }
 
 var whoWords = map[string]string{
 	"se":      "Only the pack's Sales Engineer can do that.",
 	"se+lead": "Only the pack's Sales Engineer (before submitting) or a manager can do that.",
 	"sa":      "Only the pack's Solutions Architect can do that.",
+	"pod":     "Only the pack's Sales Engineer or Solutions Architect can do that.",
 	"lead":    "Only a manager can do that.",
 }
 
@@ -90,6 +96,8 @@ func Decide(actor *User, p *Pack, a PackAction) error {
 		mine = actor.Role == RoleSE && p.Deal.SEID == actor.ID
 	case "sa":
 		mine = actor.Role == RoleSA && p.Deal.SAID == actor.ID
+	case "pod":
+		mine = actor.Role == RoleSE && p.Deal.SEID == actor.ID || actor.Role == RoleSA && p.Deal.SAID == actor.ID
 	case "lead":
 		mine = actor.Role == RoleManager || actor.Role == RoleAdmin
 	case "any":

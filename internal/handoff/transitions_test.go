@@ -40,7 +40,7 @@ func decidePack(s Status) *Pack {
 func TestDecideEveryCombination(t *testing.T) {
 	t.Parallel()
 	// The lifecycle written out by hand from docs/design.md, "A pack's life", independent of
-	// actionRules: who performs each action ("se", "sa", "lead", or "any" who
+	// actionRules: who performs each action ("se", "sa", "pod" for either, "lead", or "any" who
 	// can see the pack) and in which statuses.
 	allStatuses := []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
 	// leads, when set, are the statuses in which managers and admins may
@@ -65,6 +65,9 @@ func TestDecideEveryCombination(t *testing.T) {
 		ActCorrectDeal: {"se", []Status{StatusDraft}, allStatuses},
 		// The accuracy assessment: the pack's SA, after the lock.
 		ActAssess: {"sa", []Status{StatusLocked}, nil},
+		// Issue 13: the pack's SE or SA schedules the kickoff meeting once
+		// the pack is submitted, until it is acknowledged.
+		ActScheduleKickoff: {"pod", []Status{StatusSubmitted, StatusChangesRequested}, nil},
 	}
 
 	// The table must cover exactly what the code exposes, so a new action or
@@ -96,7 +99,7 @@ func TestDecideEveryCombination(t *testing.T) {
 				switch {
 				case !ac.sees:
 					want = ENOTFOUND
-				case rule.who != "any" && rule.who != ac.is && !asLead:
+				case !plays(rule.who, ac.is) && !asLead:
 					want = EFORBIDDEN
 				case !slices.Contains(statuses, status):
 					want = ECONFLICT
@@ -127,9 +130,22 @@ func TestDecideEveryCombination(t *testing.T) {
 			}
 		}
 	}
-	if want := 5 * 12 * 8; cases != want {
-		t.Errorf("ran %d cases, want %d (5 statuses × 12 actions × 8 actors)", cases, want)
+	if want := 5 * 13 * 8; cases != want {
+		t.Errorf("ran %d cases, want %d (5 statuses × 13 actions × 8 actors)", cases, want)
 	}
+}
+
+// plays reports whether an actor who is is ("se", "sa", "lead" or "") to the
+// pack takes an action performed by who: "any" is everyone who sees it,
+// "pod" the pack's SE and its SA.
+func plays(who, is string) bool {
+	switch who {
+	case "any":
+		return true
+	case "pod":
+		return is == "se" || is == "sa"
+	}
+	return who == is
 }
 
 func TestDecideUnknownAction(t *testing.T) {

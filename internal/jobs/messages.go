@@ -93,6 +93,8 @@ func (r *Runner) eventMessage(ctx context.Context, p *openPack, e *packEvent) (m
 		to = p.se()
 		subject = fmt.Sprintf("Commitment vetoed: %s", p.AccountName)
 		step = "Read the reason on the pack and agree the next step with the SA."
+	case handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled:
+		return r.inviteMessage(ctx, p, e)
 	default:
 		return msg, false, nil
 	}

@@ -136,8 +136,9 @@ func managers(ctx context.Context, q postgres.Querier) ([]person, error) {
 	return ps, nil
 }
 
-// notifyKinds are the pack events that mail someone.
-var notifyKinds = []string{handoff.EventSubmitted, handoff.EventReturned, handoff.EventCommitmentVetoed}
+// notifyKinds are the pack events that mail someone: the kickoff meeting's
+// (meetingKinds) mail its calendar invite (invites.go).
+var notifyKinds = append([]string{handoff.EventSubmitted, handoff.EventReturned, handoff.EventCommitmentVetoed}, meetingKinds...)
 
 // claimEvents marks up to limit not-yet-notified events as notified and
 // returns their ids, inside tx (committed with their jobs). A concurrent

@@ -90,6 +90,9 @@ func (r *Runner) Sweep(ctx context.Context) (int, error) {
 	if err != nil {
 		return inserted, err
 	}
+	if err := r.enqueueOverdueWebhooks(ctx, cal, st, packs, now); err != nil {
+		return inserted, err
+	}
 	var params []river.InsertManyParams
 	overdue := false
 	for _, p := range packs {

@@ -4,10 +4,12 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -22,7 +24,24 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Calendar, when set, makes the message a calendar invitation (iMIP,
+	// RFC 6047).
+	Calendar *Calendar
 }
+
+// Calendar is an iCalendar object a message carries. It goes twice, the way
+// calendar services send invitations: as a text/calendar alternative to the
+// text and HTML, with the method in its Content-Type, which Outlook, Google
+// Calendar and Apple Mail act on (add, update, remove the event); and as an
+// invite.ics attachment, which any other client can open or import.
+type Calendar struct {
+	Method string // the object's iTIP METHOD: REQUEST, CANCEL or PUBLISH
+	Data   []byte // the object, CRLF line ends
+}
+
+// calendarMethods are the methods a Calendar may name: what goes into the
+// Content-Type header is one of these words, never text from elsewhere.
+var calendarMethods = map[string]bool{"REQUEST": true, "CANCEL": true, "PUBLISH": true}
 
 // Sender delivers messages.
 type Sender interface {
@@ -100,6 +119,24 @@ func NewSMTP(rawURL, from string) (Sender, error) {
 	return &smtpSender{from: from, opts: opts, host: host}, nil
 }
 
+// fromAddress is the sender's From address.
+func (s *smtpSender) fromAddress() string { return s.from }
+
+// FromAddress is the name and address the mail of s comes from, so a
+// calendar invite can name it as its organizer; both are "" when s does not
+// send mail (the log sender).
+func FromAddress(s Sender) (name, address string) {
+	f, ok := s.(interface{ fromAddress() string })
+	if !ok {
+		return "", ""
+	}
+	a, err := netmail.ParseAddress(f.fromAddress())
+	if err != nil {
+		return "", ""
+	}
+	return a.Name, a.Address
+}
+
 func (s *smtpSender) Send(ctx context.Context, m Message) error {
 	msg, err := build(s.from, m)
 	if err != nil {
@@ -133,6 +170,19 @@ func build(from string, m Message) (*gomail.Msg, error) {
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
+	if c := m.Calendar; c != nil {
+		if !calendarMethods[c.Method] {
+			return nil, fmt.Errorf("mail: %q: calendar method %q is not REQUEST, CANCEL or PUBLISH", m.Subject, c.Method)
+		}
+		// Base64 keeps the object's CRLF line ends and folding exactly as
+		// written; go-mail adds "; charset=UTF-8" after the method.
+		msg.AddAlternativeString(gomail.ContentType("text/calendar; method="+c.Method), string(c.Data),
+			gomail.WithPartEncoding(gomail.EncodingB64))
+		if err := msg.AttachReader("invite.ics", bytes.NewReader(c.Data),
+			gomail.WithFileContentType("application/ics")); err != nil {
+			return nil, fmt.Errorf("mail: %q: attach invite.ics: %w", m.Subject, err)
+		}
+	}
 	return msg, nil
 }
 
@@ -149,7 +199,10 @@ func (l logSender) Send(ctx context.Context, m Message) error {
 	if len(m.To) == 0 {
 		return fmt.Errorf("mail: %q has no recipient", m.Subject)
 	}
-	l.log.InfoContext(ctx, "mail not sent: no SMTP configured (HANDOFF_SMTP_URL); full message follows",
-		"to", strings.Join(m.To, ", "), "subject", m.Subject, "text", m.Text)
+	args := []any{"to", strings.Join(m.To, ", "), "subject", m.Subject, "text", m.Text}
+	if m.Calendar != nil {
+		args = append(args, "calendar_method", m.Calendar.Method, "calendar", string(m.Calendar.Data))
+	}
+	l.log.InfoContext(ctx, "mail not sent: no SMTP configured (HANDOFF_SMTP_URL); full message follows", args...)
 	return nil
 }

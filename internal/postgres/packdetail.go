@@ -40,6 +40,8 @@ type PackDetail struct {
 	ArchitectureMeta handoff.Document
 	// Assessments are the SA's accuracy assessments, by stage.
 	Assessments map[string]handoff.Assessment
+	// Meeting is the kickoff meeting (meeting.go), nil when none was scheduled.
+	Meeting *handoff.Meeting
 }
 
 // Matrix is the pack's closure matrix: as frozen at the lock, or the
@@ -80,6 +82,7 @@ func (db *DB) PackDetail(ctx context.Context, actor *handoff.User, id int64, ver
 		readReplies.queue(b, into(&d.Replies), id)
 		readArchitecture.queue(b, into(&arch), id)
 		readAssessments.queue(b, into(&d.Assessments), id)
+		readMeeting.queue(b, into(&d.Meeting), id)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: detail of pack %d: %w", id, err)

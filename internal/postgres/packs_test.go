@@ -113,6 +113,7 @@ func packReads(w *packWorld) map[string]func(actor *handoff.User) error {
 			return err
 		},
 		"Architecture": func(a *handoff.User) error { _, _, err := w.db.Architecture(ctx, a, w.pack); return err },
+		"Meeting":      func(a *handoff.User) error { _, err := w.db.Meeting(ctx, a, w.pack); return err },
 	}
 }
 
@@ -148,6 +149,11 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 			_, err := w.db.CorrectDeal(ctx, a, w.pack, "", handoff.Deal{}, nil, packNow)
 			return err
 		},
+		"ScheduleKickoff": func(a *handoff.User) error {
+			_, err := w.db.ScheduleKickoff(ctx, a, w.pack, postgres.NoMeeting, handoff.Meeting{StartsAt: packNow.AddDate(0, 0, 2), Minutes: 60, Place: "Room 4"}, time.UTC, packNow)
+			return err
+		},
+		"CancelKickoff": func(a *handoff.User) error { return w.db.CancelKickoff(ctx, a, w.pack, 0, time.UTC, packNow) },
 	}
 }
 

@@ -92,6 +92,16 @@ func TestRouteRoleMatrix(t *testing.T) {
 		INSERT INTO api_tokens (name, token_hash) VALUES ('matrix', sha256('x')) RETURNING id`).Scan(&tokenID); err != nil {
 		t.Fatal(err)
 	}
+	// A webhook endpoint with one delivery, for their pages.
+	var webhookID, deliveryID int64
+	if err := env.DB.Pool.QueryRow(context.Background(), `
+		WITH e AS (INSERT INTO webhook_endpoints (url, kind, events, created_at)
+		           VALUES ('https://hooks.example.com/in', 'slack', '{pack.submitted}', now()) RETURNING id),
+		     m AS (INSERT INTO webhook_messages (msg_id, type, body, created_at) VALUES ('msg_matrix', 'webhook.test', '{}', now()) RETURNING id)
+		INSERT INTO webhook_deliveries (endpoint_id, message_id, created_at) SELECT e.id, m.id, now() FROM e, m
+		RETURNING endpoint_id, id`).Scan(&webhookID, &deliveryID); err != nil {
+		t.Fatal(err)
+	}
 
 	routes := walkRoutes(t, env.App.Routes())
 	rules := env.App.RouteRules()
@@ -140,6 +150,9 @@ func TestRouteRoleMatrix(t *testing.T) {
 		path := fillUser.Replace(rt.pattern)
 		if strings.HasPrefix(rt.pattern, "/admin/tokens/") {
 			path = strings.Replace(rt.pattern, "{id}", strconv.FormatInt(tokenID, 10), 1)
+		}
+		if strings.HasPrefix(rt.pattern, "/admin/webhooks/") {
+			path = strings.NewReplacer("{id}", strconv.FormatInt(webhookID, 10), "{did}", strconv.FormatInt(deliveryID, 10)).Replace(rt.pattern)
 		}
 		if strings.HasPrefix(rt.pattern, "/packs/") {
 			path = fillPack.Replace(rt.pattern)
@@ -222,6 +235,10 @@ var publicAnswers = map[string]struct{ anonymous, loggedIn int }{
 	"PATCH /api/v1/*":          {http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType},
 	"DELETE /api/v1/*":         {http.StatusNotFound, http.StatusNotFound},
 	// Single sign-on (sso.go).
+	// This server has no provider configured: both answer "not found"
+	// (sso_test.go drives them with one).
+	"GET /auth/oidc/login":    {http.StatusNotFound, http.StatusNotFound},
+	"GET /auth/oidc/callback": {http.StatusNotFound, http.StatusNotFound},
 }
 
 // expectedAccess is who should reach each route: "public", or the roles.
@@ -237,6 +254,8 @@ var expectedAccess = map[string]string{
 	"PATCH /api/v1/*":        "public",
 	"DELETE /api/v1/*":       "public",
 	// Single sign-on (sso.go).
+	"GET /auth/oidc/login":           "public",
+	"GET /auth/oidc/callback":        "public",
 	"GET /api/v1/openapi.json":       "public",
 	"GET /admin/tokens":              "admin",
 	"POST /admin/tokens":             "admin",
@@ -289,8 +308,19 @@ var expectedAccess = map[string]string{
 	"GET /packs/{id}/assessment":                "se,sa,manager,admin",
 	"POST /packs/{id}/assessment":               "sa",
 	// The kickoff meeting (meeting.go).
+	"POST /packs/{id}/meeting":        "se,sa",
+	"POST /packs/{id}/meeting/cancel": "se,sa",
 
 	// Webhooks (admin_webhooks.go).
+	"GET /admin/webhooks":                                  "admin",
+	"POST /admin/webhooks":                                 "admin",
+	"GET /admin/webhooks/{id}":                             "admin",
+	"POST /admin/webhooks/{id}/test":                       "admin",
+	"POST /admin/webhooks/{id}/deliveries/{did}/redeliver": "admin",
+	"POST /admin/webhooks/{id}/disable":                    "admin",
+	"POST /admin/webhooks/{id}/enable":                     "admin",
+	"GET /admin/webhooks/{id}/remove":                      "admin",
+	"POST /admin/webhooks/{id}/remove":                     "admin",
 
 	"GET /admin/settings":                        "admin",
 	"POST /admin/settings":                       "admin",

@@ -24,7 +24,15 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 // accountProps is the account page with what this person will be reminded
 // of by mail.
 func (s *Server) accountProps(r *http.Request) (web.AccountPage, error) {
-	p := web.AccountPage{Page: s.page(r, "Your account"), User: currentUser(r)}
+	p := web.AccountPage{Page: s.page(r, "Your account"), User: currentUser(r), PasswordLogin: !s.cfg.NoPasswordLogin}
+	if s.cfg.SSO != nil {
+		p.SSOName = s.cfg.SSO.Name()
+		linked, err := s.db.SSOLinked(r.Context(), p.User.ID)
+		if err != nil {
+			return p, err
+		}
+		p.SSOLinked = linked
+	}
 	cal, st, err := s.calendar(r.Context())
 	if err != nil {
 		return p, err
@@ -36,6 +44,9 @@ func (s *Server) accountProps(r *http.Request) (web.AccountPage, error) {
 // changePassword lets a person change their own password; it needs the
 // current one, so a borrowed unlocked laptop is not enough.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.NoPasswordLogin {
+		return s.refusePasswords(w, r)
+	}
 	ctx := r.Context()
 	u := currentUser(r)
 	current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
@@ -149,6 +160,9 @@ func (s *Server) passwordTokenUser(w http.ResponseWriter, r *http.Request, token
 }
 
 func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.NoPasswordLogin {
+		return s.refusePasswords(w, r)
+	}
 	token := chi.URLParam(r, "token")
 	u, err := s.passwordTokenUser(w, r, token)
 	if err != nil {
@@ -160,6 +174,9 @@ func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setPasswordSubmit(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.NoPasswordLogin {
+		return s.refusePasswords(w, r)
+	}
 	ctx := r.Context()
 	token := chi.URLParam(r, "token")
 	u, err := s.passwordTokenUser(w, r, token)

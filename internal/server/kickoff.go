@@ -32,6 +32,7 @@ func (s *Server) kickoffDocument(w http.ResponseWriter, r *http.Request) error {
 	if p.KickoffOn != nil {
 		page.Kickoff = web.Date(*p.KickoffOn)
 	}
+	page.Meeting = scheduledMeeting(d.Meeting, p, cal.Location())
 	if v, ok := d.Submitted(); ok {
 		page.Version, page.Docs = v, v.Documents
 		page.Commitments = bigCommitments(v.Documents, d.Decisions, settings.ApprovalThresholds)

@@ -1,11 +1,16 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/password"
+	"github.com/handoff-app/handoff/internal/sso"
 	"github.com/handoff-app/handoff/web"
 )
 
@@ -13,12 +18,32 @@ import (
 // email or password was wrong, so it cannot confirm who has an account.
 const loginFailed = "That email and password don't match an active account. Check both and try again."
 
+// loginProps is the login page as this deployment offers it: single
+// sign-on when configured, the password form unless turned off.
+func (s *Server) loginProps(r *http.Request, next string) web.LoginPage {
+	p := web.LoginPage{Page: s.page(r, "Log in"), Next: next, PasswordLogin: !s.cfg.NoPasswordLogin}
+	if s.cfg.SSO != nil {
+		p.SSOName = s.cfg.SSO.Name()
+		p.SSOURL = ssoStartURL(next)
+	}
+	return p
+}
+
+// ssoStartURL starts a sign-in through the identity provider that comes
+// back to next (a path safeNext accepted).
+func ssoStartURL(next string) templ.SafeURL {
+	if next == "" {
+		return ssoStartPath
+	}
+	return templ.SafeURL(ssoStartPath + "?next=" + url.QueryEscape(next))
+}
+
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	if u := currentUser(r); u != nil {
 		redirect(w, r, safeNext(r.URL.Query().Get("next"), homePath(u.Role)))
 		return nil
 	}
-	s.render(w, r, http.StatusOK, web.Login(web.LoginPage{Page: s.page(r, "Log in"), Next: safeNext(r.URL.Query().Get("next"), "")}))
+	s.render(w, r, http.StatusOK, web.Login(s.loginProps(r, safeNext(r.URL.Query().Get("next"), ""))))
 	return nil
 }
 
@@ -28,10 +53,16 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	pw := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"), "")
 	again := func(status int, msg string) error {
-		s.render(w, r, status, web.Login(web.LoginPage{Page: s.page(r, "Log in"), Email: email, Next: next, Error: msg}))
+		p := s.loginProps(r, next)
+		p.Email, p.Error = email, msg
+		s.render(w, r, status, web.Login(p))
 		return nil
 	}
 
+	if s.cfg.NoPasswordLogin {
+		// Not even a wrong-password answer: no password is checked here.
+		return again(http.StatusForbidden, passwordLoginOff(s.cfg.SSO))
+	}
 	if email == "" || pw == "" {
 		return again(http.StatusUnprocessableEntity, "Enter your email and your password.")
 	}
@@ -73,14 +104,48 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.ForgetLoginAttempt(ctx, limits, now, limits[0].Key); err != nil {
 		return err
 	}
-	if err := s.db.RecordLogin(ctx, u.ID, now); err != nil {
+	if err := s.signIn(ctx, u, "password"); err != nil {
+		return err
+	}
+	redirect(w, r, safeNext(next, homePath(u.Role)))
+	return nil
+}
+
+// signIn lets u in after they proved who they are, by password or through
+// the identity provider alike: the login is recorded and a fresh session
+// starts (login).
+func (s *Server) signIn(ctx context.Context, u *handoff.User, method string) error {
+	if err := s.db.RecordLogin(ctx, u.ID, s.now()); err != nil {
 		return err
 	}
 	if err := s.login(ctx, u); err != nil {
 		return err
 	}
-	s.log.InfoContext(ctx, "login", "user_id", u.ID)
-	redirect(w, r, safeNext(next, homePath(u.Role)))
+	s.log.InfoContext(ctx, "login", "user_id", u.ID, "method", method)
+	return nil
+}
+
+// passwordLoginOff is what anyone reaching for a password is told when
+// password sign-in is off (HANDOFF_PASSWORD_LOGIN=off, which config allows
+// only with single sign-on).
+func passwordLoginOff(p *sso.Provider) string {
+	name := "single sign-on"
+	if p != nil {
+		name = p.Name()
+	}
+	return "Handoff does not use passwords here: sign in with " + name + " instead."
+}
+
+// refusePasswords answers a set-password link or password change when
+// password sign-in is off. The link is left as it is: it works again if
+// password sign-in is turned back on.
+func (s *Server) refusePasswords(w http.ResponseWriter, r *http.Request) error {
+	s.flash(r, web.FlashInfo, passwordLoginOff(s.cfg.SSO))
+	if currentUser(r) != nil {
+		redirect(w, r, "/account")
+		return nil
+	}
+	redirect(w, r, "/login")
 	return nil
 }
 

@@ -87,6 +87,8 @@ type packExtras struct {
 	replies       map[handoff.DocKind]string
 	replyErrors   map[string]string
 	submitMessage string
+	// A refused schedule or change of the kickoff meeting (meeting.go).
+	meeting *web.MeetingForm
 }
 
 // renderPack renders the pack overview for the current person.
@@ -128,6 +130,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		Corrections:   handoff.CorrectionsSince(events, p.FirstSubmittedAt),
 	}
 	page.Head.CRMURL = handoff.CRMLink(settings.CRMURLTemplate, p.Deal.CRMOpportunityID)
+	page.Meeting = s.meetingCard(r, d, cal, x.meeting)
 	if page.ShowArch {
 		page.Closure = web.MatrixProgress(d.Matrix())
 	}
@@ -171,7 +174,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		if handoff.Decide(actor, p, handoff.ActAcknowledge) == nil {
 			page.Ack = &web.AckView{
 				Blockers: handoff.AckBlockers(reviews, v.Documents, d.Decisions, settings.ApprovalThresholds),
-				Kickoff:  x.ackKickoff, Today: cal.Today(now).String(), Error: x.ackError, Version: p.SubmittedVersion,
+				Kickoff:  ackKickoff(x, d.Meeting, cal.Location()), Today: cal.Today(now).String(), Error: x.ackError, Version: p.SubmittedVersion,
 				Unanswered: handoff.UnansweredQuestions(d.Questions), ConfirmOpen: x.ackConfirm, ConfirmError: x.ackConfirmError,
 			}
 		}

@@ -68,7 +68,7 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	case handoff.RoleManager:
 		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}, {Label: "Record a deal", Href: "/deals/new"}}
 	case handoff.RoleAdmin:
-		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "API tokens", Href: "/admin/tokens"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}}
+		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "API tokens", Href: "/admin/tokens"}, {Label: "Webhooks", Href: "/admin/webhooks"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}}
 	}
 	// Packs (README.md), for every role: after the role's home list.
 	for i, it := range items {

@@ -24,7 +24,19 @@ type Message struct {
 	Subject string
 	Text    string // the text/plain part
 	HTML    string // the text/html part
-	Raw     string
+	// Calendar is the text/calendar part of an invitation, decoded, and
+	// CalendarMethod the method its Content-Type names (REQUEST, CANCEL).
+	Calendar       string
+	CalendarMethod string
+	Attachments    []Attachment
+	Raw            string
+}
+
+// Attachment is one attached file, decoded.
+type Attachment struct {
+	Name        string
+	ContentType string // without parameters: "application/ics"
+	Data        []byte
 }
 
 // Server is an SMTP server listening on a loopback port for one test.
@@ -114,11 +126,14 @@ func parse(raw []byte, m *Message) error {
 	if err != nil {
 		return err
 	}
-	return part(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body, m)
+	return part(msg.Header, msg.Body, m)
 }
 
-func part(ctype, encoding string, body io.Reader, m *Message) error {
-	mt, params, err := mime.ParseMediaType(ctype)
+// header is what a message and a part both offer.
+type header interface{ Get(key string) string }
+
+func part(h header, body io.Reader, m *Message) error {
+	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
 	if err != nil {
 		return err
 	}
@@ -132,21 +147,28 @@ func part(ctype, encoding string, body io.Reader, m *Message) error {
 			if err != nil {
 				return err
 			}
-			// multipart.Part decodes quoted-printable itself.
-			if err := part(p.Header.Get("Content-Type"), "", p, m); err != nil {
+			// multipart.Part decodes quoted-printable itself, and then drops
+			// the Content-Transfer-Encoding header; base64 is left to decode.
+			if err := part(p.Header, p, m); err != nil {
 				return err
 			}
 		}
 	}
-	b, err := decode(encoding, body)
+	b, err := decode(h.Get("Content-Transfer-Encoding"), body)
 	if err != nil {
 		return err
+	}
+	if disp, dparams, err := mime.ParseMediaType(h.Get("Content-Disposition")); err == nil && disp == "attachment" {
+		m.Attachments = append(m.Attachments, Attachment{Name: dparams["filename"], ContentType: mt, Data: b})
+		return nil
 	}
 	switch mt {
 	case "text/plain":
 		m.Text = string(b)
 	case "text/html":
 		m.HTML = string(b)
+	case "text/calendar":
+		m.Calendar, m.CalendarMethod = string(b), params["method"]
 	}
 	return nil
 }

@@ -1,0 +1,518 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/internal/jobs"
+	"github.com/handoff-app/handoff/internal/mail"
+	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/internal/webhook"
+	"github.com/handoff-app/handoff/internal/webhook/webhooktest"
+)
+
+// hookEnv is env with a running worker and the event hook installed, as
+// handoff serve has them.
+type hookEnv struct {
+	*env
+	hooks  *jobs.Webhooks
+	runner *jobs.Runner
+}
+
+func newHookEnv(t *testing.T, allowPrivate bool) *hookEnv {
+	t.Helper()
+	e := newEnv(t, 0, false)
+	hooks, err := jobs.NewWebhooks(e.db, baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db.OnEvent = hooks.OnEvent
+	sender, err := mail.NewSMTP(e.smtp.URL(), "Handoff <handoff@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := jobs.New(jobs.Config{DB: e.db, Mail: sender, BaseURL: baseURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return *e.now.Load() }, SweepEvery: -1, FetchPollInterval: 20 * time.Millisecond,
+		WebhookAllowPrivate: allowPrivate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.start(r)
+	e.runners = append(e.runners, r)
+	return &hookEnv{env: e, hooks: hooks, runner: r}
+}
+
+// endpoint registers url as an admin would (with private addresses allowed,
+// as tests' receivers are on loopback) and returns it with its secret.
+func (e *hookEnv) endpoint(url string, kind webhook.Kind, events ...webhook.Type) (postgres.WebhookEndpoint, string) {
+	e.t.Helper()
+	var names []string
+	for _, ev := range events {
+		names = append(names, string(ev))
+	}
+	reg, err := webhook.Guard{AllowPrivate: true}.Register(context.Background(), nil,
+		webhook.Input{URL: url, Kind: string(kind), Events: names})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ep, err := e.db.CreateWebhookEndpoint(context.Background(), postgres.NewWebhookEndpoint{URL: reg.URL, Kind: string(reg.Kind),
+		Events: names, Secret: reg.Secret}, 0, *e.now.Load())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ep, reg.Secret
+}
+
+// deliveries waits until endpoint id's log has n deliveries, the newest in
+// a state other than pending, and returns the log, newest first.
+func (e *hookEnv) deliveries(id int64, n int, settled func(postgres.WebhookDelivery) bool) []postgres.WebhookDelivery {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ds, err := e.db.WebhookDeliveries(context.Background(), id, 0, 100)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if len(ds) >= n && (n == 0 || settled(ds[0])) {
+			return ds
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("endpoint %d: %d deliveries %+v, want %d settled", id, len(ds), ds, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func attempted(d postgres.WebhookDelivery) bool { return d.Attempts > 0 || d.State != "pending" }
+
+func TestWebhookDeliveredSignedAndShaped(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	rcv := webhooktest.NewReceiver(t)
+	rcv.Answer(http.StatusOK, `{"received":true}`)
+	ep, secret := e.endpoint(rcv.URL+"/hooks/handoff", webhook.KindStandard, webhook.DealCreated, webhook.PackSubmitted)
+	rcv.SetSecret(secret)
+
+	id := e.createPack("Acme", ny(2026, 11, 16, 0))
+	d := rcv.Wait(1, 10*time.Second)[0]
+	if d.Problem != "" || d.Type != "deal.created" {
+		t.Fatalf("receiver: %q, type %q", d.Problem, d.Type)
+	}
+	pack := d.Payload["data"].(map[string]any)["pack"].(map[string]any)
+	if pack["url"] != baseURL+"/packs/"+itoa(id) || pack["status"] != "draft" || pack["deal"].(map[string]any)["account_name"] != "Acme" {
+		t.Errorf("pack %v", pack)
+	}
+	if ev := d.Payload["data"].(map[string]any)["event"].(map[string]any); ev["kind"] != "created" || ev["actor"] != "Mia Manager" {
+		t.Errorf("event %v", ev)
+	}
+	got := e.deliveries(ep.ID, 1, func(d postgres.WebhookDelivery) bool { return d.State == "delivered" })[0]
+	if got.Attempts != 1 || got.StatusCode == nil || *got.StatusCode != 200 || got.Response != `{"received":true}` ||
+		got.LatencyMS == nil || got.Type != "deal.created" || got.Account != "Acme" {
+		t.Errorf("log line %+v", got)
+	}
+
+	t.Run("OnlySubscribedEvents", func(t *testing.T) {
+		e.submit(id) // saves (no webhook), then submits (one)
+		ds := rcv.Wait(2, 10*time.Second)
+		if ds[1].Type != "pack.submitted" || ds[1].Problem != "" {
+			t.Errorf("second delivery %q: %q", ds[1].Type, ds[1].Problem)
+		}
+		e.waitIdle()
+		if n := len(rcv.Deliveries()); n != 2 {
+			t.Errorf("%d deliveries, want deal.created and pack.submitted only", n)
+		}
+	})
+}
+
+// countingTx counts the statements the hook runs in the event's transaction.
+type countingTx struct {
+	pgx.Tx
+	n int
+}
+
+func (c *countingTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	c.n++
+	return c.Tx.Exec(ctx, sql, args...)
+}
+
+func (c *countingTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	c.n++
+	return c.Tx.Query(ctx, sql, args...)
+}
+
+func (c *countingTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	c.n++
+	return c.Tx.QueryRow(ctx, sql, args...)
+}
+
+func TestWebhookEnqueuedInTheEventTransaction(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	count := func(sql string) int {
+		var n int
+		if err := e.db.Pool.QueryRow(ctx, sql).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	t.Run("NoEndpointCostsOneQuery", func(t *testing.T) {
+		tx, err := e.db.Pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		c := &countingTx{Tx: tx}
+		if err := e.hooks.OnEvent(ctx, c, postgres.StoredEvent{ID: 1, PackID: 1, Kind: handoff.EventSectionSaved}); err != nil || c.n != 0 {
+			t.Errorf("a kind no webhook carries: %d statements (%v), want none", c.n, err)
+		}
+		if err := e.hooks.OnEvent(ctx, c, postgres.StoredEvent{ID: 1, PackID: 1, Kind: handoff.EventSubmitted}); err != nil || c.n != 1 {
+			t.Errorf("no endpoint: %d statements (%v), want 1", c.n, err)
+		}
+	})
+
+	rcv := webhooktest.NewReceiver(t)
+	_, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	rcv.SetSecret(secret)
+	t.Run("ARolledBackChangeLeavesNoDelivery", func(t *testing.T) {
+		// The hook runs and enqueues; then the change fails after it.
+		e.db.OnEvent = func(ctx context.Context, tx pgx.Tx, ev postgres.StoredEvent) error {
+			if err := e.hooks.OnEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+			return errors.New("the change fails after its event")
+		}
+		if _, err := e.db.CreateDeal(ctx, e.manager, handoff.Deal{AccountName: "Rolled Back", OpportunityName: "X",
+			Segment: "enterprise", ARR: handoff.Money{Minor: 100, Currency: "USD"}, ClosedWonOn: ny(2026, 11, 16, 0), SEID: e.se.ID},
+			e.due, *e.now.Load()); err == nil {
+			t.Fatal("the deal was created")
+		}
+		e.db.OnEvent = e.hooks.OnEvent
+		if m, d, j := count(`SELECT count(*) FROM webhook_messages`), count(`SELECT count(*) FROM webhook_deliveries`),
+			count(`SELECT count(*) FROM river_job WHERE kind = 'handoff_webhook_delivery'`); m+d+j != 0 {
+			t.Errorf("after rollback: %d messages, %d deliveries, %d jobs", m, d, j)
+		}
+	})
+	t.Run("ACommittedChangeHasItsDeliveryAndJob", func(t *testing.T) {
+		e.createPack("Committed", ny(2026, 11, 16, 0))
+		if d, j := count(`SELECT count(*) FROM webhook_deliveries`), count(`SELECT count(*) FROM river_job WHERE kind = 'handoff_webhook_delivery'`); d != 1 || j != 1 {
+			t.Errorf("%d deliveries, %d jobs; want one each", d, j)
+		}
+		rcv.Wait(1, 10*time.Second)
+	})
+}
+
+func TestWebhookRetriedWithBackoff(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	rcv := webhooktest.NewReceiver(t)
+	rcv.Answer(http.StatusInternalServerError, "database is down")
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	rcv.SetSecret(secret)
+	now := *e.now.Load()
+	e.createPack("Acme", ny(2026, 11, 16, 0))
+
+	d := e.deliveries(ep.ID, 1, attempted)[0]
+	if d.State != "retrying" || d.Attempts != 1 || *d.StatusCode != 500 || d.Response != "database is down" ||
+		d.NextAttemptAt == nil || !d.NextAttemptAt.Equal(now.Add(5*time.Second)) || !strings.Contains(d.Problem, "500") {
+		t.Fatalf("after a 500: %+v", d)
+	}
+	// The receiver recovers at once; the retry waits for its time.
+	rcv.Answer(http.StatusAccepted, "")
+	var jobID int64
+	var state string
+	var attempt, maxAttempts, errs int
+	var wait time.Duration
+	// River records the failure just after the attempt's own transaction; a
+	// retry this soon is "available" at a later time, a later one "retryable".
+	for deadline := time.Now().Add(5 * time.Second); errs == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var scheduled time.Time
+		if err := e.db.Pool.QueryRow(ctx, `SELECT id, state, attempt, max_attempts, scheduled_at, coalesce(array_length(errors, 1), 0)
+			FROM river_job WHERE kind = 'handoff_webhook_delivery'`).Scan(&jobID, &state, &attempt, &maxAttempts, &scheduled, &errs); err != nil {
+			t.Fatal(err)
+		}
+		wait = time.Until(scheduled)
+	}
+	if attempt != 1 || maxAttempts != 8 || (state != "available" && state != "retryable") || wait < 3*time.Second || wait > 6*time.Second {
+		t.Fatalf("River job: %s, attempt %d of %d, next in %s; want attempt 1 of 8 again in about 5 s", state, attempt, maxAttempts, wait)
+	}
+	if ep, _ := e.db.WebhookEndpoint(ctx, ep.ID); ep.FailingSince == nil || !ep.Enabled {
+		t.Errorf("endpoint after a failure: %+v", ep)
+	}
+
+	// Rather than wait 5 s, retry now.
+	client, err := river.NewClient(riverpgxv5.New(e.db.Pool), &river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.JobRetry(ctx, jobID); err != nil {
+		t.Fatal(err)
+	}
+	d = e.deliveries(ep.ID, 1, func(d postgres.WebhookDelivery) bool { return d.Attempts == 2 })[0]
+	if d.State != "delivered" || *d.StatusCode != 202 || d.NextAttemptAt != nil || d.Problem != "" {
+		t.Errorf("after the retry: %+v", d)
+	}
+	ds := rcv.Wait(2, 5*time.Second)
+	if ds[0].Header.Get("webhook-id") != ds[1].Header.Get("webhook-id") || ds[1].Problem != "" {
+		t.Errorf("a retry must carry the same webhook-id, freshly signed: %q %q (%s)",
+			ds[0].Header.Get("webhook-id"), ds[1].Header.Get("webhook-id"), ds[1].Problem)
+	}
+	if ep, _ := e.db.WebhookEndpoint(ctx, ep.ID); ep.FailingSince != nil {
+		t.Error("a delivery did not end the failing streak")
+	}
+}
+
+func TestWebhookGoneDisablesTheEndpoint(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	e.user("Ada Admin", "admin@acme.example", handoff.RoleAdmin)
+	rcv := webhooktest.NewReceiver(t)
+	rcv.Answer(http.StatusGone, "unsubscribed")
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	rcv.SetSecret(secret)
+	e.createPack("Acme", ny(2026, 11, 16, 0))
+
+	d := e.deliveries(ep.ID, 1, attempted)[0]
+	if d.State != "failed" || d.Attempts != 1 || d.NextAttemptAt != nil {
+		t.Errorf("delivery %+v: want failed, no retry", d)
+	}
+	e.waitIdle()
+	got, _ := e.db.WebhookEndpoint(ctx, ep.ID)
+	if got.Enabled || !strings.Contains(got.DisabledReason, "410 Gone") {
+		t.Errorf("endpoint %+v", got)
+	}
+	if ms := e.smtp.Take(); len(ms) != 1 || !slices.Equal(ms[0].To, []string{"admin@acme.example"}) {
+		t.Errorf("mails %+v", ms)
+	}
+	e.createPack("Later", ny(2026, 11, 16, 0))
+	if n := len(e.deliveries(ep.ID, 1, attempted)); n != 1 {
+		t.Errorf("%d deliveries; a disabled endpoint gets no new ones", n)
+	}
+}
+
+func TestWebhookPrivateAddressRefusedAtDelivery(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, false)
+	rcv := webhooktest.NewReceiver(t)
+	port := rcv.URL[strings.LastIndex(rcv.URL, ":"):]
+	// Stored as if the names had resolved to public addresses when they
+	// were registered: the check at connect time is what stops them.
+	var eps []int64
+	for _, u := range []string{rcv.URL, "http://localhost" + port + "/hook"} {
+		ep, err := e.db.CreateWebhookEndpoint(context.Background(), postgres.NewWebhookEndpoint{URL: u, Kind: "slack",
+			Events: []string{string(webhook.DealCreated)}}, 0, *e.now.Load())
+		if err != nil {
+			t.Fatal(err)
+		}
+		eps = append(eps, ep.ID)
+	}
+	e.createPack("Acme", ny(2026, 11, 16, 0))
+	for _, id := range eps {
+		d := e.deliveries(id, 1, attempted)[0]
+		if d.State != "retrying" || d.StatusCode != nil || !strings.Contains(d.Problem, "loopback") ||
+			!strings.Contains(d.Problem, "HANDOFF_WEBHOOK_ALLOW_PRIVATE") {
+			t.Errorf("endpoint %d: %+v", id, d)
+		}
+	}
+	if n := len(rcv.Deliveries()); n != 0 {
+		t.Errorf("the receiver on loopback was reached %d times", n)
+	}
+}
+
+func TestWebhookFailingThreeDaysDisablesAndMailsAdminsOnce(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	e.user("Ada Admin", "admin@acme.example", handoff.RoleAdmin)
+	gone := e.user("Old Admin", "old-admin@acme.example", handoff.RoleAdmin)
+	if _, err := e.db.SetUserActive(ctx, e.user("Ida Admin", "ida@acme.example", handoff.RoleAdmin), gone.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	rcv := webhooktest.NewReceiver(t)
+	rcv.Answer(http.StatusServiceUnavailable, "")
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	rcv.SetSecret(secret)
+
+	start := *e.now.Load()
+	e.createPack("Monday", ny(2026, 11, 16, 0))
+	e.deliveries(ep.ID, 1, attempted)
+	if got, _ := e.db.WebhookEndpoint(ctx, ep.ID); !got.Enabled || got.FailingSince == nil || !got.FailingSince.Equal(start) {
+		t.Fatalf("after the first failure: %+v", got)
+	}
+
+	e.set(start.Add(71 * time.Hour))
+	e.createPack("Almost", ny(2026, 11, 16, 0))
+	e.deliveries(ep.ID, 2, attempted)
+	if got, _ := e.db.WebhookEndpoint(ctx, ep.ID); !got.Enabled {
+		t.Fatalf("disabled after 71 hours: %s", got.DisabledReason)
+	}
+
+	e.set(start.Add(72 * time.Hour))
+	e.createPack("Thursday", ny(2026, 11, 16, 0))
+	d := e.deliveries(ep.ID, 3, attempted)[0]
+	got, _ := e.db.WebhookEndpoint(ctx, ep.ID)
+	if got.Enabled || !strings.Contains(got.DisabledReason, "failed for 3 days") || d.State != "failed" {
+		t.Fatalf("after 3 days: endpoint %+v, delivery %+v", got, d)
+	}
+	e.waitIdle() // the earlier deliveries' retries find the endpoint disabled
+	ms := e.smtp.Take()
+	if len(ms) != 1 {
+		t.Fatalf("%d mails, want one", len(ms))
+	}
+	m := ms[0]
+	if slices.Sort(m.To); !slices.Equal(m.To, []string{"admin@acme.example", "ida@acme.example"}) ||
+		!strings.HasPrefix(m.Subject, "Webhook endpoint disabled") ||
+		!strings.Contains(m.Text, "failed for 3 days") || !strings.Contains(m.Text, baseURL+"/admin/webhooks/"+itoa(ep.ID)) {
+		t.Errorf("mail to %v: %q\n%s", m.To, m.Subject, m.Text)
+	}
+	for _, d := range e.deliveries(ep.ID, 3, attempted) {
+		if d.State != "failed" {
+			t.Errorf("delivery %d is %s; nothing is retried to a disabled endpoint", d.ID, d.State)
+		}
+	}
+
+	t.Run("EnablingStartsAfresh", func(t *testing.T) {
+		got, err := e.db.EnableWebhookEndpoint(ctx, ep.ID)
+		if err != nil || !got.Enabled || got.FailingSince != nil || got.DisabledReason != "" {
+			t.Errorf("%+v, %v", got, err)
+		}
+	})
+}
+
+func TestWebhookClockOverdueOncePerClockPerDay(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	rcv := webhooktest.NewReceiver(t)
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.ClockOverdue)
+	rcv.SetSecret(secret)
+	e.set(ny(2026, 11, 9, 10))
+	id := e.createPack("Late", ny(2026, 11, 9, 0)) // pack and kickoff due Monday 2026-11-16
+	e.createPack("OnTime", ny(2026, 11, 17, 0))
+
+	sweep := func(at time.Time) {
+		t.Helper()
+		e.set(at)
+		if _, err := e.runner.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweep(ny(2026, 11, 18, 7)) // before the day's reminders: nothing yet
+	if n := len(e.deliveries(ep.ID, 0, func(postgres.WebhookDelivery) bool { return true })); n != 0 {
+		t.Fatalf("%d deliveries before 08:00", n)
+	}
+	sweep(ny(2026, 11, 18, 9))
+	sweep(ny(2026, 11, 18, 9).Add(time.Minute))
+	sweep(ny(2026, 11, 18, 17))
+	ds := rcv.Wait(2, 10*time.Second)
+	e.waitIdle()
+	if n := len(rcv.Deliveries()); n != 2 {
+		t.Fatalf("%d deliveries on one day, want one per overdue clock (pack, kickoff)", n)
+	}
+	var kinds []string
+	for _, d := range ds {
+		data := d.Payload["data"].(map[string]any)
+		clock := data["clock"].(map[string]any)
+		if d.Problem != "" || d.Type != "clock.overdue" || clock["state"] != "overdue" ||
+			data["pack"].(map[string]any)["id"] != float64(id) {
+			t.Errorf("delivery %s: %q %v", d.Type, d.Problem, clock)
+		}
+		kinds = append(kinds, clock["kind"].(string))
+	}
+	if slices.Sort(kinds); !slices.Equal(kinds, []string{"kickoff", "pack"}) {
+		t.Errorf("clocks %v", kinds)
+	}
+
+	sweep(ny(2026, 11, 19, 9)) // the next business day: once more each
+	rcv.Wait(4, 10*time.Second)
+	e.waitIdle()
+	if n := len(rcv.Deliveries()); n != 4 {
+		t.Errorf("%d deliveries after two days, want 4", n)
+	}
+}
+
+func TestWebhookSlackGetsBlockKit(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	slack := webhooktest.NewSlack(t)
+	ep, secret := e.endpoint(slack.URL(), webhook.KindSlack, webhook.PackSubmitted)
+	if secret != "" {
+		t.Errorf("a Slack endpoint got a secret %q", secret)
+	}
+	id := e.createPack("Acme", ny(2026, 11, 16, 0))
+	e.submit(id)
+	m := slack.Wait(1, 10*time.Second)[0]
+	if m.Problem != "" {
+		t.Fatalf("fake Slack refused it: %s\n%s", m.Problem, m.Body)
+	}
+	if !strings.Contains(string(m.Body), "<"+baseURL+"/packs/"+itoa(id)+"|Acme — Acme platform>") {
+		t.Errorf("no link to the pack:\n%s", m.Body)
+	}
+	d := e.deliveries(ep.ID, 1, attempted)[0]
+	if d.State != "delivered" || d.Response != "ok" {
+		t.Errorf("delivery %+v", d)
+	}
+}
+
+func TestWebhookTestEventAndRedelivery(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	rcv := webhooktest.NewReceiver(t)
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.PackSubmitted)
+	rcv.SetSecret(secret)
+
+	did, err := e.hooks.SendTest(ctx, ep.ID, *e.now.Load())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := rcv.Wait(1, 10*time.Second)[0]
+	if first.Problem != "" || first.Type != "webhook.test" {
+		t.Fatalf("test event: %q %q", first.Type, first.Problem)
+	}
+	e.deliveries(ep.ID, 1, func(d postgres.WebhookDelivery) bool { return d.State == "delivered" })
+
+	again, err := e.hooks.Redeliver(ctx, ep.ID, did, *e.now.Load())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := rcv.Wait(2, 10*time.Second)[1]
+	if second.Problem != "" || second.Header.Get("webhook-id") != first.Header.Get("webhook-id") {
+		t.Errorf("redelivery: %q, id %q vs %q", second.Problem, second.Header.Get("webhook-id"), first.Header.Get("webhook-id"))
+	}
+	ds := e.deliveries(ep.ID, 2, func(d postgres.WebhookDelivery) bool { return d.State == "delivered" })
+	if ds[0].ID != again || ds[0].RedeliveryOf == nil || *ds[0].RedeliveryOf != did || ds[1].ID != did {
+		t.Errorf("log %+v", ds)
+	}
+
+	t.Run("ErrEndpointDisabled", func(t *testing.T) {
+		if _, err := e.db.DisableWebhookEndpoint(ctx, ep.ID, "Disabled by a test.", *e.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hooks.SendTest(ctx, ep.ID, *e.now.Load()); handoff.ErrorCode(err) != handoff.ECONFLICT {
+			t.Errorf("test to a disabled endpoint: %v", err)
+		}
+		if _, err := e.hooks.Redeliver(ctx, ep.ID, did, *e.now.Load()); handoff.ErrorCode(err) != handoff.ECONFLICT {
+			t.Errorf("redeliver to a disabled endpoint: %v", err)
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

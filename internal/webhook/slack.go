@@ -1,0 +1,144 @@
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/handoff-app/handoff/internal/api"
+	"github.com/handoff-app/handoff/internal/handoff"
+	"github.com/handoff-app/handoff/web"
+)
+
+// A Slack message in Block Kit (api.slack.com/block-kit): a section with
+// the news and a link to the pack, a context line with the deal's facts,
+// and text, the plain fallback notifications and old clients show.
+type slackMessage struct {
+	Text   string       `json:"text"`
+	Blocks []slackBlock `json:"blocks"`
+}
+
+type slackBlock struct {
+	Type     string      `json:"type"` // section or context
+	Text     *slackText  `json:"text,omitempty"`
+	Elements []slackText `json:"elements,omitempty"`
+}
+
+type slackText struct {
+	Type string `json:"type"` // mrkdwn
+	Text string `json:"text"`
+}
+
+// SlackMessage renders a payload (the bytes Payload.Marshal made) as the
+// Slack message a slack endpoint receives: the same event, for people.
+func SlackMessage(body []byte) ([]byte, error) {
+	var p Payload
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("webhook: read payload for Slack: %w", err)
+	}
+	// Unescaped: Slack reads < > & in mrkdwn itself, and esc has made
+	// them safe already; \u003c would only make the message harder to read.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(slackFor(p)); err != nil {
+		return nil, fmt.Errorf("webhook: encode Slack message for %s: %w", p.Type, err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+func slackFor(p Payload) slackMessage {
+	pk := p.Data.Pack
+	if pk == nil {
+		text := "Test event from Handoff: this channel will get the pack events chosen for this endpoint."
+		if p.Type != Test {
+			text = p.Type.Label() + " (from Handoff)"
+		}
+		return slackMessage{Text: text, Blocks: []slackBlock{section("*" + esc(text) + "*")}}
+	}
+	title := pk.Deal.AccountName + " — " + pk.Deal.OpportunityName
+	news := newsLine(p)
+	facts := []string{"Status: " + handoff.Status(pk.Status).Label(),
+		handoff.Segment(pk.Deal.Segment).Label() + ", " + web.Money(handoff.Money{Minor: pk.Deal.ARR.Amount, Currency: pk.Deal.ARR.Currency}) + " ARR",
+		"SE " + pk.Deal.SE.Name}
+	if pk.Deal.SA != nil {
+		facts = append(facts, "SA "+pk.Deal.SA.Name)
+	} else {
+		facts = append(facts, "no SA assigned yet")
+	}
+	if e := p.Data.Event; e != nil && e.Actor != "" {
+		facts = append([]string{"By " + e.Actor}, facts...)
+	}
+	link := esc(title)
+	if pk.URL != "" {
+		link = "<" + pk.URL + "|" + esc(title) + ">"
+	}
+	return slackMessage{
+		Text: esc(strings.TrimSpace(fmt.Sprintf("%s: %s. %s %s", p.Type.Label(), title, news, pk.URL))),
+		Blocks: []slackBlock{
+			section("*" + esc(p.Type.Label()) + "* · " + link + "\n" + esc(news)),
+			{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: esc(strings.Join(facts, " · "))}}},
+		},
+	}
+}
+
+// newsLine is what happened, in a sentence.
+func newsLine(p Payload) string {
+	pk := p.Data.Pack
+	switch {
+	case p.Type == ClockOverdue && p.Data.Clock != nil:
+		c := p.Data.Clock
+		due := ""
+		if c.Due != nil {
+			due = " was due " + *c.Due + " and"
+		}
+		return fmt.Sprintf("%s%s is %s%s.", clockNoun(c.Kind), due, c.Relative, waitingOn(c, pk))
+	case p.Type == DealCreated:
+		for _, c := range pk.Clocks {
+			if c.Kind == "pack" && c.Due != nil {
+				return "New Closed-Won deal; the handoff pack is due " + *c.Due + "."
+			}
+		}
+		return "New Closed-Won deal; its handoff pack is open."
+	case p.Data.Event != nil:
+		return p.Data.Event.Summary
+	}
+	return p.Type.Label() + "."
+}
+
+// clockNoun names a clock's step at the start of a sentence.
+func clockNoun(kind string) string {
+	switch kind {
+	case "pack":
+		return "The handoff pack"
+	case "kickoff":
+		return "The kickoff"
+	case "lock":
+		return "The architecture lock"
+	}
+	return "The " + kind + " clock"
+}
+
+// waitingOn names who owes an overdue clock's step: " (waiting on Ada, SA)".
+func waitingOn(c *api.Clock, pk *api.EventPack) string {
+	switch {
+	case c.OwedBy == nil:
+		return ""
+	case *c.OwedBy == "se":
+		return " (waiting on " + pk.Deal.SE.Name + ", SE)"
+	case pk.Deal.SA != nil:
+		return " (waiting on " + pk.Deal.SA.Name + ", SA)"
+	}
+	return " (waiting on an SA, not assigned yet)"
+}
+
+func section(mrkdwn string) slackBlock {
+	return slackBlock{Type: "section", Text: &slackText{Type: "mrkdwn", Text: mrkdwn}}
+}
+
+// esc escapes text for Slack's mrkdwn: &, < and > are control characters
+// there (links, mentions), so a deal named "<!channel>" pings nobody.
+func esc(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
