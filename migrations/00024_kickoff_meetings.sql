@@ -20,16 +20,37 @@ CREATE TABLE kickoff_meetings (
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 
+-- Who the invite of a pack's kickoff meeting goes to, decided by
+-- handoff.MeetingPeople.Invitees when the meeting is scheduled or changed
+-- and again when the people on the deal change while it stands (a
+-- reassignment, a deal correction), in the transaction of that change. The
+-- mail goes to this list, so the card says who received it. sequence is the
+-- SEQUENCE of the latest invite (or cancellation) addressed to the person.
+-- A removed row is someone taken off the meeting whose cancellation is on
+-- its way: the jobs delete it once mailed, and a person added back before
+-- then is simply invited again.
+CREATE TABLE kickoff_invitees (
+    pack_id  bigint  NOT NULL REFERENCES kickoff_meetings (pack_id) ON DELETE CASCADE,
+    email    text    NOT NULL CHECK (email <> '' AND email = lower(email)),
+    role     text    NOT NULL CHECK (role IN ('SE', 'SA', 'AE', 'CSM')),
+    name     text    NOT NULL,
+    sequence integer NOT NULL CHECK (sequence >= 0),
+    removed  boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (pack_id, email)
+);
+
 -- The meeting's events mail the invite, so the jobs sweep claims them with
 -- the other notifying kinds (internal/jobs notifyKinds): its partial index
 -- takes them in, or the claim every minute would read the whole history.
 DROP INDEX pack_events_notify_idx;
 CREATE INDEX pack_events_notify_idx ON pack_events (id)
     WHERE kind IN ('submitted', 'returned', 'commitment_vetoed',
-                   'kickoff_scheduled', 'kickoff_rescheduled', 'kickoff_cancelled');
+                   'kickoff_scheduled', 'kickoff_rescheduled', 'kickoff_cancelled',
+                   'kickoff_invitees_changed');
 
 -- +goose Down
 DROP INDEX pack_events_notify_idx;
 CREATE INDEX pack_events_notify_idx ON pack_events (id)
     WHERE kind IN ('submitted', 'returned', 'commitment_vetoed');
+DROP TABLE kickoff_invitees;
 DROP TABLE kickoff_meetings;

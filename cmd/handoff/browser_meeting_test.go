@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,8 +61,26 @@ func newInviteMailer(t *testing.T, databaseURL string) *inviteMailer {
 }
 
 // invites sweeps, waits for the mail and returns the calendar invites
-// delivered since the last call, parsed.
+// delivered since the last call, parsed, each of them to Alex among others.
 func (m *inviteMailer) invites(t *testing.T) []*ics.Calendar {
+	t.Helper()
+	var out []*ics.Calendar
+	for _, msg := range m.mail(t) {
+		cal, err := ics.ParseCalendar(strings.NewReader(msg.Calendar))
+		if err != nil {
+			t.Fatalf("%q: parse the invite: %v", msg.Subject, err)
+		}
+		if len(cal.Events()) != 1 || !strings.Contains(strings.Join(msg.To, ","), "alex.sa@example.com") {
+			t.Fatalf("%q to %v: %d events", msg.Subject, msg.To, len(cal.Events()))
+		}
+		out = append(out, cal)
+	}
+	return out
+}
+
+// mail sweeps, waits for the jobs and returns the calendar invites
+// delivered since the last call.
+func (m *inviteMailer) mail(t *testing.T) []mailtest.Message {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := m.runner.Sweep(ctx); err != nil {
@@ -79,20 +99,13 @@ func (m *inviteMailer) invites(t *testing.T) []*ics.Calendar {
 			t.Fatalf("%d jobs still pending", pending)
 		}
 	}
-	var out []*ics.Calendar
+	var out []mailtest.Message
 	for _, msg := range m.smtp.Take() {
-		if msg.Calendar == "" {
-			continue
+		if msg.Calendar != "" {
+			out = append(out, msg)
 		}
-		cal, err := ics.ParseCalendar(strings.NewReader(msg.Calendar))
-		if err != nil {
-			t.Fatalf("%q: parse the invite: %v", msg.Subject, err)
-		}
-		if len(cal.Events()) != 1 || !strings.Contains(strings.Join(msg.To, ","), "alex.sa@example.com") {
-			t.Fatalf("%q to %v: %d events", msg.Subject, msg.To, len(cal.Events()))
-		}
-		out = append(out, cal)
 	}
+	slices.SortFunc(out, func(a, b mailtest.Message) int { return strings.Compare(a.Subject, b.Subject) })
 	return out
 }
 
@@ -150,6 +163,9 @@ func TestBrowserScheduleTheKickoff(t *testing.T) {
 	if got := text(t, alex, `[data-testid="meeting-place"]`); got != "https://meet.example/globex-kickoff" {
 		t.Errorf("place = %q", got)
 	}
+	if got := text(t, alex, `[data-testid="meeting-invited"]`); !strings.Contains(got, " (SE), ") || !strings.Contains(got, " (SA)") {
+		t.Errorf("the card names who got the invite as %q", got)
+	}
 	if v := value(t, alex, `#f-kickoff_on`); v != on {
 		t.Errorf("the acknowledgment's kickoff date = %q, want the meeting's %s", v, on)
 	}
@@ -174,4 +190,61 @@ func TestBrowserScheduleTheKickoff(t *testing.T) {
 		t.Errorf("history = %q", h)
 	}
 	checkInvite(t, mailer.invites(t), "1", ten.Add(90*time.Minute))
+}
+
+// A manager swaps the SA while the kickoff meeting stands, from the pack
+// page in a real browser: the card names the new SA among those invited and
+// the history says who got the invite and who lost it; the old SA gets a
+// cancellation naming only them, everyone else the update.
+func TestBrowserMeetingFollowsTheSA(t *testing.T) {
+	t.Parallel()
+	dbURL := postgrestest.URL(t)
+	base := mustRunServe(t, dbURL, map[string]string{"HANDOFF_DEMO": "1", "HANDOFF_WORKERS": "off"}).URL
+	mailer := newInviteMailer(t, dbURL)
+	pack, alex := reviewedPack(t, base, "")
+	ny, _ := time.LoadLocation("America/New_York")
+	on := time.Now().In(ny).AddDate(0, 0, 2).Format("2006-01-02")
+	alex.post(pack+"/meeting", url.Values{"meeting_seq": {""}, "meeting_on": {on}, "meeting_start": {"10:00"},
+		"meeting_minutes": {"60"}, "meeting_place": {"Room 4"}})
+	if got := mailer.invites(t); len(got) != 1 {
+		t.Fatalf("%d invites when scheduled, want 1", len(got))
+	}
+
+	morgan := browsertest.New(t)
+	login(t, morgan, base, "manager@example.com", demo.Password)
+	do(t, morgan, chromedp.Navigate(base+pack), chromedp.WaitVisible(css(`#meeting`)))
+	if got := text(t, morgan, `[data-testid="meeting-invited"]`); !strings.Contains(got, "Alex Chen (SA)") {
+		t.Fatalf("invited before = %q", got)
+	}
+	picked, err := chromedp.Run(morgan, chromedp.Evaluate[bool](`(() => { const s = document.querySelector('#f-sa_id');
+		const o = [...s.options].find(o => o.text.startsWith('Jordan Park')); if (!o) return false; s.value = o.value; return true; })()`))
+	if err != nil || !picked {
+		t.Fatalf("pick Jordan Park among the SAs: %v, %v", picked, err)
+	}
+	do(t, morgan, browsertest.ClickAndWait(`form[action$="/assign"] button[type=submit]`), chromedp.WaitVisible(css(`#meeting`)))
+	invited := text(t, morgan, `[data-testid="meeting-invited"]`)
+	if !strings.Contains(invited, "Jordan Park (SA)") || strings.Contains(invited, "Alex Chen") {
+		t.Errorf("invited after the swap = %q", invited)
+	}
+	if h := text(t, morgan, `[data-testid="history"]`); !strings.Contains(h, "Updated the kickoff invite: sent to Jordan Park (SA); withdrawn from Alex Chen (SA).") {
+		t.Errorf("history = %q", h)
+	}
+
+	got := mailer.mail(t)
+	if len(got) != 2 {
+		t.Fatalf("%d invites after the swap, want a cancellation and an update", len(got))
+	}
+	gone, update := got[0], got[1]
+	if gone.CalendarMethod != "CANCEL" || strings.Join(gone.To, ",") != "alex.sa@example.com" || !strings.HasPrefix(gone.Subject, "No longer invited:") {
+		t.Errorf("to the old SA: %q (%s) to %v", gone.Subject, gone.CalendarMethod, gone.To)
+	}
+	if update.CalendarMethod != "REQUEST" || !slices.Contains(update.To, "jordan.sa@example.com") || slices.Contains(update.To, "alex.sa@example.com") {
+		t.Errorf("the update: %q (%s) to %v", update.Subject, update.CalendarMethod, update.To)
+	}
+	for _, m := range got {
+		cal, err := ics.ParseCalendar(strings.NewReader(m.Calendar))
+		if err != nil || len(cal.Events()) != 1 || cal.Events()[0].GetProperty(ics.ComponentPropertySequence).Value != "1" {
+			t.Errorf("%q: SEQUENCE not 1 (%v)\n%s", m.Subject, err, m.Calendar)
+		}
+	}
 }

@@ -122,4 +122,34 @@ func TestBrowserSSOJourney(t *testing.T) {
 	if h1 := text(t, ctx, "main h1"); h1 != "Log in to Handoff" {
 		t.Errorf("after the refusal: %q, want the login page", h1)
 	}
+
+	// A tile on the provider's dashboard sends a code without state: not
+	// let in as it is, one click from a proper sign-in.
+	do(t, ctx, chromedp.Navigate(base+"/auth/oidc/callback?code=from-a-tile"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="sso-start-again"]`)))
+	if got := text(t, ctx, `[data-testid="sso-start-again"]`); got != "Sign in with Okta" {
+		t.Errorf("start-again button = %q", got)
+	}
+	idp.QueueUser(idpUser{sub: "00u-sam", email: "sam.rivera@example.com", name: "Sam Rivera", groups: []string{"handoff-se"}})
+	do(t, ctx, browsertest.ClickAndWait(`[data-testid="sso-start-again"]`))
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "/packs") {
+		t.Errorf("from the tile's page landed on %s, want the SE's /packs", loc)
+	}
+
+	// An admin, signed in through the provider, sees Sam's link and no
+	// password controls (password login is off), and unlinks it.
+	do(t, ctx, browsertest.ClickAndWait(".account button[type=submit]"))
+	idp.QueueUser(idpUser{sub: "00u-pat", email: "pat@example.com", name: "Pat Kim", groups: []string{"handoff-admins"}})
+	do(t, ctx, browsertest.ClickAndWait(`[data-testid="sso-login"]`),
+		chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="user-sam.rivera@example.com"] a`)),
+		browsertest.ClickAndWait(`[data-testid="user-sam.rivera@example.com"] a`))
+	if card := text(t, ctx, `[data-testid="user-sso"]`); !strings.Contains(card, "Linked to Sam Rivera's Okta identity") || !strings.Contains(card, "Password login is off") {
+		t.Errorf("single sign-on card says %q", card)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("form[action$='/password'], #f-password").length`)); err != nil || n != 0 {
+		t.Errorf("password controls on the page (%d, %v) while password login is off", n, err)
+	}
+	do(t, ctx, browsertest.ClickAndWait(`[data-testid="user-sso"] button[type=submit]`))
+	if msg := text(t, ctx, ".flash"); !strings.Contains(msg, "Sam Rivera is no longer linked to Okta") {
+		t.Errorf("flash = %q", msg)
+	}
 }

@@ -18,7 +18,7 @@ import (
 
 // Webhooks in a real browser, on the real program: an admin adds an
 // endpoint pointing at a receiver that checks every signature, copies the
-// secret shown once, sends a test event, sees it delivered in the log,
+// secret shown once on the page the form redirects to, sends a test event, sees it delivered in the log,
 // redelivers it; then a CRM records a deal through the API and the receiver
 // hears deal.created, enqueued by the program's own event hook.
 func TestBrowserWebhooks(t *testing.T) {
@@ -49,10 +49,12 @@ func TestBrowserWebhooks(t *testing.T) {
 		t.Errorf("the secret is on the list page again (%v)", err)
 	}
 
-	do(t, ctx,
-		browsertest.ClickAndWait(`table a[href^="/admin/webhooks/"]`),
-		browsertest.ClickAndWait(`form[action$="/test"] button`),
-	)
+	// Nor the endpoint's page, where it was shown after the redirect.
+	do(t, ctx, browsertest.ClickAndWait(`table a[href^="/admin/webhooks/"]`))
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.outerHTML.includes("`+secret+`")`)); err != nil || shown {
+		t.Errorf("the secret is on the endpoint's page again (%v)", err)
+	}
+	do(t, ctx, browsertest.ClickAndWait(`form[action$="/test"] button`))
 	if d := rcv.Wait(1, 15*time.Second)[0]; d.Problem != "" || d.Type != "webhook.test" {
 		t.Fatalf("receiver: %q %q", d.Type, d.Problem)
 	}

@@ -18,7 +18,8 @@ const userUsage = `Usage:
   handoff user add --email E --name N --role se|sa|manager|admin --password-stdin
   handoff user list
   handoff user set-password --email E --password-stdin
-  handoff user deactivate --email E`
+  handoff user deactivate --email E
+  handoff user unlink-sso --email E`
 
 // user runs the `handoff user …` commands used to bootstrap and operate an
 // install from scripts.
@@ -39,7 +40,7 @@ func (p *program) user(ctx context.Context, args []string) error {
 	}
 
 	switch action {
-	case "add", "set-password", "deactivate":
+	case "add", "set-password", "deactivate", "unlink-sso":
 		if *email == "" {
 			return usageError{fmt.Sprintf("user %s: --email is required", action)}
 		}
@@ -113,6 +114,22 @@ func (p *program) user(ctx context.Context, args []string) error {
 			return fmt.Errorf("user deactivate: %s", handoff.ErrorMessage(err))
 		}
 		fmt.Fprintf(p.stdout, "deactivated %s; their sessions have ended\n", u.Email)
+	case "unlink-sso":
+		// The way out when the identity provider made someone anew and their
+		// sign-in is refused as another identity (docs/sso.md).
+		u, _, err := db.UserByEmail(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("user unlink-sso: %s", handoff.ErrorMessage(err))
+		}
+		_, removed, err := db.UnlinkSSO(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if !removed {
+			fmt.Fprintf(p.stdout, "%s is not linked to single sign-on; nothing changed\n", u.Email)
+			return nil
+		}
+		fmt.Fprintf(p.stdout, "unlinked %s from single sign-on; their sessions have ended, and their next sign-in links the account again\n", u.Email)
 	}
 	return nil
 }

@@ -24,6 +24,9 @@ const webhookUsage = `Usage:
         register an endpoint; prints its id and, for standard, its signing
         secret (whsec_…), shown this once only
   handoff webhook list
+  handoff webhook roll-secret --id N
+        give a standard endpoint a new signing secret, printed this once only;
+        for 24 hours deliveries are signed with the old one too
   handoff webhook remove --id N
         remove an endpoint and its delivery log
 
@@ -35,7 +38,7 @@ A standard endpoint gets signed JSON (Standard Webhooks); a slack endpoint is
 a Slack incoming-webhook URL and gets readable messages. Addresses must be
 https and public unless HANDOFF_WEBHOOK_ALLOW_PRIVATE=1. See docs/webhooks.md.`
 
-// webhook runs `handoff webhook add|list|remove`.
+// webhook runs `handoff webhook add|list|roll-secret|remove`.
 func (p *program) webhook(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintln(p.stderr, webhookUsage)
@@ -46,10 +49,10 @@ func (p *program) webhook(ctx context.Context, args []string) error {
 	case "help", "-h", "--help":
 		fmt.Fprintln(p.stdout, webhookUsage)
 		return nil
-	case "add", "list", "remove":
+	case "add", "list", "roll-secret", "remove":
 	default:
 		fmt.Fprintln(p.stderr, webhookUsage)
-		return usageError{fmt.Sprintf("webhook: unknown action %q; use add, list or remove", action)}
+		return usageError{fmt.Sprintf("webhook: unknown action %q; use add, list, roll-secret or remove", action)}
 	}
 	fs := flag.NewFlagSet("webhook "+action, flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
@@ -71,8 +74,8 @@ func (p *program) webhook(ctx context.Context, args []string) error {
 	switch {
 	case action == "add" && *rawURL == "":
 		return usageError{"webhook add: --url is required"}
-	case action == "remove" && *id <= 0:
-		return usageError{"webhook remove: --id is required (see handoff webhook list)"}
+	case (action == "remove" || action == "roll-secret") && *id <= 0:
+		return usageError{"webhook " + action + ": --id is required (see handoff webhook list)"}
 	}
 
 	cfg, _, db, err := p.openMigrated(ctx, false)
@@ -132,6 +135,25 @@ func (p *program) webhook(ctx context.Context, args []string) error {
 				strings.Join(e.Events, ","), state, last)
 		}
 		return tw.Flush()
+	case "roll-secret":
+		secret, err := webhook.NewSecret()
+		if err != nil {
+			return err
+		}
+		until := time.Now().Add(webhook.PreviousSecretFor)
+		e, err := db.RollWebhookSecret(ctx, *id, secret, until)
+		switch handoff.ErrorCode(err) {
+		case "":
+		case handoff.ENOTFOUND:
+			return fmt.Errorf("webhook roll-secret: no endpoint has the id %d; see handoff webhook list", *id)
+		case handoff.ECONFLICT:
+			return fmt.Errorf("webhook roll-secret: %s", handoff.ErrorMessage(err))
+		default:
+			return err
+		}
+		fmt.Fprintf(p.stdout, "secret %s\n", secret)
+		fmt.Fprintf(p.stderr, "rolled the secret of endpoint %d (%s); it is shown this once only. Until %s deliveries are signed with the old secret too: move the receiver to the new one before then\n",
+			e.ID, webhook.DisplayURL(webhook.Kind(e.Kind), e.URL), until.UTC().Format(time.RFC3339))
 	case "remove":
 		e, err := db.DeleteWebhookEndpoint(ctx, *id)
 		if handoff.ErrorCode(err) == handoff.ENOTFOUND {

@@ -62,6 +62,10 @@ func TestWebhookCommands(t *testing.T) {
 		if err != nil || strings.Contains(out, "secret") || !strings.HasPrefix(out, "id ") {
 			t.Errorf("slack add printed %q, %v", out, err)
 		}
+		slackID := strings.TrimPrefix(strings.TrimSpace(out), "id ")
+		if _, _, err := run(false, "roll-secret", "--id", slackID); err == nil || !strings.Contains(err.Error(), "no secret to roll") {
+			t.Errorf("roll a Slack endpoint's secret: %v", err)
+		}
 	})
 	t.Run("ListNeverShowsTheSecret", func(t *testing.T) {
 		out, _, err := run(false, "list")
@@ -82,6 +86,20 @@ func TestWebhookCommands(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+	t.Run("RollSecret", func(t *testing.T) {
+		out, notes, err := run(false, "roll-secret", "--id", itoa(id))
+		rolled := strings.TrimPrefix(strings.TrimSpace(out), "secret ")
+		if err != nil || !strings.HasPrefix(out, "secret whsec_") || rolled == secret || !strings.Contains(notes, "old secret too") {
+			t.Fatalf("roll-secret printed %q (%q), %v", out, notes, err)
+		}
+		e, err := db.WebhookEndpoint(t.Context(), id)
+		if err != nil || e.Secret != rolled || e.PreviousSecretUntil == nil || time.Until(*e.PreviousSecretUntil) < 23*time.Hour {
+			t.Errorf("stored %+v, %v", e, err)
+		}
+		if _, _, err := run(false, "roll-secret", "--id", "999"); err == nil || !strings.Contains(err.Error(), "no endpoint has the id") {
+			t.Errorf("an unknown id: %v", err)
+		}
+	})
 	t.Run("Remove", func(t *testing.T) {
 		if out, _, err := run(false, "remove", "--id", itoa(id)); err != nil || !strings.Contains(out, "removed endpoint "+itoa(id)) {
 			t.Fatalf("remove: %q, %v", out, err)
@@ -91,7 +109,7 @@ func TestWebhookCommands(t *testing.T) {
 		}
 	})
 	t.Run("Usage", func(t *testing.T) {
-		for _, args := range [][]string{nil, {"add"}, {"remove"}, {"frob"}, {"add", "--url"}, {"list", "extra"}} {
+		for _, args := range [][]string{nil, {"add"}, {"remove"}, {"roll-secret"}, {"frob"}, {"add", "--url"}, {"list", "extra"}} {
 			if _, _, err := run(false, args...); exitCode(err) != 2 {
 				t.Errorf("%v: err %v, want a usage error", args, err)
 			}

@@ -52,8 +52,12 @@ type Meeting struct {
 	// invites' iCalendar SEQUENCE, and the version a change form is based on.
 	Sequence    int
 	CancelledAt *time.Time
-	ScheduledBy string    // who made the latest change
+	ScheduledBy string    // who made the latest change, or changed the people invited
 	ScheduledAt time.Time // when
+	// Invitees are who the invite went to (or is on its way to) as the
+	// meeting stands: MeetingPeople.Invitees when it was last scheduled or
+	// changed, or when the people on the deal last changed while it stood.
+	Invitees []Invitee
 }
 
 // EndsAt is when the meeting ends.

@@ -4,8 +4,11 @@
 //
 // Calendars recognise the event by its UID, which stays the same for a pack
 // for ever; a higher SEQUENCE replaces what they hold, and METHOD:CANCEL
-// with STATUS:CANCELLED removes it. Times are in UTC, which every client
-// shows in its own zone, so no VTIMEZONE has to travel with the event.
+// with STATUS:CANCELLED removes it. Someone taken off a meeting that goes
+// on gets METHOD:CANCEL naming only them, without STATUS (RFC 5546
+// §3.2.5), which removes it from their calendar alone. Times are in UTC,
+// which every client shows in its own zone, so no VTIMEZONE has to travel
+// with the event.
 package invite
 
 import (
@@ -49,12 +52,15 @@ type Kickoff struct {
 	Organizer Person         // the address the mail comes from
 	Attendees []Person       // SE, SA, AE and CSM, each with an email
 	Stamp     time.Time      // when this copy is made (DTSTAMP)
+	// Removed makes k the cancellation for Attendees alone: they were taken
+	// off the meeting (they left the deal), which goes on for the others.
+	Removed bool
 }
 
-// Method is the iTIP method of k's invite: CANCEL for a cancelled meeting,
-// else REQUEST.
+// Method is the iTIP method of k's invite: CANCEL for a cancelled meeting
+// or for attendees taken off it, else REQUEST.
 func (k Kickoff) Method() string {
-	if k.Meeting.Cancelled() {
+	if k.Meeting.Cancelled() || k.Removed {
 		return Cancel
 	}
 	return Request
@@ -83,8 +89,11 @@ func (k Kickoff) Description() string {
 	b.WriteString("Kickoff call for " + handoff.OneLine(k.Account) + " — " + handoff.OneLine(k.Opportunity) + ".\n")
 	b.WriteString("When: " + k.Meeting.When(k.Zone) + " (" + k.Zone.String() + ")\n")
 	b.WriteString("Where: " + handoff.OneLine(k.Meeting.Place) + "\n")
-	if k.Meeting.Cancelled() {
+	switch {
+	case k.Meeting.Cancelled():
 		b.WriteString("\nThis meeting is cancelled.\n")
+	case k.Removed:
+		b.WriteString("\nYou are no longer invited: the people on the deal changed.\n")
 	}
 	b.WriteString("\nThe handoff pack: " + k.PackURL + "\n")
 	return b.String()
@@ -132,9 +141,10 @@ func (k Kickoff) Calendar() ([]byte, error) {
 		}
 		e.AddAttendee(a.Email, params...)
 	}
-	if m.Cancelled() {
+	switch {
+	case m.Cancelled():
 		e.SetStatus(ics.ObjectStatusCancelled)
-	} else {
+	case !k.Removed: // taking attendees off leaves the event's status alone
 		e.SetStatus(ics.ObjectStatusConfirmed)
 	}
 	e.SetTimeTransparency(ics.TransparencyOpaque)

@@ -172,6 +172,41 @@ func TestKickoffCalendar(t *testing.T) {
 	}
 }
 
+// Someone taken off a meeting that goes on (they left the deal) gets a
+// CANCEL of the same event at its raised sequence, naming only them and
+// without STATUS:CANCELLED (RFC 5546 §3.2.5), so their calendar drops it
+// while the others' keep it.
+func TestKickoffCalendarRemovedAttendee(t *testing.T) {
+	t.Parallel()
+	k := kickoff(t)
+	k.Meeting.Sequence = 3
+	k.Attendees = []invite.Person{{Name: "Alex Chen", Email: "alex@example.com"}}
+	k.Removed = true
+	b, err := k.Calendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Method() != invite.Cancel {
+		t.Errorf("Method = %s, want CANCEL", k.Method())
+	}
+	cal, e := parse(t, b)
+	if got := calendarProp(cal, ics.PropertyMethod); got != "CANCEL" {
+		t.Errorf("METHOD = %s", got)
+	}
+	if prop(e, ics.ComponentPropertyUniqueId) != "pack-42-kickoff@handoff.example.com" || prop(e, ics.ComponentPropertySequence) != "3" {
+		t.Errorf("UID %s, SEQUENCE %s", prop(e, ics.ComponentPropertyUniqueId), prop(e, ics.ComponentPropertySequence))
+	}
+	if e.GetProperty(ics.ComponentPropertyStatus) != nil {
+		t.Errorf("a cancellation for one attendee carries STATUS %s: the meeting goes on", prop(e, ics.ComponentPropertyStatus))
+	}
+	if as := e.Attendees(); len(as) != 1 || as[0].Email() != "alex@example.com" {
+		t.Errorf("attendees = %v, want only the one taken off", as)
+	}
+	if desc := ics.FromText(prop(e, ics.ComponentPropertyDescription)); !strings.Contains(desc, "You are no longer invited") {
+		t.Errorf("description:\n%s", desc)
+	}
+}
+
 // The UID is the pack's for good: a new time, a cancellation, another copy
 // keep it, so calendars update one event.
 func TestKickoffUIDIsStable(t *testing.T) {

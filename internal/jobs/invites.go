@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -20,21 +19,26 @@ import (
 )
 
 // Kickoff invites (issue 13). Scheduling, changing or cancelling the
-// kickoff meeting records an event; the sweep claims it like any other
+// kickoff meeting records an event, and so does a change of the people on
+// the deal while the meeting stands; the sweep claims it like any other
 // notifying event and eventWorker mails it through inviteMessage. So an
 // invite exists exactly when its change committed, goes out once however
-// many instances run, and is retried like every notification.
+// many instances run, and is retried like every notification. Who it goes
+// to was decided in that change's transaction and stored with the meeting
+// (kickoff_invitees): the mail goes to that list.
 
 // meetingKinds are the kickoff meeting's events: each mails the calendar
-// invite, or its cancellation, to the SE, SA, AE and CSM.
-var meetingKinds = []string{handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled}
+// invite, or its cancellation, to the people invited, and a cancellation
+// to anyone taken off it.
+var meetingKinds = []string{handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled,
+	handoff.EventKickoffInviteesChanged}
 
 // addInviteWorkers registers the kickoff invite workers: none of their own,
 // since invites ride the event mail path (see above).
 func (r *Runner) addInviteWorkers(*river.Workers) {}
 
-// kickoff is a pack's kickoff meeting as it stands, with the deal's AE and
-// CSM, and whether the event being mailed is the meeting's latest change.
+// kickoff is a pack's kickoff meeting as it stands, and whether the event
+// being mailed is the meeting's latest change.
 type kickoff struct {
 	StartsAt    time.Time  `db:"starts_at"`
 	Minutes     int        `db:"minutes"`
@@ -42,10 +46,6 @@ type kickoff struct {
 	Sequence    int        `db:"sequence"`
 	CancelledAt *time.Time `db:"cancelled_at"`
 	ScheduledAt time.Time  `db:"scheduled_at"`
-	AEName      string     `db:"ae_name"`
-	AEEmail     string     `db:"ae_email"`
-	CSMName     string     `db:"csm_name"`
-	CSMEmail    string     `db:"csm_email"`
 	Latest      bool       `db:"latest"`
 }
 
@@ -59,12 +59,9 @@ func (k *kickoff) meeting() handoff.Meeting {
 func loadKickoff(ctx context.Context, q postgres.Querier, packID, eventID int64) (*kickoff, error) {
 	rows, err := q.Query(ctx, `
 		SELECT m.starts_at, m.minutes, m.place, m.sequence, m.cancelled_at, m.scheduled_at,
-		       d.ae_name, d.ae_email, d.csm_name, d.csm_email,
 		       NOT EXISTS (SELECT 1 FROM pack_events o
 		                   WHERE o.pack_id = m.pack_id AND o.kind = ANY($2) AND o.id > $3) AS latest
 		FROM kickoff_meetings m
-		JOIN packs p ON p.id = m.pack_id
-		JOIN deals d ON d.id = p.deal_id
 		WHERE m.pack_id = $1`, packID, meetingKinds, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: kickoff meeting of pack %d: %w", packID, err)
@@ -79,43 +76,56 @@ func loadKickoff(ctx context.Context, q postgres.Querier, packID, eventID int64)
 	return k, nil
 }
 
-// invitee is one person the invite goes to, with their part on the deal.
+// invitee is one row of kickoff_invitees.
 type invitee struct {
-	invite.Person
-	Role string // SE, SA, AE, CSM
+	Role    string `db:"role"`
+	Name    string `db:"name"`
+	Email   string `db:"email"`
+	Removed bool   `db:"removed"`
 }
 
-// invitees are the people on p's deal the invite goes to: its SE and SA
-// while active, its AE and CSM when the deal names their email; each
-// address once.
-func invitees(p *openPack, k *kickoff) []invitee {
-	var out []invitee
-	seen := map[string]bool{}
-	add := func(name, email, role string) {
-		a, err := mail.ParseAddress(strings.TrimSpace(email))
-		if err != nil || seen[strings.ToLower(a.Address)] {
-			return
-		}
-		seen[strings.ToLower(a.Address)] = true
-		out = append(out, invitee{invite.Person{Name: name, Email: a.Address}, role})
+// loadInvitees reads who pack packID's invite goes to, in the order of
+// their roles, and who was taken off it with their cancellation still to
+// send.
+func loadInvitees(ctx context.Context, q postgres.Querier, packID int64) (invited, removed []handoff.Invitee, err error) {
+	rows, err := q.Query(ctx, `
+		SELECT role, name, email, removed FROM kickoff_invitees WHERE pack_id = $1
+		ORDER BY array_position(ARRAY['SE', 'SA', 'AE', 'CSM'], role), email`, packID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("jobs: kickoff invitees of pack %d: %w", packID, err)
 	}
-	for _, u := range []struct {
-		p    person
-		role string
-	}{{p.se(), "SE"}, {p.sa(), "SA"}} {
-		if u.p.reachable() {
-			add(u.p.Name, u.p.Email, u.role)
+	all, err := pgx.CollectRows(rows, pgx.RowToStructByName[invitee])
+	if err != nil {
+		return nil, nil, fmt.Errorf("jobs: kickoff invitees of pack %d: %w", packID, err)
+	}
+	for _, i := range all {
+		x := handoff.Invitee{Role: i.Role, Name: i.Name, Email: i.Email}
+		if i.Removed {
+			removed = append(removed, x)
+		} else {
+			invited = append(invited, x)
 		}
 	}
-	add(k.AEName, k.AEEmail, "AE")
-	add(k.CSMName, k.CSMEmail, "CSM")
-	return out
+	return invited, removed, nil
+}
+
+// people are the invitees is as the invite's attendees, and their
+// addresses for the mail.
+func people(is []handoff.Invitee) (ps []invite.Person, to []string) {
+	for _, i := range is {
+		ps = append(ps, invite.Person{Name: i.Name, Email: i.Email})
+		to = append(to, i.Email)
+	}
+	return ps, to
 }
 
 // inviteMessage is the calendar invite for meeting event e of pack p, or
 // ok false when there is nothing to send. It describes the meeting as it
-// stands now, at its current sequence: when a later change of the meeting
-// is on its way, this event sends nothing and that one sends the latest.
+// stands now, at its current sequence, to the people invited now: when a
+// later change of the meeting (or of the people) is on its way, this event
+// sends nothing and that one sends the latest. Anyone taken off the meeting
+// since the last invite first gets their own cancellation, sent here (see
+// sendUninvites).
 func (r *Runner) inviteMessage(ctx context.Context, p *openPack, e *packEvent) (msg hmail.Message, ok bool, err error) {
 	log := r.cfg.Logger.With("pack_id", p.ID, "event_id", e.ID)
 	k, err := loadKickoff(ctx, r.cfg.DB.Pool, p.ID, e.ID)
@@ -130,10 +140,9 @@ func (r *Runner) inviteMessage(ctx context.Context, p *openPack, e *packEvent) (
 		log.InfoContext(ctx, "kickoff invite skipped: a later change of the meeting sends its own")
 		return msg, false, nil
 	}
-	people := invitees(p, k)
-	if len(people) == 0 {
-		log.WarnContext(ctx, "kickoff invite not sent: nobody on the deal has an email")
-		return msg, false, nil
+	invited, removed, err := loadInvitees(ctx, r.cfg.DB.Pool, p.ID)
+	if err != nil {
+		return msg, false, err
 	}
 	cal, _, err := Calendar(ctx, r.cfg.DB)
 	if err != nil {
@@ -144,12 +153,17 @@ func (r *Runner) inviteMessage(ctx context.Context, p *openPack, e *packEvent) (
 		PackID: p.ID, Account: p.AccountName, Opportunity: p.OpportunityName, PackURL: r.packURL(p.ID),
 		Meeting: k.meeting(), Zone: zone, Organizer: r.organizer(), Stamp: r.cfg.Now(),
 	}
-	var to, who []string
-	for _, x := range people {
-		inv.Attendees = append(inv.Attendees, x.Person)
-		to = append(to, x.Email)
-		who = append(who, strings.TrimSpace(x.Name+" ("+x.Role+")"))
+	if len(removed) > 0 {
+		if err := r.sendUninvites(ctx, p, inv, removed); err != nil {
+			return msg, false, err
+		}
 	}
+	if len(invited) == 0 {
+		log.WarnContext(ctx, "kickoff invite not sent: nobody on the deal has an email")
+		return msg, false, nil
+	}
+	var to []string
+	inv.Attendees, to = people(invited)
 	data, err := inv.Calendar()
 	if err != nil {
 		return msg, false, fmt.Errorf("jobs: kickoff invite of pack %d: %w", p.ID, err)
@@ -165,7 +179,7 @@ func (r *Runner) inviteMessage(ctx context.Context, p *openPack, e *packEvent) (
 		Facts: []web.MailFact{
 			{Label: "When", Value: m.When(zone) + " (" + zone.String() + ")"},
 			{Label: "Where", Value: m.Place, Link: m.PlaceURL()},
-			{Label: "Invited", Value: strings.Join(who, ", ")},
+			{Label: "Invited", Value: strings.Join(handoff.Labels(invited), ", ")},
 		},
 		Link: r.packURL(p.ID), LinkText: "Open the handoff pack",
 	}
@@ -178,6 +192,10 @@ func (r *Runner) inviteMessage(ctx context.Context, p *openPack, e *packEvent) (
 		v.Title = "Updated invitation: " + inv.Summary() + ", " + short
 		v.Lead = by + " changed the kickoff meeting for " + p.title() + ". It is now:"
 		v.Note = "Your calendar updates the meeting when you open this mail; if it does not, open the attached invite.ics."
+	case e.Kind == handoff.EventKickoffInviteesChanged:
+		v.Title = "Updated invitation: " + inv.Summary() + ", " + short
+		v.Lead = by + " changed the people on the deal for " + p.title() + ", so the kickoff invite now goes to everyone below. The meeting:"
+		v.Note = "Your calendar adds or updates the meeting when you open this mail; if it does not, open the attached invite.ics."
 	default:
 		v.Title = "Invitation: " + inv.Summary() + ", " + short
 		v.Lead = by + " scheduled the kickoff meeting for " + p.title() + "."
@@ -190,6 +208,49 @@ func (r *Runner) inviteMessage(ctx context.Context, p *openPack, e *packEvent) (
 	}
 	return hmail.Message{To: to, Subject: v.Title, Text: v.Text(), HTML: html.String(),
 		Calendar: &hmail.Calendar{Method: inv.Method(), Data: data}}, true, nil
+}
+
+// sendUninvites mails the people taken off pack p's meeting (removed) the
+// cancellation that removes it from their calendars alone: inv, naming only
+// them, at the meeting's current sequence, which is above any invite they
+// hold. Then it forgets them, so a retry of the invite to the others does
+// not mail them again; someone invited back meanwhile is no longer a
+// removed row and stays. It is sent here, before the invite the worker
+// sends, because one event mails two messages: the others must not see who
+// was taken off, nor these people the meeting's new list.
+func (r *Runner) sendUninvites(ctx context.Context, p *openPack, inv invite.Kickoff, removed []handoff.Invitee) error {
+	var to []string
+	inv.Attendees, to = people(removed)
+	inv.Removed = true
+	data, err := inv.Calendar()
+	if err != nil {
+		return fmt.Errorf("jobs: kickoff cancellation of pack %d: %w", p.ID, err)
+	}
+	m, zone := inv.Meeting, inv.Zone
+	v := web.InviteMailView{
+		Title: "No longer invited: " + inv.Summary() + ", " + m.StartsAt.In(zone).Format("Mon 2006-01-02 15:04 MST"),
+		Lead:  "The people on the deal for " + p.title() + " changed, and you are no longer among them, so you are no longer invited to its kickoff meeting:",
+		Facts: []web.MailFact{
+			{Label: "When", Value: m.When(zone) + " (" + zone.String() + ")"},
+			{Label: "Where", Value: m.Place, Link: m.PlaceURL()},
+		},
+		Note: "Your calendar removes the meeting when you open this mail; if it does not, open the attached invite.ics.",
+		// No link: the pack is no longer theirs to open.
+		Footer: "Sent by Handoff because you were invited to this meeting as one of the people on the deal.",
+	}
+	var html strings.Builder
+	if err := web.InviteMail(v).Render(ctx, &html); err != nil {
+		return fmt.Errorf("jobs: render %q: %w", v.Title, err)
+	}
+	if err := r.cfg.Mail.Send(ctx, hmail.Message{To: to, Subject: v.Title, Text: v.Text(), HTML: html.String(),
+		Calendar: &hmail.Calendar{Method: inv.Method(), Data: data}}); err != nil {
+		return err
+	}
+	if _, err := r.cfg.DB.Pool.Exec(ctx, `DELETE FROM kickoff_invitees WHERE pack_id = $1 AND removed AND email = ANY($2)`,
+		p.ID, to); err != nil {
+		return fmt.Errorf("jobs: forget who left the kickoff of pack %d: %w", p.ID, err)
+	}
+	return nil
 }
 
 // organizer is who the invite comes from: the From address of the mail

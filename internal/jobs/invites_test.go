@@ -217,9 +217,141 @@ func TestNotifyIndexCoversTheMeetingEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, kind := range []string{handoff.EventSubmitted, handoff.EventReturned, handoff.EventCommitmentVetoed,
-		handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled} {
+		handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled, handoff.EventKickoffInviteesChanged} {
 		if !strings.Contains(def, "'"+kind+"'") {
 			t.Errorf("the sweep's index leaves out %s: %s", kind, def)
 		}
 	}
+}
+
+// The invite follows the people on the deal while the meeting stands
+// (the review's scenario): the pack goes in without an SA and the SE
+// schedules; a manager assigns an SA, who gets the invite; swaps the SA, so
+// the old one gets a cancellation naming only them and the others an
+// update; corrects the AE just before the SE moves the meeting, and one
+// sweep sends the old AE's cancellation and one update. Each cancellation
+// goes once.
+func TestKickoffInviteFollowsThePeople(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 2, true)
+	ctx := context.Background()
+	nyZone, _ := time.LoadLocation("America/New_York")
+	bea := e.user("Bea Architect", "bea@acme.example", handoff.RoleSA)
+	id, err := e.db.CreateDeal(ctx, e.manager, handoff.Deal{
+		AccountName: "Umbrella", OpportunityName: "Umbrella platform", Segment: handoff.SegmentEnterprise,
+		ARR: handoff.Money{Minor: 12000000, Currency: "USD"}, ClosedWonOn: time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC),
+		SEID: e.se.ID, AE: handoff.Contact{Name: "Ann Exec", Email: "ann@acme.example"},
+	}, e.due, *e.now.Load())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.submit(id)
+	e.sweep(ny(2026, 11, 18, 11))
+	uid := "pack-" + strconv.FormatInt(id, 10) + "-kickoff@handoff.example.com"
+	// check checks invite m: its method, recipients and attendees, UID and
+	// sequence.
+	check := func(t *testing.T, m mailtest.Message, meth, to, seq string) *ics.VEvent {
+		t.Helper()
+		cal, ev := event(t, m)
+		if m.CalendarMethod != meth || method(cal) != meth || strings.Join(m.To, ",") != to || strings.Join(attendees(ev), ",") != to ||
+			value(ev, ics.ComponentPropertyUniqueId) != uid || value(ev, ics.ComponentPropertySequence) != seq {
+			t.Errorf("%q (%s) to %v: want %s to %s at %s\n%s", m.Subject, m.CalendarMethod, m.To, meth, to, seq, m.Calendar)
+		}
+		return ev
+	}
+
+	e.set(ny(2026, 11, 18, 12))
+	if _, err := e.db.ScheduleKickoff(ctx, e.se, id, postgres.NoMeeting, kickoff(1, 10, 60, "Room 4"), nyZone, *e.now.Load()); err != nil {
+		t.Fatal(err)
+	}
+	got := e.invites(ny(2026, 11, 18, 12))
+	if len(got) != 1 {
+		t.Fatalf("%d invites, want 1", len(got))
+	}
+	check(t, got[0], "REQUEST", "se@acme.example,ann@acme.example", "0")
+
+	t.Run("SAAssignedGetsTheInvite", func(t *testing.T) {
+		e.set(ny(2026, 11, 18, 13))
+		if err := e.db.Assign(ctx, e.manager, id, e.se.ID, e.sa.ID, *e.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		got := e.invites(ny(2026, 11, 18, 13))
+		if len(got) != 1 {
+			t.Fatalf("%d invites, want 1", len(got))
+		}
+		m := got[0]
+		check(t, m, "REQUEST", "se@acme.example,sa@acme.example,ann@acme.example", "1")
+		if m.Subject != "Updated invitation: Kickoff: Umbrella — Umbrella platform, Tue 2026-12-01 10:00 EST" {
+			t.Errorf("subject = %q", m.Subject)
+		}
+		for _, want := range []string{
+			"Mia Manager changed the people on the deal for Umbrella — Umbrella platform, so the kickoff invite now goes to everyone below.",
+			"Invited: Sam Engineer (SE), Ada Architect (SA), Ann Exec (AE)",
+		} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("the mail lacks %q:\n%s", want, m.Text)
+			}
+		}
+	})
+
+	t.Run("SASwappedOldOneGetsACancel", func(t *testing.T) {
+		e.set(ny(2026, 11, 18, 14))
+		if err := e.db.Assign(ctx, e.manager, id, e.se.ID, bea.ID, *e.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		got := e.invites(ny(2026, 11, 18, 14))
+		if len(got) != 2 {
+			t.Fatalf("%d invites, want a cancellation and an update", len(got))
+		}
+		gone, update := got[0], got[1]
+		ev := check(t, gone, "CANCEL", "sa@acme.example", "2")
+		if ev.GetProperty(ics.ComponentPropertyStatus) != nil {
+			t.Errorf("the old SA's cancellation cancels the meeting for everyone:\n%s", gone.Calendar)
+		}
+		if gone.Subject != "No longer invited: Kickoff: Umbrella — Umbrella platform, Tue 2026-12-01 10:00 EST" ||
+			!strings.Contains(gone.Text, "you are no longer invited to its kickoff meeting") {
+			t.Errorf("cancellation %q:\n%s", gone.Subject, gone.Text)
+		}
+		if strings.Contains(gone.Text, "Bea") || strings.Contains(gone.Text, "/packs/") {
+			t.Errorf("the cancellation names the new people or links a pack no longer theirs:\n%s", gone.Text)
+		}
+		check(t, update, "REQUEST", "se@acme.example,bea@acme.example,ann@acme.example", "2")
+	})
+
+	t.Run("AECorrectedThenMeetingMoved", func(t *testing.T) {
+		e.set(ny(2026, 11, 19, 9))
+		p, err := e.db.Pack(ctx, e.manager, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := p.Deal
+		d.AE = handoff.Contact{Name: "Al Exec", Email: "al@acme.example"}
+		if _, err := e.db.CorrectDeal(ctx, e.manager, id, handoff.DealFingerprint(p.Deal), d, e.due, *e.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.ScheduleKickoff(ctx, e.se, id, 3, kickoff(2, 15, 60, "Room 4"), nyZone, *e.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		got := e.invites(ny(2026, 11, 19, 9))
+		if len(got) != 2 {
+			t.Fatalf("%d invites, want the old AE's cancellation and one update", len(got))
+		}
+		check(t, got[0], "CANCEL", "ann@acme.example", "4")
+		check(t, got[1], "REQUEST", "se@acme.example,bea@acme.example,al@acme.example", "4")
+		if !strings.HasPrefix(got[1].Subject, "Updated invitation:") || !strings.Contains(got[1].Text, "Sam Engineer changed the kickoff meeting") {
+			t.Errorf("update %q:\n%s", got[1].Subject, got[1].Text)
+		}
+	})
+
+	t.Run("ACancellationGoesOnce", func(t *testing.T) {
+		e.set(ny(2026, 11, 20, 9))
+		if _, err := e.db.ScheduleKickoff(ctx, e.se, id, 4, kickoff(3, 15, 60, "Room 4"), nyZone, *e.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		got := e.invites(ny(2026, 11, 20, 9))
+		if len(got) != 1 {
+			t.Fatalf("%d invites, want the update alone", len(got))
+		}
+		check(t, got[0], "REQUEST", "se@acme.example,bea@acme.example,al@acme.example", "5")
+	})
 }

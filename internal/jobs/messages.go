@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -74,6 +75,9 @@ func (r *Runner) reminderMessage(ctx context.Context, cn clockNow, p *openPack, 
 
 // eventMessage is the notification of e, or ok false when nobody is to be told.
 func (r *Runner) eventMessage(ctx context.Context, p *openPack, e *packEvent) (msg mail.Message, ok bool, err error) {
+	if slices.Contains(meetingKinds, e.Kind) {
+		return r.inviteMessage(ctx, p, e)
+	}
 	var to person
 	var subject, step string
 	switch e.Kind {
@@ -93,8 +97,6 @@ func (r *Runner) eventMessage(ctx context.Context, p *openPack, e *packEvent) (m
 		to = p.se()
 		subject = fmt.Sprintf("Commitment vetoed: %s", p.AccountName)
 		step = "Read the reason on the pack and agree the next step with the SA."
-	case handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled:
-		return r.inviteMessage(ctx, p, e)
 	default:
 		return msg, false, nil
 	}

@@ -90,9 +90,10 @@ func (r *Runner) Sweep(ctx context.Context) (int, error) {
 	if err != nil {
 		return inserted, err
 	}
-	if err := r.enqueueOverdueWebhooks(ctx, cal, st, packs, now); err != nil {
-		return inserted, err
-	}
+	// Webhooks come last, once the reminders and digest are enqueued,
+	// whichever way this returns, and never fail the sweep: sweepWebhooks
+	// logs what goes wrong (internal/jobs/webhooks.go).
+	defer r.sweepWebhooks(ctx, cal, st, packs, now)
 	var params []river.InsertManyParams
 	overdue := false
 	for _, p := range packs {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +45,24 @@ func retryWait(n int) time.Duration {
 // delivery in between, before it is disabled and the admins are mailed.
 const failingFor = 72 * time.Hour
 
+// streakGap is how long after an endpoint's latest failed attempt a failure
+// still belongs to the same failing streak. The longest wait between two
+// attempts of one delivery is 10 h, so while anything is being retried the
+// failures come closer than that; a longer silence means nothing was being
+// sent, and Handoff cannot say the receiver was down then. So a streak spans
+// three days only when the endpoint was tried, and failed, all along: one
+// delivery that gave up ten days ago does not make today's first 503 a
+// three-day outage.
+var streakGap = slices.Max(retryWaits[:]) + 2*time.Hour
+
+// gaveUpMailEvery is how often, at most, the admins hear that deliveries to
+// one endpoint gave up: the first of a day is news, the next ones are in
+// the log.
+const gaveUpMailEvery = 24 * time.Hour
+
+// webhookRetention is how long a finished delivery stays in the log.
+const webhookRetention = 90 * 24 * time.Hour
+
 // deliveryArgs sends one delivery row.
 type deliveryArgs struct {
 	DeliveryID int64 `json:"delivery_id"`
@@ -61,6 +80,22 @@ type endpointDisabledArgs struct {
 }
 
 func (endpointDisabledArgs) Kind() string { return "handoff_webhook_disabled_mail" }
+
+// gaveUpArgs mails the admins that a delivery gave up after every attempt.
+type gaveUpArgs struct {
+	EndpointID int64 `json:"endpoint_id"`
+	DeliveryID int64 `json:"delivery_id"`
+}
+
+func (gaveUpArgs) Kind() string { return "handoff_webhook_gave_up_mail" }
+
+// webhookCleanupArgs deletes what the delivery log no longer keeps; unique
+// per org day, so it runs once a day however often the sweep inserts it.
+type webhookCleanupArgs struct {
+	Day string `json:"day"`
+}
+
+func (webhookCleanupArgs) Kind() string { return "handoff_webhook_cleanup" }
 
 // Webhooks turns events into deliveries. It enqueues only, so every process
 // that records pack events (serve, worker, the CLI) holds one; the workers
@@ -190,10 +225,27 @@ func (h *Webhooks) SendTest(ctx context.Context, id int64, now time.Time) (int64
 	return ids[0], nil
 }
 
+// sweepWebhooks is the sweep's webhook part, run once reminders and the
+// digest are enqueued: clock.overdue for every overdue clock, and the daily
+// cleanup of the delivery log. It never fails the sweep: what goes wrong is
+// logged, with the pack it concerns, and the next sweep tries again.
+func (r *Runner) sweepWebhooks(ctx context.Context, cal *deadline.Calendar, st handoff.Settings, packs []*openPack, now time.Time) {
+	log := r.cfg.Logger
+	day := cal.Today(now).String()
+	if _, err := r.client.Insert(ctx, webhookCleanupArgs{Day: day}, unique); err != nil {
+		log.WarnContext(ctx, "webhook log cleanup not enqueued", "day", day, "err", err)
+	}
+	if err := r.enqueueOverdueWebhooks(ctx, cal, st, packs, now); err != nil {
+		log.ErrorContext(ctx, "clock.overdue webhooks not enqueued", "err", err)
+	}
+}
+
 // enqueueOverdueWebhooks sends clock.overdue for every overdue clock of
 // packs, at most once per pack, clock and org day (a message's once key),
 // on the days and hours reminders go out. With no endpoint subscribed it is
-// one index lookup; on later sweeps of the day, one more for the keys.
+// one index lookup; on later sweeps of the day, one more for the keys. The
+// packs to send are read in one query; a pack that cannot be read or sent
+// is logged and skipped, and the others still go.
 func (r *Runner) enqueueOverdueWebhooks(ctx context.Context, cal *deadline.Calendar, st handoff.Settings,
 	packs []*openPack, now time.Time) error {
 	pool := r.cfg.DB.Pool
@@ -225,15 +277,31 @@ func (r *Runner) enqueueOverdueWebhooks(ctx context.Context, cal *deadline.Calen
 	if err != nil {
 		return err
 	}
-	h := r.webhooks()
-	return r.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		for _, o := range all {
-			if sent[o.key] {
-				continue
+	var todo []overdue
+	var ids []int64
+	for _, o := range all {
+		if !sent[o.key] {
+			todo = append(todo, o)
+			if !slices.Contains(ids, o.packID) {
+				ids = append(ids, o.packID)
 			}
-			p, err := postgres.PackForWebhook(ctx, tx, o.packID)
-			if err != nil {
-				return err
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	read, err := postgres.PacksForWebhook(ctx, pool, ids)
+	if err != nil {
+		return err
+	}
+	h := r.webhooks()
+	log := r.cfg.Logger
+	return r.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
+		for _, o := range todo {
+			p, ok := read[o.packID]
+			if !ok {
+				log.WarnContext(ctx, "clock.overdue webhook not sent: the pack is gone", "pack_id", o.packID, "clock", o.kind)
+				continue
 			}
 			pk := api.NewEventPack(cal, st, p, now, h.base)
 			var clock *api.Clock
@@ -243,8 +311,16 @@ func (r *Runner) enqueueOverdueWebhooks(ctx context.Context, cal *deadline.Calen
 				}
 			}
 			msg := webhook.Payload{Type: webhook.ClockOverdue, Timestamp: now, Data: webhook.Data{Pack: &pk, Clock: clock}}
-			if _, err := h.enqueue(ctx, tx, msg, o.packID, o.key, endpoints, now); err != nil {
+			// Each pack in a savepoint: one that fails is rolled back alone.
+			err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+				_, err := h.enqueue(ctx, sp, msg, o.packID, o.key, endpoints, now)
 				return err
+			})
+			if err != nil {
+				if ctx.Err() != nil {
+					return err
+				}
+				log.ErrorContext(ctx, "clock.overdue webhook not enqueued", "pack_id", o.packID, "clock", o.kind, "err", err)
 			}
 		}
 		return nil
@@ -256,6 +332,8 @@ func (r *Runner) addWebhookWorkers(workers *river.Workers) {
 	guard := webhook.Guard{AllowPrivate: r.cfg.WebhookAllowPrivate}
 	river.AddWorker(workers, &deliveryWorker{r: r, sender: webhook.NewSender(guard.Client(webhook.DefaultTimeout))})
 	river.AddWorker(workers, &endpointDisabledWorker{r: r})
+	river.AddWorker(workers, &gaveUpWorker{r: r})
+	river.AddWorker(workers, &webhookCleanupWorker{r: r})
 }
 
 type deliveryWorker struct {
@@ -277,28 +355,31 @@ func (w *deliveryWorker) NextRetry(job *river.Job[deliveryArgs]) time.Time {
 
 func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs]) error {
 	db, id := w.r.cfg.DB, job.Args.DeliveryID
-	o, err := db.OutgoingWebhookByID(ctx, id)
+	now := w.r.cfg.Now()
+	o, err := db.OutgoingWebhookByID(ctx, id, now)
 	if handoff.ErrorCode(err) == handoff.ENOTFOUND {
 		return nil // removed with its endpoint
 	}
 	if err != nil {
 		return err
 	}
-	if o.State == "delivered" || o.State == "failed" {
+	if o.State != "pending" && o.State != "retrying" { // finished: delivered, failed or gave up
 		return nil
 	}
 	if !o.Enabled {
-		return db.SkipWebhookDelivery(ctx, id, "Not sent: the endpoint was disabled before this attempt.")
+		return db.SkipWebhookDelivery(ctx, id, "Not sent: the endpoint was disabled before this attempt.", now)
 	}
-	now := w.r.cfg.Now()
 	// The signature's timestamp is the wall clock's: the receiver checks
 	// it against its own, to refuse replays.
-	res := w.sender.Send(ctx, webhook.Request{URL: o.URL, Kind: webhook.Kind(o.Kind), Secret: o.Secret, MsgID: o.MsgID,
-		Body: []byte(o.Body), At: time.Now()})
+	res := w.sender.Send(ctx, webhook.Request{URL: o.URL, Kind: webhook.Kind(o.Kind), Secret: o.Secret,
+		PreviousSecret: o.PreviousSecret, MsgID: o.MsgID, Body: []byte(o.Body), At: time.Now()})
+	gaveUp := !res.Delivered() && !res.Gone() && job.Attempt >= job.MaxAttempts
 	a := postgres.WebhookAttempt{At: now, Delivered: res.Delivered(), StatusCode: res.Status, Latency: res.Latency,
-		Response: res.Response, Problem: res.Problem()}
-	final := res.Delivered() || res.Gone() || job.Attempt >= job.MaxAttempts
-	if !final {
+		Response: res.Response, Problem: res.Problem(), GaveUp: gaveUp, StreakGap: streakGap}
+	if gaveUp {
+		a.Problem += fmt.Sprintf(" Gave up after %d attempts; redeliver it once the receiver works.", job.Attempt)
+	}
+	if !res.Delivered() && !res.Gone() && !gaveUp {
 		next := now.Add(retryWait(job.Attempt))
 		a.NextAt = &next
 	}
@@ -315,6 +396,15 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 		case since != nil && now.Sub(*since) >= failingFor:
 			reason = fmt.Sprintf("Every attempt failed for 3 days, since %s. The last one: %s",
 				web.DateTime(*since), res.Problem())
+		case gaveUp:
+			// Not disabled (yet), but this event will not arrive unless
+			// someone acts: the admins hear of it, once a day at most.
+			tell, err := postgres.ClaimGaveUpMail(ctx, tx, endpointID, now, gaveUpMailEvery)
+			if err != nil || !tell {
+				return err
+			}
+			_, err = w.r.client.InsertTx(ctx, tx, gaveUpArgs{EndpointID: endpointID, DeliveryID: id}, nil)
+			return err
 		default:
 			return nil
 		}
@@ -324,7 +414,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 		}
 		cancel = true
 		if a.NextAt != nil { // no retry to a disabled endpoint
-			if err := postgres.EndWebhookDelivery(ctx, tx, id); err != nil {
+			if err := postgres.EndWebhookDelivery(ctx, tx, id, now); err != nil {
 				return err
 			}
 		}
@@ -361,19 +451,8 @@ func (w *endpointDisabledWorker) Work(ctx context.Context, job *river.Job[endpoi
 	if e.Enabled {
 		return nil // an admin turned it back on already
 	}
-	to, err := postgres.ActiveAdminEmails(ctx, db.Pool)
-	if err != nil {
-		return err
-	}
-	if len(to) == 0 {
-		w.r.cfg.Logger.WarnContext(ctx, "webhook endpoint disabled; no active admin to tell", "endpoint_id", e.ID)
-		return nil
-	}
-	where := webhook.DisplayURL(webhook.Kind(e.Kind), e.URL)
-	if e.Description != "" {
-		where = e.Description + " (" + where + ")"
-	}
-	msg, err := render(ctx, to, "Webhook endpoint disabled: "+where, web.MailView{
+	where := endpointWords(e)
+	return w.r.mailAdmins(ctx, "webhook endpoint disabled", "Webhook endpoint disabled: "+where, web.MailView{
 		Title: "A webhook endpoint was disabled",
 		Lines: []string{
 			"Handoff stopped sending events to " + where + ".",
@@ -382,9 +461,95 @@ func (w *endpointDisabledWorker) Work(ctx context.Context, job *river.Job[endpoi
 		},
 		Link:     w.r.cfg.BaseURL + "/admin/webhooks/" + strconv.FormatInt(e.ID, 10),
 		LinkText: "Open the endpoint",
-	})
+	}, "endpoint_id", e.ID)
+}
+
+// mailAdmins sends one mail about a webhook endpoint to every active admin;
+// with none, the log is where it goes (what names it there).
+func (r *Runner) mailAdmins(ctx context.Context, what, subject string, view web.MailView, logArgs ...any) error {
+	to, err := postgres.ActiveAdminEmails(ctx, r.cfg.DB.Pool)
 	if err != nil {
 		return err
 	}
-	return w.r.cfg.Mail.Send(ctx, msg)
+	if len(to) == 0 {
+		r.cfg.Logger.WarnContext(ctx, what+"; no active admin to tell", logArgs...)
+		return nil
+	}
+	msg, err := render(ctx, to, subject, view)
+	if err != nil {
+		return err
+	}
+	return r.cfg.Mail.Send(ctx, msg)
+}
+
+type gaveUpWorker struct {
+	river.WorkerDefaults[gaveUpArgs]
+	r *Runner
+}
+
+func (w *gaveUpWorker) Work(ctx context.Context, job *river.Job[gaveUpArgs]) error {
+	db := w.r.cfg.DB
+	e, err := db.WebhookEndpoint(ctx, job.Args.EndpointID)
+	if handoff.ErrorCode(err) == handoff.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !e.Enabled {
+		return nil // disabled since: that mail, or the admin who did it, says more
+	}
+	d, err := db.WebhookDelivery(ctx, job.Args.DeliveryID)
+	if handoff.ErrorCode(err) == handoff.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	where := endpointWords(e)
+	what := webhook.Type(d.Type).Label()
+	if d.Account != "" {
+		what += " (" + d.Account + ")"
+	}
+	return w.r.mailAdmins(ctx, "webhook delivery gave up", "Webhook delivery gave up: "+where, web.MailView{
+		Title: "A webhook delivery gave up",
+		Lines: []string{
+			fmt.Sprintf("Handoff gave up sending %s to %s after %d attempts over about 27 hours.", what, where, d.Attempts),
+			"The last attempt: " + d.Problem,
+			"The endpoint is still enabled. Once the receiver works, redeliver this delivery, and any other that gave up, from the endpoint's log. " +
+				"Handoff mails about this at most once a day per endpoint; the log shows every delivery that gave up.",
+		},
+		Link:     w.r.cfg.BaseURL + "/admin/webhooks/" + strconv.FormatInt(e.ID, 10),
+		LinkText: "Open the endpoint's log",
+	}, "endpoint_id", e.ID, "delivery_id", d.ID)
+}
+
+// endpointWords names an endpoint in a mail: its description and address.
+func endpointWords(e postgres.WebhookEndpoint) string {
+	where := webhook.DisplayURL(webhook.Kind(e.Kind), e.URL)
+	if e.Description != "" {
+		where = e.Description + " (" + where + ")"
+	}
+	return where
+}
+
+type webhookCleanupWorker struct {
+	river.WorkerDefaults[webhookCleanupArgs]
+	r *Runner
+}
+
+// cleanupBatch is how many rows one cleanup statement deletes.
+const cleanupBatch = 5000
+
+func (w *webhookCleanupWorker) Work(ctx context.Context, job *river.Job[webhookCleanupArgs]) error {
+	before := w.r.cfg.Now().Add(-webhookRetention)
+	deliveries, messages, err := w.r.cfg.DB.DeleteOldWebhookDeliveries(ctx, before, cleanupBatch)
+	if err != nil {
+		return err
+	}
+	if deliveries+messages > 0 {
+		w.r.cfg.Logger.InfoContext(ctx, "webhook log cleaned", "deliveries", deliveries, "messages", messages,
+			"finished_before", before)
+	}
+	return nil
 }

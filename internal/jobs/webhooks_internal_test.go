@@ -23,3 +23,18 @@ func TestRetryScheduleSpansADay(t *testing.T) {
 		t.Errorf("endpoints are disabled after %s of failures, the documented 3 days", failingFor)
 	}
 }
+
+// A failing streak tolerates the longest wait between two attempts of one
+// delivery, with room for a late worker, and no more than a day: a quiet
+// spell longer than that starts a new streak.
+func TestStreakGapCoversTheLongestWait(t *testing.T) {
+	t.Parallel()
+	for n := 1; n < webhookAttempts; n++ {
+		if retryWait(n) >= streakGap {
+			t.Errorf("wait %d (%s) breaks a streak of %s", n, retryWait(n), streakGap)
+		}
+	}
+	if streakGap > 24*time.Hour || failingFor <= streakGap {
+		t.Errorf("streak gap %s", streakGap)
+	}
+}

@@ -3,12 +3,12 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +31,25 @@ type hookEnv struct {
 	*env
 	hooks  *jobs.Webhooks
 	runner *jobs.Runner
+	logs   *logBuffer // what the runner logged
+}
+
+// logBuffer collects log lines from several goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func newHookEnv(t *testing.T, allowPrivate bool) *hookEnv {
@@ -45,7 +64,8 @@ func newHookEnv(t *testing.T, allowPrivate bool) *hookEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := jobs.New(jobs.Config{DB: e.db, Mail: sender, BaseURL: baseURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	logs := &logBuffer{}
+	r, err := jobs.New(jobs.Config{DB: e.db, Mail: sender, BaseURL: baseURL, Logger: slog.New(slog.NewTextHandler(logs, nil)),
 		Now: func() time.Time { return *e.now.Load() }, SweepEvery: -1, FetchPollInterval: 20 * time.Millisecond,
 		WebhookAllowPrivate: allowPrivate})
 	if err != nil {
@@ -53,7 +73,7 @@ func newHookEnv(t *testing.T, allowPrivate bool) *hookEnv {
 	}
 	e.start(r)
 	e.runners = append(e.runners, r)
-	return &hookEnv{env: e, hooks: hooks, runner: r}
+	return &hookEnv{env: e, hooks: hooks, runner: r, logs: logs}
 }
 
 // endpoint registers url as an admin would (with private addresses allowed,
@@ -357,16 +377,27 @@ func TestWebhookFailingThreeDaysDisablesAndMailsAdminsOnce(t *testing.T) {
 		t.Fatalf("after the first failure: %+v", got)
 	}
 
+	// A failure every 10 hours, as a delivery's own retries would fail:
+	// the receiver was tried, and down, all along.
+	n := 1
+	for h := 10; h <= 70; h += 10 {
+		e.set(start.Add(time.Duration(h) * time.Hour))
+		e.createPack("Hour "+strconv.Itoa(h), ny(2026, 11, 16, 0))
+		n++
+		e.deliveries(ep.ID, n, attempted)
+	}
 	e.set(start.Add(71 * time.Hour))
 	e.createPack("Almost", ny(2026, 11, 16, 0))
-	e.deliveries(ep.ID, 2, attempted)
-	if got, _ := e.db.WebhookEndpoint(ctx, ep.ID); !got.Enabled {
-		t.Fatalf("disabled after 71 hours: %s", got.DisabledReason)
+	n++
+	e.deliveries(ep.ID, n, attempted)
+	if got, _ := e.db.WebhookEndpoint(ctx, ep.ID); !got.Enabled || !got.FailingSince.Equal(start) {
+		t.Fatalf("after 71 hours: enabled %v (%s), failing since %v", got.Enabled, got.DisabledReason, got.FailingSince)
 	}
 
 	e.set(start.Add(72 * time.Hour))
 	e.createPack("Thursday", ny(2026, 11, 16, 0))
-	d := e.deliveries(ep.ID, 3, attempted)[0]
+	n++
+	d := e.deliveries(ep.ID, n, attempted)[0]
 	got, _ := e.db.WebhookEndpoint(ctx, ep.ID)
 	if got.Enabled || !strings.Contains(got.DisabledReason, "failed for 3 days") || d.State != "failed" {
 		t.Fatalf("after 3 days: endpoint %+v, delivery %+v", got, d)
@@ -382,7 +413,7 @@ func TestWebhookFailingThreeDaysDisablesAndMailsAdminsOnce(t *testing.T) {
 		!strings.Contains(m.Text, "failed for 3 days") || !strings.Contains(m.Text, baseURL+"/admin/webhooks/"+itoa(ep.ID)) {
 		t.Errorf("mail to %v: %q\n%s", m.To, m.Subject, m.Text)
 	}
-	for _, d := range e.deliveries(ep.ID, 3, attempted) {
+	for _, d := range e.deliveries(ep.ID, n, attempted) {
 		if d.State != "failed" {
 			t.Errorf("delivery %d is %s; nothing is retried to a disabled endpoint", d.ID, d.State)
 		}
@@ -390,8 +421,133 @@ func TestWebhookFailingThreeDaysDisablesAndMailsAdminsOnce(t *testing.T) {
 
 	t.Run("EnablingStartsAfresh", func(t *testing.T) {
 		got, err := e.db.EnableWebhookEndpoint(ctx, ep.ID)
-		if err != nil || !got.Enabled || got.FailingSince != nil || got.DisabledReason != "" {
+		if err != nil || !got.Enabled || got.FailingSince != nil || got.LastFailureAt != nil || got.DisabledReason != "" {
 			t.Errorf("%+v, %v", got, err)
+		}
+	})
+}
+
+// A failing streak is failures close enough together to say the receiver
+// was down all along: a failure long after the last one starts a new one.
+func TestWebhookStreakRestartsAfterAQuietGap(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	rcv := webhooktest.NewReceiver(t)
+	rcv.Answer(http.StatusServiceUnavailable, "")
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	rcv.SetSecret(secret)
+
+	// The receiver was down a day, ten days ago, for one event that gave up.
+	start := *e.now.Load()
+	e.createPack("Long ago", ny(2026, 11, 16, 0))
+	e.deliveries(ep.ID, 1, attempted)
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE webhook_endpoints SET last_failure_at = $2 WHERE id = $1`,
+		ep.ID, start.Add(27*time.Hour+35*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Ten days later, one brief 503.
+	later := start.Add(10 * 24 * time.Hour)
+	e.set(later)
+	e.createPack("Today", ny(2026, 11, 16, 0))
+	e.deliveries(ep.ID, 2, attempted)
+	got, _ := e.db.WebhookEndpoint(ctx, ep.ID)
+	if !got.Enabled || got.FailingSince == nil || !got.FailingSince.Equal(later) {
+		t.Fatalf("one 503 ten days after the last failure: enabled %v (%s), failing since %v; want a new streak from %v",
+			got.Enabled, got.DisabledReason, got.FailingSince, later)
+	}
+
+	t.Run("AFailureWithinTheGapContinuesIt", func(t *testing.T) {
+		e.set(later.Add(11 * time.Hour))
+		e.createPack("Tonight", ny(2026, 11, 16, 0))
+		e.deliveries(ep.ID, 3, attempted)
+		if got, _ := e.db.WebhookEndpoint(ctx, ep.ID); !got.FailingSince.Equal(later) || !got.LastFailureAt.Equal(later.Add(11*time.Hour)) {
+			t.Errorf("streak %v – %v, want from %v to 11 hours later", got.FailingSince, got.LastFailureAt, later)
+		}
+	})
+}
+
+// retryNowAsLast makes delivery id's job, which has just failed an
+// attempt, run its last attempt now, rather than wait the day it would take.
+func (e *hookEnv) retryNowAsLast(deliveryID int64) {
+	e.t.Helper()
+	ctx := context.Background()
+	var jobID int64
+	var errs int
+	// River records the failure just after the attempt's transaction.
+	for deadline := time.Now().Add(5 * time.Second); errs == 0; time.Sleep(10 * time.Millisecond) {
+		if err := e.db.Pool.QueryRow(ctx, `SELECT id, coalesce(array_length(errors, 1), 0) FROM river_job
+			WHERE kind = 'handoff_webhook_delivery' AND (args->>'delivery_id')::bigint = $1`, deliveryID).Scan(&jobID, &errs); err != nil {
+			e.t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("delivery %d: no failed attempt recorded by River", deliveryID)
+		}
+	}
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE river_job SET max_attempts = attempt + 1 WHERE id = $1`, jobID); err != nil {
+		e.t.Fatal(err)
+	}
+	client, err := river.NewClient(riverpgxv5.New(e.db.Pool), &river.Config{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := client.JobRetry(ctx, jobID); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// A receiver down for good, with events too rare for a three-day streak:
+// each delivery gives up, and the admins hear of it, once a day at most.
+func TestWebhookGivingUpIsLoggedAndMailedOnceADay(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	e.user("Ada Admin", "admin@acme.example", handoff.RoleAdmin)
+	rcv := webhooktest.NewReceiver(t)
+	rcv.Answer(http.StatusServiceUnavailable, "down")
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	rcv.SetSecret(secret)
+	start := *e.now.Load()
+
+	giveUp := func(account string, n int) postgres.WebhookDelivery {
+		t.Helper()
+		e.createPack(account, ny(2026, 11, 16, 0))
+		first := e.deliveries(ep.ID, n, attempted)[0]
+		e.retryNowAsLast(first.ID)
+		d := e.deliveries(ep.ID, n, func(d postgres.WebhookDelivery) bool { return d.Attempts == 2 })[0]
+		e.waitIdle()
+		return d
+	}
+	d := giveUp("First", 1)
+	if d.State != "gave_up" || d.NextAttemptAt != nil || d.FinishedAt == nil ||
+		!strings.Contains(d.Problem, "503") || !strings.Contains(d.Problem, "Gave up after 2 attempts") {
+		t.Fatalf("the last attempt failed: %+v", d)
+	}
+	ms := e.smtp.Take()
+	if len(ms) != 1 || !slices.Equal(ms[0].To, []string{"admin@acme.example"}) || !strings.HasPrefix(ms[0].Subject, "Webhook delivery gave up") ||
+		!strings.Contains(ms[0].Text, "Deal created (First)") || !strings.Contains(ms[0].Text, "503") ||
+		!strings.Contains(ms[0].Text, baseURL+"/admin/webhooks/"+itoa(ep.ID)) {
+		t.Fatalf("mails %+v", ms)
+	}
+	if got, _ := e.db.WebhookEndpoint(ctx, ep.ID); !got.Enabled {
+		t.Fatalf("an endpoint is not disabled for one delivery giving up: %s", got.DisabledReason)
+	}
+
+	t.Run("NotAgainTheSameDay", func(t *testing.T) {
+		e.set(start.Add(20 * time.Hour))
+		if d := giveUp("Second", 2); d.State != "gave_up" {
+			t.Fatalf("second delivery %+v", d)
+		}
+		if ms := e.smtp.Take(); len(ms) != 0 {
+			t.Errorf("%d more mails the same day: %q", len(ms), ms[0].Subject)
+		}
+	})
+	t.Run("AgainTheNextDay", func(t *testing.T) {
+		e.set(start.Add(25 * time.Hour))
+		giveUp("Third", 3)
+		if ms := e.smtp.Take(); len(ms) != 1 || !strings.Contains(ms[0].Text, "(Third)") {
+			t.Errorf("mails the next day: %+v", ms)
 		}
 	})
 }
@@ -516,3 +672,78 @@ func TestWebhookTestEventAndRedelivery(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A delivery still being sent is not redelivered: the copy would race its
+// own retries to the receiver.
+func TestWebhookRedeliverWaitsForTheDeliveryToFinish(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	rcv := webhooktest.NewReceiver(t)
+	rcv.Answer(http.StatusServiceUnavailable, "")
+	ep, secret := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	rcv.SetSecret(secret)
+	e.createPack("Acme", ny(2026, 11, 16, 0))
+	d := e.deliveries(ep.ID, 1, attempted)[0]
+	if d.State != "retrying" {
+		t.Fatalf("delivery %+v", d)
+	}
+	_, err := e.hooks.Redeliver(ctx, ep.ID, d.ID, *e.now.Load())
+	if handoff.ErrorCode(err) != handoff.ECONFLICT || !strings.Contains(handoff.ErrorMessage(err), "still being sent") {
+		t.Fatalf("redeliver while retrying: %v", err)
+	}
+	e.retryNowAsLast(d.ID)
+	e.deliveries(ep.ID, 1, func(d postgres.WebhookDelivery) bool { return d.State == "gave_up" })
+	if _, err := e.hooks.Redeliver(ctx, ep.ID, d.ID, *e.now.Load()); err != nil {
+		t.Errorf("redeliver once it gave up: %v", err)
+	}
+}
+
+// After "Roll secret" each delivery is signed with the new secret and, for
+// a day, the old one too, so a receiver holding either verifies it.
+func TestWebhookRolledSecretSignsWithBothForADay(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, true)
+	ctx := context.Background()
+	rcv := webhooktest.NewReceiver(t)
+	ep, old := e.endpoint(rcv.URL, webhook.KindStandard, webhook.DealCreated)
+	now := *e.now.Load()
+	secret, err := webhook.NewSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.db.RollWebhookSecret(ctx, ep.ID, secret, now.Add(webhook.PreviousSecretFor))
+	if err != nil || got.Secret != secret || got.PreviousSecretUntil == nil || !got.PreviousSecretUntil.Equal(now.Add(24*time.Hour)) {
+		t.Fatalf("rolled: %+v, %v", got, err)
+	}
+	send := func(receiverSecret string, n int) webhooktest.Delivery {
+		t.Helper()
+		rcv.SetSecret(receiverSecret)
+		if _, err := e.hooks.SendTest(ctx, ep.ID, *e.now.Load()); err != nil {
+			t.Fatal(err)
+		}
+		return rcv.Wait(n, 10*time.Second)[n-1]
+	}
+	if d := send(old, 1); d.Problem != "" || len(strings.Fields(d.Header.Get("webhook-signature"))) != 2 {
+		t.Errorf("a receiver with the old secret: %q, signatures %q", d.Problem, d.Header.Get("webhook-signature"))
+	}
+	if d := send(secret, 2); d.Problem != "" {
+		t.Errorf("a receiver with the new secret: %q", d.Problem)
+	}
+
+	t.Run("OldSecretDroppedAfterADay", func(t *testing.T) {
+		e.set(now.Add(24*time.Hour + time.Minute))
+		if d := send(secret, 3); d.Problem != "" || len(strings.Fields(d.Header.Get("webhook-signature"))) != 1 {
+			t.Errorf("a day later: %q, signatures %q", d.Problem, d.Header.Get("webhook-signature"))
+		}
+		if d := send(old, 4); d.Problem == "" {
+			t.Error("the old secret still verifies a day later")
+		}
+	})
+	t.Run("ErrSlackHasNoSecret", func(t *testing.T) {
+		slack, _ := e.endpoint(webhooktest.NewSlack(t).URL(), webhook.KindSlack, webhook.DealCreated)
+		if _, err := e.db.RollWebhookSecret(ctx, slack.ID, secret, now); handoff.ErrorCode(err) != handoff.ECONFLICT {
+			t.Errorf("rolling a Slack endpoint's secret: %v", err)
+		}
+	})
+}

@@ -20,7 +20,8 @@ import (
 // recomputes the due dates of the clocks still running from the calendar
 // the transaction sees (due); clocks already met keep theirs. It returns the
 // changes in words, none when nothing changed (and then writes nothing). A
-// CRM id already in use is an EINVALID error on that field.
+// CRM id already in use is an EINVALID error on that field. A kickoff
+// meeting standing then follows a new AE or CSM (kickoffFollowsPeople).
 func (db *DB) CorrectDeal(ctx context.Context, actor *handoff.User, packID int64, fingerprint string, d handoff.Deal,
 	due DueSource, now time.Time) ([]string, error) {
 	var changes []string
@@ -50,6 +51,9 @@ func (db *DB) CorrectDeal(ctx context.Context, actor *handoff.User, packID int64
 				return handoff.Event{}, handoff.FieldErrors{"crm_opportunity_id": "Another deal has this CRM opportunity id."}.Err()
 			}
 			if err != nil {
+				return handoff.Event{}, err
+			}
+			if err := db.kickoffFollowsPeople(ctx, tx, actor, p, now); err != nil {
 				return handoff.Event{}, err
 			}
 			var moved []string

@@ -26,10 +26,10 @@ func (w *packWorld) lastEvent(t *testing.T) handoff.Event {
 	return es[0]
 }
 
-// meeting reads the pack's kickoff meeting as its SA sees it.
+// meeting reads the pack's kickoff meeting as a manager sees it.
 func (w *packWorld) meeting(t *testing.T) *handoff.Meeting {
 	t.Helper()
-	m, err := w.db.Meeting(context.Background(), w.alex, w.pack)
+	m, err := w.db.Meeting(context.Background(), w.morgan, w.pack)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -257,7 +257,8 @@ func (db *DB) AddComment(ctx context.Context, actor *handoff.User, packID int64,
 
 // Assign changes a deal's SE and SA (saID 0 unassigns the SA) and records who
 // changed what. Whoever is newly named must be active in the role as the
-// transaction sees them (handoff.CheckAssignee).
+// transaction sees them (handoff.CheckAssignee). A kickoff meeting standing
+// then follows the change (kickoffFollowsPeople).
 func (db *DB) Assign(ctx context.Context, actor *handoff.User, packID, seID, saID int64, now time.Time) error {
 	return db.transition(ctx, actor, "assign", packID, handoff.ActAssign, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
@@ -284,6 +285,9 @@ func (db *DB) Assign(ctx context.Context, actor *handoff.User, packID, seID, saI
 				return handoff.Event{}, nil
 			}
 			if _, err := tx.Exec(ctx, `UPDATE deals SET se_id = $2, sa_id = $3, updated_at = $4 WHERE id = $1`, p.Deal.ID, seID, nullID(saID), now); err != nil {
+				return handoff.Event{}, err
+			}
+			if err := db.kickoffFollowsPeople(ctx, tx, actor, p, now); err != nil {
 				return handoff.Event{}, err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE packs SET updated_at = $2 WHERE id = $1`, packID, now); err != nil {

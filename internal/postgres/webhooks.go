@@ -27,9 +27,15 @@ type WebhookEndpoint struct {
 	Enabled        bool
 	DisabledAt     *time.Time
 	DisabledReason string
-	FailingSince   *time.Time
-	CreatedByName  string // "" when added with the CLI
-	CreatedAt      time.Time
+	// The failing streak: its first failed attempt and its latest; nil
+	// when the last attempt delivered (or none failed).
+	FailingSince  *time.Time
+	LastFailureAt *time.Time
+	// Until when deliveries are also signed with the secret before the last
+	// roll; nil when never rolled.
+	PreviousSecretUntil *time.Time
+	CreatedByName       string // "" when added with the CLI
+	CreatedAt           time.Time
 	// The latest delivery, if any.
 	LastState  *string
 	LastAt     *time.Time
@@ -37,7 +43,7 @@ type WebhookEndpoint struct {
 }
 
 const endpointColumns = `e.id, e.url, e.kind, e.events, e.description, e.secret, e.enabled, e.disabled_at,
-	e.disabled_reason, e.failing_since, coalesce(u.name, '') AS created_by_name, e.created_at,
+	e.disabled_reason, e.failing_since, e.last_failure_at, e.previous_secret_until, coalesce(u.name, '') AS created_by_name, e.created_at,
 	ld.state AS last_state, ld.at AS last_at, ld.status_code AS last_status`
 
 const endpointFrom = ` FROM webhook_endpoints e
@@ -120,7 +126,8 @@ func (db *DB) DeleteWebhookEndpoint(ctx context.Context, id int64) (WebhookEndpo
 // off and any failing streak: what fails from now on counts afresh.
 func (db *DB) EnableWebhookEndpoint(ctx context.Context, id int64) (WebhookEndpoint, error) {
 	tag, err := db.Pool.Exec(ctx, `
-		UPDATE webhook_endpoints SET enabled = true, disabled_at = NULL, disabled_reason = '', failing_since = NULL
+		UPDATE webhook_endpoints SET enabled = true, disabled_at = NULL, disabled_reason = '', failing_since = NULL,
+			last_failure_at = NULL
 		WHERE id = $1`, id)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = handoff.Errorf(handoff.ENOTFOUND, "No webhook endpoint has the id %d.", id)
@@ -230,13 +237,16 @@ func errEndpointDisabled() error {
 }
 
 // Redeliver adds a new pending delivery of delivery id's message to the
-// same endpoint, on q, and returns its id. The endpoint must be enabled.
+// same endpoint, on q, and returns its id. The endpoint must be enabled, and
+// the delivery finished: one still queued or retrying is refused, for a
+// second copy would race its own retries to the receiver.
 func Redeliver(ctx context.Context, q Querier, endpointID, id int64, now time.Time) (int64, error) {
 	var newID int64
 	var enabled bool
+	var state string
 	err := q.QueryRow(ctx, `
-		SELECT e.enabled FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-		WHERE d.id = $1 AND d.endpoint_id = $2`, id, endpointID).Scan(&enabled)
+		SELECT e.enabled, d.state FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+		WHERE d.id = $1 AND d.endpoint_id = $2`, id, endpointID).Scan(&enabled, &state)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return 0, handoff.Errorf(handoff.ENOTFOUND, "not found")
@@ -244,6 +254,9 @@ func Redeliver(ctx context.Context, q Querier, endpointID, id int64, now time.Ti
 		return 0, fmt.Errorf("postgres: redeliver webhook delivery %d: %w", id, err)
 	case !enabled:
 		return 0, errEndpointDisabled()
+	case state == "pending" || state == "retrying":
+		return 0, handoff.Errorf(handoff.ECONFLICT,
+			"Delivery #%d is still being sent: Handoff retries it on its own. Redeliver it once it has delivered or given up.", id)
 	}
 	err = q.QueryRow(ctx, `
 		INSERT INTO webhook_deliveries (endpoint_id, message_id, redelivery_of, created_at)
@@ -280,7 +293,7 @@ type WebhookDelivery struct {
 	PackID        *int64
 	Account       string // the pack's account, "" for a test event
 	RedeliveryOf  *int64
-	State         string // pending, retrying, delivered, failed
+	State         string // pending, retrying, delivered, failed (ended early), gave_up (every attempt failed)
 	Attempts      int
 	StatusCode    *int
 	LatencyMS     *int
@@ -289,11 +302,12 @@ type WebhookDelivery struct {
 	CreatedAt     time.Time
 	LastAttemptAt *time.Time
 	NextAttemptAt *time.Time
+	FinishedAt    *time.Time
 }
 
 const deliveryColumns = `d.id, d.endpoint_id, m.msg_id, m.type, m.pack_id, coalesce(dl.account_name, '') AS account,
 	d.redelivery_of, d.state, d.attempts, d.status_code, d.latency_ms, d.response, d.problem,
-	d.created_at, d.last_attempt_at, d.next_attempt_at`
+	d.created_at, d.last_attempt_at, d.next_attempt_at, d.finished_at`
 
 const deliveryFrom = ` FROM webhook_deliveries d
 	JOIN webhook_messages m ON m.id = d.message_id
@@ -341,21 +355,26 @@ type OutgoingWebhook struct {
 	URL        string
 	Kind       string
 	Secret     string
-	Enabled    bool
-	MsgID      string
-	Type       string
-	Body       string
+	// PreviousSecret is the secret before the last roll while it is still
+	// honoured (at now), else "".
+	PreviousSecret string
+	Enabled        bool
+	MsgID          string
+	Type           string
+	Body           string
 }
 
-// OutgoingWebhookByID reads delivery id for an attempt, or a not-found
-// error when it is gone with its endpoint.
-func (db *DB) OutgoingWebhookByID(ctx context.Context, id int64) (OutgoingWebhook, error) {
+// OutgoingWebhookByID reads delivery id for an attempt at now, or a
+// not-found error when it is gone with its endpoint.
+func (db *DB) OutgoingWebhookByID(ctx context.Context, id int64, now time.Time) (OutgoingWebhook, error) {
 	rows, err := db.Pool.Query(ctx, `
-		SELECT d.id AS delivery_id, d.state, e.id AS endpoint_id, e.url, e.kind, e.secret, e.enabled, m.msg_id, m.type, m.body
+		SELECT d.id AS delivery_id, d.state, e.id AS endpoint_id, e.url, e.kind, e.secret,
+			CASE WHEN e.previous_secret_until > $2 THEN e.previous_secret ELSE '' END AS previous_secret,
+			e.enabled, m.msg_id, m.type, m.body
 		FROM webhook_deliveries d
 		JOIN webhook_endpoints e ON e.id = d.endpoint_id
 		JOIN webhook_messages m ON m.id = d.message_id
-		WHERE d.id = $1`, id)
+		WHERE d.id = $1`, id, now)
 	if err != nil {
 		return OutgoingWebhook{}, fmt.Errorf("postgres: outgoing webhook %d: %w", id, err)
 	}
@@ -380,18 +399,27 @@ type WebhookAttempt struct {
 	// NextAt is when the next attempt runs; nil when none will (delivered,
 	// given up, or the endpoint is being disabled).
 	NextAt *time.Time
+	// GaveUp marks the last attempt of the schedule, failed: the delivery
+	// is gave_up rather than failed.
+	GaveUp bool
+	// StreakGap is how long after the streak's latest failure a failure
+	// still continues it; one later starts a new streak.
+	StreakGap time.Duration
 }
 
 // RecordWebhookAttempt writes attempt a on delivery id, on tx: the
-// delivery's state and the answer, and the endpoint's failing streak (reset
-// by a delivery, started by the first failure after one). It returns the
-// endpoint and, after a failure, when its streak began; endpointID is 0 when
-// the delivery is gone with its endpoint.
+// delivery's state and the answer, and the endpoint's failing streak (ended
+// by a delivery; started by a failure after one, or more than a.StreakGap
+// after the streak's latest failure). It returns the endpoint and, after a
+// failure, when its streak began; endpointID is 0 when the delivery is gone
+// with its endpoint.
 func RecordWebhookAttempt(ctx context.Context, tx pgx.Tx, id int64, a WebhookAttempt) (endpointID int64, failingSince *time.Time, err error) {
 	state := "retrying"
 	switch {
 	case a.Delivered:
 		state = "delivered"
+	case a.NextAt == nil && a.GaveUp:
+		state = "gave_up"
 	case a.NextAt == nil:
 		state = "failed"
 	}
@@ -399,12 +427,16 @@ func RecordWebhookAttempt(ctx context.Context, tx pgx.Tx, id int64, a WebhookAtt
 	if a.StatusCode != 0 {
 		status = &a.StatusCode
 	}
+	var finished *time.Time
+	if state != "retrying" {
+		finished = &a.At
+	}
 	ms := int(a.Latency.Milliseconds())
 	err = tx.QueryRow(ctx, `
 		UPDATE webhook_deliveries SET state = $2, attempts = attempts + 1, status_code = $3, latency_ms = $4,
-			response = $5, problem = $6, last_attempt_at = $7, next_attempt_at = $8
+			response = $5, problem = $6, last_attempt_at = $7, next_attempt_at = $8, finished_at = $9
 		WHERE id = $1 RETURNING endpoint_id`,
-		id, state, status, ms, a.Response, a.Problem, a.At, a.NextAt).Scan(&endpointID)
+		id, state, status, ms, a.Response, a.Problem, a.At, a.NextAt, finished).Scan(&endpointID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil, nil
 	}
@@ -412,16 +444,22 @@ func RecordWebhookAttempt(ctx context.Context, tx pgx.Tx, id int64, a WebhookAtt
 		return 0, nil, fmt.Errorf("postgres: record webhook attempt %d: %w", id, err)
 	}
 	if a.Delivered {
-		if _, err := tx.Exec(ctx, `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
-			endpointID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE webhook_endpoints SET failing_since = NULL, last_failure_at = NULL
+			WHERE id = $1 AND failing_since IS NOT NULL`, endpointID); err != nil {
 			return endpointID, nil, fmt.Errorf("postgres: record webhook attempt %d: %w", id, err)
 		}
 		return endpointID, nil, nil
 	}
+	// Attempts of several deliveries may be recorded out of order: the
+	// latest failure is the latest of them, and one recorded late (before
+	// the latest) continues the streak.
 	var since time.Time
 	if err := tx.QueryRow(ctx, `
-		UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1
-		RETURNING failing_since`, endpointID, a.At).Scan(&since); err != nil {
+		UPDATE webhook_endpoints SET
+			failing_since = CASE WHEN last_failure_at IS NULL OR last_failure_at < $3 THEN $2 ELSE least(failing_since, $2) END,
+			last_failure_at = greatest(last_failure_at, $2)
+		WHERE id = $1
+		RETURNING failing_since`, endpointID, a.At, a.At.Add(-a.StreakGap)).Scan(&since); err != nil {
 		return endpointID, nil, fmt.Errorf("postgres: record webhook failure on endpoint %d: %w", endpointID, err)
 	}
 	return endpointID, &since, nil
@@ -437,21 +475,100 @@ func DisableWebhookEndpointTx(ctx context.Context, tx pgx.Tx, id int64, reason s
 	return disabled, nil
 }
 
-// SkipWebhookDelivery marks delivery id failed without an attempt, saying
-// why (its endpoint is disabled).
-func (db *DB) SkipWebhookDelivery(ctx context.Context, id int64, problem string) error {
-	if _, err := db.Pool.Exec(ctx, `UPDATE webhook_deliveries SET state = 'failed', problem = $2, next_attempt_at = NULL
-		WHERE id = $1 AND state IN ('pending', 'retrying')`, id, problem); err != nil {
+// ClaimGaveUpMail reports, on tx, whether the admins should now be told
+// that a delivery to endpoint id gave up: yes when they were not told in the
+// last every, in which case now is recorded as the time they were.
+func ClaimGaveUpMail(ctx context.Context, tx pgx.Tx, id int64, now time.Time, every time.Duration) (bool, error) {
+	tag, err := tx.Exec(ctx, `
+		UPDATE webhook_endpoints SET gave_up_mailed_at = $2
+		WHERE id = $1 AND (gave_up_mailed_at IS NULL OR gave_up_mailed_at <= $3)`, id, now, now.Add(-every))
+	if err != nil {
+		return false, fmt.Errorf("postgres: gave-up mail for webhook endpoint %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// RollWebhookSecret gives standard endpoint id the new signing secret and
+// keeps its current one as the previous secret, honoured until until. A
+// Slack endpoint, which has no secret, is a conflict. Rolling again before
+// until drops the older of the two.
+func (db *DB) RollWebhookSecret(ctx context.Context, id int64, secret string, until time.Time) (WebhookEndpoint, error) {
+	var kind string
+	err := db.Pool.QueryRow(ctx, `
+		UPDATE webhook_endpoints SET previous_secret = secret, secret = $2, previous_secret_until = $3
+		WHERE id = $1 AND kind = 'standard'
+		RETURNING kind`, id, secret, until).Scan(&kind)
+	if errors.Is(err, pgx.ErrNoRows) {
+		var e WebhookEndpoint
+		if e, err = db.WebhookEndpoint(ctx, id); err == nil {
+			err = handoff.Errorf(handoff.ECONFLICT, "%s endpoints are not signed, so they have no secret to roll.", webhookKindWord(e.Kind))
+		}
+		return e, err
+	}
+	if err != nil {
+		return WebhookEndpoint{}, fmt.Errorf("postgres: roll the secret of webhook endpoint %d: %w", id, err)
+	}
+	return db.WebhookEndpoint(ctx, id)
+}
+
+func webhookKindWord(kind string) string {
+	if kind == "slack" {
+		return "Slack"
+	}
+	return kind
+}
+
+// DeleteOldWebhookDeliveries deletes the deliveries that finished before
+// before, then the messages no delivery is left of (those of removed
+// endpoints too), a batch of rows at a time so no statement holds its locks
+// for long. It returns how many of each it deleted.
+func (db *DB) DeleteOldWebhookDeliveries(ctx context.Context, before time.Time, batch int) (deliveries, messages int64, err error) {
+	for {
+		tag, err := db.Pool.Exec(ctx, `
+			DELETE FROM webhook_deliveries WHERE id IN (
+				SELECT id FROM webhook_deliveries WHERE finished_at < $1 LIMIT $2)`, before, batch)
+		if err != nil {
+			return deliveries, messages, fmt.Errorf("postgres: delete webhook deliveries finished before %s: %w", before.Format(time.RFC3339), err)
+		}
+		deliveries += tag.RowsAffected()
+		if tag.RowsAffected() < int64(batch) {
+			break
+		}
+	}
+	// A message and its deliveries are written in one transaction, so a
+	// message without deliveries is one whose deliveries are all gone.
+	for {
+		tag, err := db.Pool.Exec(ctx, `
+			DELETE FROM webhook_messages WHERE id IN (
+				SELECT m.id FROM webhook_messages m
+				WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = m.id) LIMIT $1)`, batch)
+		if err != nil {
+			return deliveries, messages, fmt.Errorf("postgres: delete webhook messages without deliveries: %w", err)
+		}
+		messages += tag.RowsAffected()
+		if tag.RowsAffected() < int64(batch) {
+			break
+		}
+	}
+	return deliveries, messages, nil
+}
+
+// SkipWebhookDelivery marks delivery id failed at now without an attempt,
+// saying why (its endpoint is disabled).
+func (db *DB) SkipWebhookDelivery(ctx context.Context, id int64, problem string, now time.Time) error {
+	if _, err := db.Pool.Exec(ctx, `UPDATE webhook_deliveries SET state = 'failed', problem = $2, next_attempt_at = NULL,
+			finished_at = $3
+		WHERE id = $1 AND state IN ('pending', 'retrying')`, id, problem, now); err != nil {
 		return fmt.Errorf("postgres: skip webhook delivery %d: %w", id, err)
 	}
 	return nil
 }
 
-// EndWebhookDelivery marks delivery id failed with no further attempt, on
-// q, keeping what its last attempt said.
-func EndWebhookDelivery(ctx context.Context, q Querier, id int64) error {
-	if _, err := q.Exec(ctx, `UPDATE webhook_deliveries SET state = 'failed', next_attempt_at = NULL
-		WHERE id = $1 AND state IN ('pending', 'retrying')`, id); err != nil {
+// EndWebhookDelivery marks delivery id failed at now with no further
+// attempt, on q, keeping what its last attempt said.
+func EndWebhookDelivery(ctx context.Context, q Querier, id int64, now time.Time) error {
+	if _, err := q.Exec(ctx, `UPDATE webhook_deliveries SET state = 'failed', next_attempt_at = NULL, finished_at = $2
+		WHERE id = $1 AND state IN ('pending', 'retrying')`, id, now); err != nil {
 		return fmt.Errorf("postgres: end webhook delivery %d: %w", id, err)
 	}
 	return nil
@@ -493,13 +610,26 @@ func ReadEventForWebhook(ctx context.Context, tx pgx.Tx, e StoredEvent) (EventFo
 	return out, nil
 }
 
-// PackForWebhook reads pack id as webhooks show it.
-func PackForWebhook(ctx context.Context, q Querier, id int64) (*handoff.Pack, error) {
-	p, err := packVisibleTo(ctx, q, webhookReader(), id, false)
+// PacksForWebhook reads packs ids as webhooks show them, in one query,
+// keyed by id. A pack that is gone is not in the map.
+func PacksForWebhook(ctx context.Context, q Querier, ids []int64) (map[int64]*handoff.Pack, error) {
+	reader := webhookReader()
+	all, me := visibleArgs(reader)
+	rows, err := q.Query(ctx, `SELECT `+packColumns+packFrom+` WHERE p.id = ANY($1)`+packVisible, ids, all, me)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: pack %d for webhook: %w", id, err)
+		return nil, fmt.Errorf("postgres: %d packs for webhooks: %w", len(ids), err)
 	}
-	return p, nil
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[packRow])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %d packs for webhooks: %w", len(ids), err)
+	}
+	out := make(map[int64]*handoff.Pack, len(rs))
+	for _, r := range rs {
+		if p := r.pack(); handoff.CanSeePack(reader, p) {
+			out[p.ID] = p
+		}
+	}
+	return out, nil
 }
 
 // ActiveAdminEmails are the addresses of every active admin, who hear when

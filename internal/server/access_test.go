@@ -335,4 +335,5 @@ var expectedAccess = map[string]string{
 	"POST /admin/users/{id}/deactivate":          "admin",
 	"POST /admin/users/{id}/activate":            "admin",
 	"POST /admin/users/{id}/password":            "admin",
+	"POST /admin/users/{id}/unlink-sso":          "admin",
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/postgres"
+	"github.com/handoff-app/handoff/internal/sso"
 	"github.com/handoff-app/handoff/web"
 )
 
@@ -32,8 +33,14 @@ func (s *Server) adminNewUser(w http.ResponseWriter, r *http.Request) error {
 	if err := handoff.Authorize(currentUser(r), handoff.ActionManageUsers); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, web.NewUser(web.NewUserPage{Page: s.page(r, "Add a person")}))
+	s.render(w, r, http.StatusOK, web.NewUser(s.newUserProps(r)))
 	return nil
+}
+
+// newUserProps is the empty form to add a person, which asks for a
+// password only while Handoff uses them.
+func (s *Server) newUserProps(r *http.Request) web.NewUserPage {
+	return web.NewUserPage{Page: s.page(r, "Add a person"), PasswordLogin: !s.cfg.NoPasswordLogin, SSOName: ssoName(s.cfg.SSO)}
 }
 
 func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
@@ -44,8 +51,18 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 	in := handoff.UserInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Role: r.PostFormValue("role")}
 	pw := r.PostFormValue("password")
 	again := func(fields map[string]string) error {
-		s.render(w, r, http.StatusUnprocessableEntity, web.NewUser(web.NewUserPage{
-			Page: s.page(r, "Add a person"), Name: in.Name, Email: in.Email, Role: in.Role, Errors: fields}))
+		p := s.newUserProps(r)
+		p.Name, p.Email, p.Role, p.Errors = in.Name, in.Email, in.Role, fields
+		s.render(w, r, http.StatusUnprocessableEntity, web.NewUser(p))
+		return nil
+	}
+	if s.cfg.NoPasswordLogin && pw != "" {
+		// The form offers no password field: a password posted anyway is
+		// refused whole rather than dropped without a word.
+		p := s.newUserProps(r)
+		p.Name, p.Email, p.Role = in.Name, in.Email, in.Role
+		p.Flashes = append(p.Flashes, web.Flash{Kind: web.FlashError, Message: passwordsOffForAdmins(s.cfg.SSO)})
+		s.render(w, r, http.StatusConflict, web.NewUser(p))
 		return nil
 	}
 
@@ -80,6 +97,12 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(ctx, "user created", "user_id", u.ID, "role", u.Role, "by", currentUser(r).ID)
+	if s.cfg.NoPasswordLogin {
+		name := ssoName(s.cfg.SSO)
+		s.flash(r, web.FlashSuccess, u.Name+" is added. They sign in with "+name+" as "+u.Email+"; from then on their "+name+" groups set their role.")
+		redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+		return nil
+	}
 	if pw != "" {
 		s.flash(r, web.FlashSuccess, u.Name+" can now log in as "+u.Email+".")
 		redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
@@ -96,15 +119,22 @@ func (s *Server) showSetPasswordLink(w http.ResponseWriter, r *http.Request, u *
 	if err != nil {
 		return err
 	}
-	p := s.userPage(r, u)
+	p, err := s.userPage(r, u)
+	if err != nil {
+		return err
+	}
 	p.Flashes = append(p.Flashes, web.Flash{Kind: web.FlashSuccess, Message: msg})
 	p.Link = s.cfg.BaseURL.String() + "/set-password/" + token
 	s.render(w, r, http.StatusOK, web.UserView(p))
 	return nil
 }
 
-func (s *Server) userPage(r *http.Request, u *handoff.User) web.UserPage {
-	return web.UserPage{Page: s.page(r, u.Name), User: u, Role: string(u.Role), Self: currentUser(r).ID == u.ID}
+func (s *Server) userPage(r *http.Request, u *handoff.User) (web.UserPage, error) {
+	p := web.UserPage{Page: s.page(r, u.Name), User: u, Role: string(u.Role), Self: currentUser(r).ID == u.ID,
+		PasswordLogin: !s.cfg.NoPasswordLogin, SSOOn: s.cfg.SSO != nil, SSOName: ssoName(s.cfg.SSO)}
+	linked, err := s.db.SSOLinked(r.Context(), u.ID)
+	p.SSOLinked = linked
+	return p, err
 }
 
 // adminTarget authorizes the admin and loads the user named in the URL.
@@ -124,7 +154,11 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, web.UserView(s.userPage(r, u)))
+	p, err := s.userPage(r, u)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.UserView(p))
 	return nil
 }
 
@@ -135,7 +169,10 @@ func (s *Server) adminFailure(w http.ResponseWriter, r *http.Request, u *handoff
 	if code != handoff.EINVALID && code != handoff.ECONFLICT {
 		return err
 	}
-	p := s.userPage(r, u)
+	p, perr := s.userPage(r, u)
+	if perr != nil {
+		return perr
+	}
 	if role := r.PostFormValue("role"); role != "" {
 		p.Role = role
 	}
@@ -201,6 +238,11 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if s.cfg.NoPasswordLogin {
+		// The page offers neither: a link or password would only be refused
+		// when used.
+		return s.adminFailure(w, r, u, "", handoff.Errorf(handoff.ECONFLICT, "%s", passwordsOffForAdmins(s.cfg.SSO)))
+	}
 	pw := r.PostFormValue("password")
 	if pw == "" {
 		return s.showSetPasswordLink(w, r, u, "Here is a new set-password link for "+u.Name+". Their old password still works until they use it.")
@@ -219,6 +261,41 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) erro
 	s.flash(r, web.FlashSuccess, "The password of "+u.Name+" is changed and their sessions have ended. Tell them the new password in person or over a secure channel.")
 	redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
 	return nil
+}
+
+// adminUnlinkSSO removes the link between an account and its identity at
+// the provider, for the day the provider made the same person anew and the
+// sign-in is refused as another identity (docs/sso.md).
+func (s *Server) adminUnlinkSSO(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.adminTarget(r)
+	if err != nil {
+		return err
+	}
+	if currentUser(r).ID == u.ID {
+		// It would end the admin's own session, and a signed-in admin's
+		// link works.
+		return s.adminFailure(w, r, u, "", handoff.Errorf(handoff.ECONFLICT, "You can't unlink your own account from single sign-on. Ask another admin."))
+	}
+	updated, removed, err := s.db.UnlinkSSO(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	name := ssoName(s.cfg.SSO)
+	if !removed {
+		s.flash(r, web.FlashInfo, updated.Name+" is not linked to "+name+": there is nothing to unlink.")
+	} else {
+		s.log.WarnContext(r.Context(), "user unlinked from single sign-on", "user_id", u.ID, "by", currentUser(r).ID)
+		s.flash(r, web.FlashSuccess, updated.Name+" is no longer linked to "+name+", and their sessions have ended. The next person to sign in with "+
+			name+" as "+updated.Email+" gets this account.")
+	}
+	redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+	return nil
+}
+
+// passwordsOffForAdmins is what an admin reaching for someone's password is
+// told when password sign-in is off.
+func passwordsOffForAdmins(p *sso.Provider) string {
+	return "Password login is off, so Handoff passwords and set-password links are not used: people sign in with " + ssoName(p) + "."
 }
 
 func article(word string) string {

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -71,8 +72,30 @@ func (wh *webhookPages) list(w http.ResponseWriter, r *http.Request) error {
 		Events: typeSet(webhook.AllTypes())}})
 }
 
-// create registers an endpoint. A standard endpoint's secret is shown on
-// this response only (as API tokens are): not redirected, marked no-store.
+// keyNewSecret carries a signing secret, in the session, from the POST that
+// made it to the one view of the endpoint's page that shows it:
+// "<endpoint id> <new|rolled> whsec_…". Showing it removes it.
+const keyNewSecret = "webhook_new_secret"
+
+// keepSecret holds secret for endpoint id's next page view.
+func (wh *webhookPages) keepSecret(r *http.Request, id int64, how, secret string) {
+	wh.s.sessions.Put(r.Context(), keyNewSecret, strconv.FormatInt(id, 10)+" "+how+" "+secret)
+}
+
+// takeSecret removes and returns the secret held for endpoint id, and
+// whether it is a new endpoint's (rather than a rolled one); "" when none is.
+func (wh *webhookPages) takeSecret(r *http.Request, id int64) (secret string, isNew bool) {
+	held := strings.Fields(wh.s.sessions.GetString(r.Context(), keyNewSecret))
+	if len(held) != 3 || held[0] != strconv.FormatInt(id, 10) {
+		return "", false
+	}
+	wh.s.sessions.Remove(r.Context(), keyNewSecret)
+	return held[2], held[1] == "new"
+}
+
+// create registers an endpoint and redirects to its page (post/redirect/get,
+// so reloading adds nothing). A standard endpoint's secret travels there in
+// the session and is shown on that one view (no-store, as every page is).
 func (wh *webhookPages) create(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	actor := currentUser(r)
@@ -101,12 +124,12 @@ func (wh *webhookPages) create(w http.ResponseWriter, r *http.Request) error {
 	wh.s.log.InfoContext(ctx, "webhook endpoint added", "endpoint_id", e.ID, "kind", e.Kind, "by", actor.ID)
 	if reg.Secret == "" {
 		wh.s.flash(r, web.FlashSuccess, "Added the Slack endpoint. Send a test event to see the message arrive in its channel.")
-		redirect(w, r, endpointPath(e.ID))
-		return nil
+	} else {
+		wh.s.flash(r, web.FlashSuccess, "Added "+webhookTitle(e)+".")
+		wh.keepSecret(r, e.ID, "new", reg.Secret)
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	return wh.listPage(w, r, http.StatusOK, web.WebhooksPage{CreatedID: e.ID, Secret: reg.Secret,
-		Form: web.WebhookForm{Kind: string(webhook.KindStandard), Events: typeSet(webhook.AllTypes())}})
+	redirect(w, r, endpointPath(e.ID))
+	return nil
 }
 
 // endpoint is one endpoint with a page of its delivery log (?before=id
@@ -130,6 +153,11 @@ func (wh *webhookPages) endpoint(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := web.WebhookPage{Page: wh.s.page(r, webhookTitle(e)), Endpoint: webhookRow(e), Newer: before != 0}
+	// Every page is no-store (render), this one with a secret included.
+	p.Secret, p.NewSecret = wh.takeSecret(r, e.ID)
+	if u := e.PreviousSecretUntil; u != nil && u.After(wh.s.now()) {
+		p.OldSecret = u
+	}
 	if len(ds) > deliveriesPerPage {
 		ds = ds[:deliveriesPerPage]
 		p.OlderThan = ds[len(ds)-1].ID
@@ -274,7 +302,7 @@ func webhookTitle(e postgres.WebhookEndpoint) string {
 func webhookRow(e postgres.WebhookEndpoint) web.WebhookRow {
 	row := web.WebhookRow{ID: e.ID, Title: webhookTitle(e), URL: webhook.DisplayURL(webhook.Kind(e.Kind), e.URL),
 		Kind: webhook.Kind(e.Kind).Label(), Slack: e.Kind == string(webhook.KindSlack), Enabled: e.Enabled,
-		DisabledAt: e.DisabledAt, DisabledReason: e.DisabledReason, FailingSince: e.FailingSince,
+		DisabledAt: e.DisabledAt, DisabledReason: e.DisabledReason, FailingSince: e.FailingSince, LastFailureAt: e.LastFailureAt,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedByName, LastAt: e.LastAt}
 	if e.Description == "" {
 		row.URL = ""

@@ -69,31 +69,37 @@ func TestAdminManagesWebhooks(t *testing.T) {
 		t.Errorf("nav item %q", nav.Text())
 	}
 
+	// Post/redirect/get: the POST adds the endpoint and sends the browser
+	// to its page, which shows the secret this once.
 	res := admin.PostForm("/admin/webhooks", url.Values{"url": {rcv.URL + "/in"}, "kind": {"standard"},
 		"events": allEvents(), "description": {"Salesforce"}})
-	if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("create: %d, Cache-Control %q", res.StatusCode, res.Header.Get("Cache-Control"))
+	path := res.Header.Get("Location")
+	id, err := strconv.ParseInt(strings.TrimPrefix(path, "/admin/webhooks/"), 10, 64)
+	if res.StatusCode != http.StatusSeeOther || err != nil {
+		t.Fatalf("create: %d → %q", res.StatusCode, path)
+	}
+	res = admin.Get(path)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" || !strings.Contains(res.Text(".flash"), "Added Salesforce") {
+		t.Fatalf("the new endpoint's page: %d, Cache-Control %q, flash %q", res.StatusCode, res.Header.Get("Cache-Control"), res.Text(".flash"))
 	}
 	secret, _ := res.Doc().Find(`input[data-testid="webhook-secret"]`).Attr("value")
 	if !strings.HasPrefix(secret, "whsec_") || res.Doc().Find(`button[data-copy-target="webhook-secret"]`).Length() != 1 {
 		t.Fatalf("secret %q and its copy button", secret)
 	}
 	rcv.SetSecret(secret)
-	link, _ := res.Doc().Find(`.flash a[href^="/admin/webhooks/"]`).Attr("href")
-	id, err := strconv.ParseInt(strings.TrimPrefix(link, "/admin/webhooks/"), 10, 64)
-	if err != nil {
-		t.Fatalf("link to the new endpoint %q", link)
-	}
-	path := "/admin/webhooks/" + strconv.FormatInt(id, 10)
 	startWorkers(t, env)
 
 	t.Run("SecretShownOnce", func(t *testing.T) {
-		res := admin.Get("/admin/webhooks")
+		res := admin.Get(path) // a reload
+		if strings.Contains(res.Body, secret) || res.Doc().Find(`[data-testid="webhook-secret"]`).Length() != 0 {
+			t.Error("the endpoint page shows the secret again")
+		}
+		res = admin.Get("/admin/webhooks")
 		if strings.Contains(res.Body, secret) || !strings.Contains(res.Text(`[data-testid="endpoint-`+strconv.FormatInt(id, 10)+`"]`), "Salesforce") {
 			t.Error("the list must name the endpoint and never show its secret")
 		}
-		if strings.Contains(admin.Get(path).Body, secret) {
-			t.Error("the endpoint page shows the secret")
+		if es, _ := env.DB.WebhookEndpoints(context.Background()); len(es) != 1 {
+			t.Errorf("%d endpoints after the reloads, want 1", len(es))
 		}
 	})
 
@@ -143,6 +149,29 @@ func TestAdminManagesWebhooks(t *testing.T) {
 		admin.PostForm(path+"/enable", nil)
 		if got := admin.Get(path); got.Doc().Find(`[data-testid="disabled-reason"]`).Length() != 0 || !strings.Contains(got.Text(".page-head"), "Enabled") {
 			t.Error("still disabled after Enable")
+		}
+	})
+
+	t.Run("FailingStreakShown", func(t *testing.T) {
+		since := servertest.Today().Add(-30 * time.Hour)
+		if _, err := env.DB.Pool.Exec(context.Background(), `UPDATE webhook_endpoints SET failing_since = $2, last_failure_at = $3 WHERE id = $1`,
+			id, since, since.Add(25*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		text := admin.Get("/admin/webhooks").Text(`[data-testid="endpoint-` + strconv.FormatInt(id, 10) + `"] [data-testid="failing"]`)
+		if !strings.Contains(text, "Failing since") || !strings.Contains(text, "last failed") {
+			t.Errorf("state %q", text)
+		}
+	})
+
+	t.Run("RolledSecretHonouredForADay", func(t *testing.T) {
+		newSecret, _ := webhook.NewSecret()
+		if _, err := env.DB.RollWebhookSecret(context.Background(), id, newSecret, servertest.Today().Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		page := admin.Get(path)
+		if !strings.Contains(page.Text(`[data-testid="old-secret"]`), "previous secret") || strings.Contains(page.Body, newSecret) {
+			t.Errorf("old secret line %q", page.Text(`[data-testid="old-secret"]`))
 		}
 	})
 
@@ -247,7 +276,7 @@ func TestAdminWebhookLogIsPaged(t *testing.T) {
 	env.CreateUser("Ada Admin", "ada@example.com", handoff.RoleAdmin)
 	admin := env.Login("ada@example.com")
 	res := admin.PostForm("/admin/webhooks", url.Values{"url": {"http://127.0.0.1:9/in"}, "events": {"pack.submitted"}})
-	link, _ := res.Doc().Find(`.flash a[href^="/admin/webhooks/"]`).Attr("href")
+	link := res.Header.Get("Location")
 	for range 27 {
 		if res := admin.PostForm(link+"/test", nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("test %d", res.StatusCode)
@@ -268,4 +297,32 @@ func TestAdminWebhookLogIsPaged(t *testing.T) {
 	if res := admin.Get(link + "?before=x"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a bad cursor: %d", res.StatusCode)
 	}
+
+	newest, _ := first.Find(`[data-testid="delivery-log"] tbody tr`).First().Attr("data-testid")
+	did := strings.TrimPrefix(newest, "delivery-")
+	t.Run("ErrRedeliverWhileQueued", func(t *testing.T) {
+		res := admin.PostForm(link+"/deliveries/"+did+"/redeliver", nil)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != link {
+			t.Fatalf("redeliver a queued delivery: %d → %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		page := admin.Get(link)
+		if msg := page.Text(".flash"); !strings.Contains(msg, "still being sent") {
+			t.Errorf("flash %q", msg)
+		}
+		if n := page.Doc().Find(`[data-testid="delivery-log"] tbody tr`).Length(); n != 25 || strings.Contains(page.Text("tbody"), "redelivery of") {
+			t.Error("a redelivery was added")
+		}
+	})
+	t.Run("GaveUpShowsAndMayBeRedelivered", func(t *testing.T) {
+		if _, err := env.DB.Pool.Exec(context.Background(), `UPDATE webhook_deliveries SET state = 'gave_up', attempts = 8,
+			status_code = 503, problem = 'The receiver answered 503 Service Unavailable. Gave up after 8 attempts; redeliver it once the receiver works.',
+			finished_at = now() WHERE id = $1`, did); err != nil {
+			t.Fatal(err)
+		}
+		row := admin.Get(link).Doc().Find(`[data-testid="delivery-` + did + `"]`)
+		if text := row.Text(); !strings.Contains(text, "Gave up · 503") || !strings.Contains(text, "Gave up after 8 attempts") ||
+			row.Find(`form[action$="/redeliver"]`).Length() != 1 {
+			t.Errorf("row %q", text)
+		}
+	})
 }

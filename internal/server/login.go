@@ -129,11 +129,16 @@ func (s *Server) signIn(ctx context.Context, u *handoff.User, method string) err
 // password sign-in is off (HANDOFF_PASSWORD_LOGIN=off, which config allows
 // only with single sign-on).
 func passwordLoginOff(p *sso.Provider) string {
-	name := "single sign-on"
-	if p != nil {
-		name = p.Name()
+	return "Handoff does not use passwords here: sign in with " + ssoName(p) + " instead."
+}
+
+// ssoName is the identity provider as people know it, for a sentence that
+// may be read while none is configured.
+func ssoName(p *sso.Provider) string {
+	if p == nil {
+		return "single sign-on"
 	}
-	return "Handoff does not use passwords here: sign in with " + name + " instead."
+	return p.Name()
 }
 
 // refusePasswords answers a set-password link or password change when

@@ -1,11 +1,9 @@
 package server
 
 import (
-	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/handoff-app/handoff/internal/deadline"
@@ -68,9 +66,9 @@ func (s *Server) scheduleMeeting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	changed, err := s.db.ScheduleKickoff(ctx, actor, p.ID, meetingSeq(r), m, cal.Location(), s.now())
-	if errors.Is(err, postgres.ErrStale) {
+	if status := meetingRefusal(err); status != 0 {
 		typed.Conflict = handoff.ErrorMessage(err)
-		return s.renderPack(w, r, http.StatusConflict, packExtras{meeting: typed})
+		return s.renderPack(w, r, status, packExtras{meeting: typed})
 	}
 	if err != nil {
 		return s.refuse(w, r, p, err)
@@ -82,6 +80,20 @@ func (s *Server) scheduleMeeting(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, web.FlashSuccess, msg)
 	redirect(w, r, s.packPath(p, "#meeting"))
 	return nil
+}
+
+// meetingRefusal is the status of a meeting change refused beside the
+// meeting card, with what was typed: a form based on a meeting changed
+// since (409), or one change too many today (429,
+// handoff.CheckMeetingChangeRate). 0 for any other outcome.
+func meetingRefusal(err error) int {
+	switch {
+	case errors.Is(err, postgres.ErrStale):
+		return http.StatusConflict
+	case handoff.ErrorCode(err) == handoff.ERATELIMITED:
+		return http.StatusTooManyRequests
+	}
+	return 0
 }
 
 // cancelMeeting calls the kickoff meeting off; the jobs mail the
@@ -97,9 +109,11 @@ func (s *Server) cancelMeeting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = s.db.CancelKickoff(ctx, currentUser(r), p.ID, meetingSeq(r), cal.Location(), s.now())
-	if errors.Is(err, postgres.ErrStale) {
-		return s.renderPack(w, r, http.StatusConflict, packExtras{meeting: &web.MeetingForm{Conflict: handoff.ErrorMessage(err) +
+	if status := meetingRefusal(err); status == http.StatusConflict {
+		return s.renderPack(w, r, status, packExtras{meeting: &web.MeetingForm{Conflict: handoff.ErrorMessage(err) +
 			" Check it, then cancel again if you still mean to."}})
+	} else if status != 0 {
+		return s.renderPack(w, r, status, packExtras{meeting: &web.MeetingForm{Conflict: handoff.ErrorMessage(err)}})
 	}
 	if err != nil {
 		return s.refuse(w, r, p, err)
@@ -120,9 +134,10 @@ func (s *Server) meetingCard(r *http.Request, d *postgres.PackDetail, cal *deadl
 	loc := cal.Location()
 	c := &web.MeetingCard{PackID: p.ID, Zone: loc.String(), Meeting: m,
 		CanSchedule: handoff.Decide(currentUser(r), p, handoff.ActScheduleKickoff) == nil}
-	c.Invited, c.NotInvited = meetingInvitees(p.Deal)
+	c.NotInvited = handoff.Labels(handoff.WithoutEmail(p.Deal))
 	c.Form = web.MeetingForm{Minutes: strconv.Itoa(handoff.DefaultMeetingMinutes)}
 	if m != nil {
+		c.Invited = handoff.Labels(m.Invitees)
 		c.When, c.Length, c.ChangedBy, c.ChangedAt = m.When(loc), handoff.LengthLabel(m.Minutes), m.ScheduledBy, s.when(m.ScheduledAt)
 		c.Form = web.MeetingForm{On: m.Day(loc), Start: m.StartsAt.In(loc).Format("15:04"),
 			Minutes: strconv.Itoa(m.Minutes), Place: m.Place}
@@ -143,26 +158,6 @@ func (s *Server) meetingCard(r *http.Request, d *postgres.PackDetail, cal *deadl
 		c.Form.Seq = strconv.Itoa(m.Sequence)
 	}
 	return c
-}
-
-// meetingInvitees says who on p's deal the invite goes to, and who it
-// cannot reach: the AE or CSM the deal names without an email.
-func meetingInvitees(d handoff.Deal) (invited, missing []string) {
-	invited = append(invited, d.SEName+" (SE)")
-	if d.SAName != "" {
-		invited = append(invited, d.SAName+" (SA)")
-	}
-	for _, c := range []struct {
-		who  handoff.Contact
-		role string
-	}{{d.AE, "AE"}, {d.CSM, "CSM"}} {
-		if strings.TrimSpace(c.who.Email) == "" {
-			missing = append(missing, "the "+c.role)
-			continue
-		}
-		invited = append(invited, cmp.Or(strings.TrimSpace(c.who.Name), c.who.Email)+" ("+c.role+")")
-	}
-	return invited, missing
 }
 
 // ackKickoff is the date the acknowledgment form shows: a refused date as

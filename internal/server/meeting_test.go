@@ -206,7 +206,7 @@ func TestMeetingScheduleChangeCancel(t *testing.T) {
 			t.Errorf("the place links to %q", href)
 		}
 		invited := page.Text(`[data-testid="meeting-invited"]`)
-		for _, want := range []string{"Sam Rivera (SE), Alex Chen (SA), Ann Exec (AE)", "No invite for the CSM: the deal has no email for the CSM."} {
+		for _, want := range []string{"Sam Rivera (SE), Alex Chen (SA), Ann Exec (AE)", "No invite for Cy Success (CSM): no email on the deal."} {
 			if !strings.Contains(invited, want) {
 				t.Errorf("invited = %q, want %q", invited, want)
 			}

@@ -141,6 +141,7 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodPost, "/admin/users/{id}/deactivate", admin, s.adminDeactivate)
 		rt.handle(http.MethodPost, "/admin/users/{id}/activate", admin, s.adminActivate)
 		rt.handle(http.MethodPost, "/admin/users/{id}/password", admin, s.adminResetPassword)
+		rt.handle(http.MethodPost, "/admin/users/{id}/unlink-sso", admin, s.adminUnlinkSSO)
 		rt.handle(http.MethodGet, "/admin/tokens", admin, s.adminTokens)
 		rt.handle(http.MethodPost, "/admin/tokens", admin, s.adminCreateToken)
 		rt.handle(http.MethodPost, "/admin/tokens/{id}/revoke", admin, s.adminRevokeToken)

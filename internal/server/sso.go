@@ -128,14 +128,30 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 		return handoff.Errorf(handoff.ENOTFOUND, "single sign-on is not configured")
 	}
 	q := r.URL.Query()
+	if q.Get("state") == "" && currentUser(r) != nil {
+		// Someone already signed in clicked the tile again: nothing to
+		// sign in, only a page to show.
+		redirect(w, r, homePath(currentUser(r).Role))
+		return nil
+	}
+	if q.Get("state") == "" {
+		// Not a sign-in Handoff started: most often a tile on the
+		// provider's dashboard (IdP-initiated sign-in), which cannot be
+		// told apart from a login CSRF and is never let in as it stands.
+		// One click starts a proper sign-in, which the provider, already
+		// signed in, answers at once.
+		s.log.InfoContext(ctx, "sso: callback without state (an IdP-initiated sign-in?)", "client", s.clientAddr(r).String(),
+			"code_sent", q.Get("code") != "", "hint", "set the app's initiate login URI to HANDOFF_BASE_URL"+ssoStartPath)
+		return s.ssoStartAgain(w, r, "", "Continue to Handoff",
+			"You came from "+p.Name()+" without starting a sign-in here, so Handoff cannot be sure the sign-in is yours. Sign in with "+p.Name()+" to continue: if you are still signed in there, it takes one click.")
+	}
 	attempt, ok, err := s.takePendingSignIn(r, q.Get("state"))
 	if err != nil {
 		return err
 	}
 	if !ok {
 		s.log.InfoContext(ctx, "sso: callback with an unknown, used or expired state", "client", s.clientAddr(r).String())
-		return s.ssoProblem(w, r, http.StatusBadRequest, "", "Sign-in link expired",
-			"That sign-in link expired or was already used. Start again.", nil)
+		return s.ssoStartAgain(w, r, "", "Sign-in link expired", "That sign-in link expired or was already used. Start again.")
 	}
 	next := attempt.Next
 	if e := q.Get("error"); e != "" {
@@ -151,8 +167,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	}
 	code := q.Get("code")
 	if code == "" {
-		return s.ssoProblem(w, r, http.StatusBadRequest, next, "Sign-in link expired",
-			"That sign-in link expired or was already used. Start again.", nil)
+		return s.ssoStartAgain(w, r, next, "Sign-in link expired", "That sign-in link expired or was already used. Start again.")
 	}
 
 	id, err := p.Exchange(ctx, code, attempt.Attempt)
@@ -168,7 +183,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 			"Your account at "+p.Name()+" is not in a group that has access to Handoff. Ask your Handoff admin to add you to one of:",
 			p.Groups())
 	}
-	res, err := s.db.SignInSSO(ctx, postgres.SSOIdentity{Issuer: id.Issuer, Subject: id.Subject, Email: id.Email, Name: id.Name, Role: role})
+	res, err := s.db.SignInSSO(ctx, postgres.SSOIdentity{Issuer: id.Issuer, Subject: id.Subject, Email: id.Email, Name: id.Name, Role: role, Provider: p.Name()})
 	if err != nil {
 		switch code := handoff.ErrorCode(err); code {
 		case handoff.EFORBIDDEN, handoff.ECONFLICT:
@@ -186,7 +201,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 		s.log.InfoContext(ctx, "sso: account created", "user_id", u.ID, "role", u.Role)
 		s.flash(r, web.FlashSuccess, "Welcome to Handoff, "+u.Name+". You are signed in as "+article(u.Role.Label())+" "+u.Role.Label()+".")
 	case res.Relinked:
-		s.log.WarnContext(ctx, "sso: account moved to a new identity by its verified email", "user_id", u.ID, "issuer", id.Issuer, "subject", id.Subject)
+		s.log.WarnContext(ctx, "sso: account moved from another issuer by its verified email", "user_id", u.ID, "issuer", id.Issuer, "subject", id.Subject)
 	case res.Linked:
 		s.log.InfoContext(ctx, "sso: account linked by its verified email", "user_id", u.ID, "issuer", id.Issuer)
 	}
@@ -221,15 +236,29 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, next string, 
 // ssoProblem renders a sign-in that did not let the person in, with the way
 // back to the login page (and on to next).
 func (s *Server) ssoProblem(w http.ResponseWriter, r *http.Request, status int, next, heading, msg string, groups []string) error {
+	s.render(w, r, status, web.SignInProblem(s.ssoProblemProps(r, next, heading, msg, groups)))
+	return nil
+}
+
+// ssoStartAgain renders a sign-in that came back without one this browser
+// has under way, where starting a new one is all it takes: the page leads
+// with "Sign in with <Name>", the login page second.
+func (s *Server) ssoStartAgain(w http.ResponseWriter, r *http.Request, next, heading, msg string) error {
+	p := s.ssoProblemProps(r, next, heading, msg, nil)
+	p.SSOName, p.SSOURL = s.cfg.SSO.Name(), ssoStartURL(next)
+	s.render(w, r, http.StatusBadRequest, web.SignInProblem(p))
+	return nil
+}
+
+func (s *Server) ssoProblemProps(r *http.Request, next, heading, msg string, groups []string) web.SignInProblemPage {
 	back := templ.SafeURL("/login")
 	if next != "" {
 		back = templ.SafeURL("/login?next=" + url.QueryEscape(next))
 	}
-	s.render(w, r, status, web.SignInProblem(web.SignInProblemPage{
+	return web.SignInProblemPage{
 		Page: s.page(r, heading), Heading: heading, Message: msg, Groups: groups,
 		StartAgain: back, RequestID: middleware.GetReqID(r.Context()),
-	}))
-	return nil
+	}
 }
 
 // heldRoleWords tells a person why the role their groups now give is not

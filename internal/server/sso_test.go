@@ -26,8 +26,9 @@ import (
 // tests can send what real providers send.
 type person struct {
 	sub, email, name string
-	verified         any // true, false, "true"… or nil for no email_verified
-	groups           any // []string, a string, or nil for no groups claim
+	verified         any            // true, false, "true"… or nil for no email_verified
+	groups           any            // []string, a string, or nil for no groups claim
+	extra            map[string]any // more claims, such as Entra ID's xms_edov
 }
 
 func (p person) ID() string { return p.sub }
@@ -54,6 +55,9 @@ func (p person) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims, er
 	}
 	if p.groups != nil {
 		c["groups"] = p.groups
+	}
+	for k, v := range p.extra {
+		c[k] = v
 	}
 	return c, nil
 }
@@ -473,8 +477,8 @@ func TestSSORefusals(t *testing.T) {
 		if msg := res.Text(`[data-testid="sign-in-problem"]`); !strings.Contains(msg, words) {
 			t.Errorf("page says %q, want %q", msg, words)
 		}
-		if href, _ := res.Doc().Find(`[data-testid="sign-in-problem"] a.button`).Attr("href"); !strings.HasPrefix(href, "/login") {
-			t.Errorf("no way back to the login page: %q", href)
+		if res.Doc().Find(`[data-testid="sign-in-problem"] a[href^="/login"]`).Length() != 1 {
+			t.Error("no way back to the login page")
 		}
 		if !loggedOut(c) {
 			t.Error("a refused sign-in opened a session")
@@ -566,11 +570,55 @@ func TestSSORefusals(t *testing.T) {
 		}
 	})
 
-	t.Run("MissingState", func(t *testing.T) {
+	t.Run("MissingStateOffersTheProvider", func(t *testing.T) {
+		// A tile on the provider's dashboard (IdP-initiated sign-in) sends
+		// a code without state: not let in as it is, but one click away.
 		t.Parallel()
 		e := newSSOEnv(t)
 		c := e.Client()
-		refused(t, e, c, c.Get("/auth/oidc/callback?code=abc"), http.StatusBadRequest, "That sign-in link expired or was already used. Start again.", 0)
+		res := c.Get("/auth/oidc/callback?code=abc")
+		refused(t, e, c, res, http.StatusBadRequest, "You came from Okta without starting a sign-in here", 0)
+		startsAgain(t, res, "/auth/oidc/login")
+		if !strings.Contains(e.Logs(), "callback without state") {
+			t.Error("the log does not say the callback came without state")
+		}
+		// The button starts a proper sign-in, which lets the person in.
+		if back := e.signIn(c, annSA, ""); back.StatusCode != http.StatusSeeOther || back.Header.Get("Location") != "/inbox" {
+			t.Errorf("signing in from there = %d → %q", back.StatusCode, back.Header.Get("Location"))
+		}
+		// Signed in, the tile just leads home.
+		if again := c.Get("/auth/oidc/callback?code=abc"); again.StatusCode != http.StatusSeeOther || again.Header.Get("Location") != "/inbox" {
+			t.Errorf("the tile while signed in = %d → %q, want 303 → /inbox", again.StatusCode, again.Header.Get("Location"))
+		}
+	})
+
+	t.Run("AnotherIdentityOfTheProviderIsRefused", func(t *testing.T) {
+		// The same verified email from another subject of the same
+		// provider is another person (a reused mailbox, an address an IdP
+		// admin marked verified): never given the account.
+		t.Parallel()
+		e := newSSOEnv(t)
+		e.mustSignIn(annSA, "/inbox")
+		before, _ := e.user("ann.archer@example.com")
+		impostor := annSA
+		impostor.sub, impostor.groups = "00u-new-hire", []string{"handoff-admins"}
+		c := e.Client()
+		refused(t, e, c, e.signIn(c, impostor, ""), http.StatusConflict,
+			"This email address belongs to a Handoff account linked to another Okta identity. Ask your Handoff admin.", 1)
+		if after, _ := e.user("ann.archer@example.com"); after.Role != handoff.RoleSA || after.SessionVersion != before.SessionVersion {
+			t.Errorf("the account changed: %+v", after)
+		}
+		// Its own person still gets in.
+		e.mustSignIn(annSA, "/inbox")
+	})
+
+	t.Run("EmailVerifiedFalseOutranksEntrasEdov", func(t *testing.T) {
+		t.Parallel()
+		e := newSSOEnv(t)
+		c := e.Client()
+		res := e.signIn(c, person{sub: "aad-zoe", email: "zoe@example.com", verified: false, groups: []string{"handoff-se"},
+			extra: map[string]any{"xms_edov": true}}, "")
+		refused(t, e, c, res, http.StatusForbidden, "did not confirm a verified email address", 0)
 	})
 
 	t.Run("ReplayedState", func(t *testing.T) {
@@ -583,7 +631,9 @@ func TestSSORefusals(t *testing.T) {
 		}
 		// The same browser, logged out, and another browser: neither gets in again.
 		c.PostForm("/logout", nil)
-		refused(t, e, c, c.Get(cb), http.StatusBadRequest, "expired or was already used", 1)
+		res := c.Get(cb)
+		refused(t, e, c, res, http.StatusBadRequest, "expired or was already used", 1)
+		startsAgain(t, res, "/auth/oidc/login")
 		other := e.Client()
 		refused(t, e, other, other.Get(cb), http.StatusBadRequest, "expired or was already used", 1)
 	})
@@ -709,6 +759,36 @@ func TestSSORefusals(t *testing.T) {
 		res := c.Get(server.OIDCCallbackPath + "?" + q.Encode())
 		refused(t, e, c, res, http.StatusBadGateway, "could not finish signing you in with Okta", 0)
 	})
+}
+
+// startsAgain checks a problem page leads with "Sign in with Okta", to href.
+func startsAgain(t *testing.T, res *servertest.Response, href string) {
+	t.Helper()
+	btn := res.Doc().Find(`[data-testid="sign-in-problem"] a.button[data-testid="sso-start-again"]`)
+	if got, _ := btn.Attr("href"); btn.Length() != 1 || got != href || strings.TrimSpace(btn.Text()) != "Sign in with Okta" {
+		t.Errorf("start-again button %q → %q, want Sign in with Okta → %s", btn.Text(), got, href)
+	}
+}
+
+// Entra ID sends no email_verified for work accounts; its optional claim
+// xms_edov vouches for the address in its place.
+func TestSSOEntraEdov(t *testing.T) {
+	t.Parallel()
+	for _, edov := range []any{true, "true", "1"} {
+		e := newSSOEnv(t)
+		c := e.Client()
+		who := person{sub: "aad-ann", email: "ann.archer@example.com", name: "Ann Archer", groups: []string{"handoff-sa"},
+			extra: map[string]any{"xms_edov": edov}}
+		if res := e.signIn(c, who, ""); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/inbox" {
+			t.Errorf("xms_edov %#v: sign-in = %d → %q\n%s", edov, res.StatusCode, res.Header.Get("Location"), res.Body)
+		}
+	}
+	e := newSSOEnv(t)
+	c := e.Client()
+	res := e.signIn(c, person{sub: "aad-ann", email: "ann.archer@example.com", groups: []string{"handoff-sa"}, extra: map[string]any{"xms_edov": false}}, "")
+	if res.StatusCode != http.StatusForbidden || countUsers(t, e) != 0 {
+		t.Errorf("xms_edov false: %d, %d accounts; want refused", res.StatusCode, countUsers(t, e))
+	}
 }
 
 // The IdP's role is applied only as far as the domain allows: nobody is

@@ -26,8 +26,8 @@ type Identity struct {
 // What a valid token can still fail on, for the server to put in words.
 var (
 	// ErrEmailNotVerified: the provider does not vouch for the address, so
-	// it cannot tie the person to an account (email_verified is missing or
-	// false).
+	// it cannot tie the person to an account (email_verified is false, or
+	// missing without Entra ID's xms_edov in its place).
 	ErrEmailNotVerified = errors.New("sso: the provider has not verified the email address")
 	// ErrNoEmail: the token carries no email claim (the email scope was not
 	// granted, or the provider leaves it out).
@@ -48,7 +48,7 @@ func identityFrom(issuer, subject string, payload []byte, groupsClaim string) (I
 	if id.Email == "" {
 		return id, ErrNoEmail
 	}
-	if !truthy(raw["email_verified"]) {
+	if !emailVerified(raw) {
 		return id, fmt.Errorf("sso: %s: %w", id.Email, ErrEmailNotVerified)
 	}
 	id.Name = nameFrom(raw, id.Email)
@@ -68,6 +68,21 @@ func stringClaim(raw map[string]json.RawMessage, name string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// emailVerified reports whether the provider vouches for the email address.
+// email_verified decides when the token has it, and false refuses. Entra ID
+// never sends it for work accounts; there the optional claim xms_edov ("email
+// domain owner verified": the tenant owns the address's domain) takes its
+// place, as true or, as Entra sometimes sends it, "true" or "1".
+func emailVerified(raw map[string]json.RawMessage) bool {
+	if v, ok := raw["email_verified"]; ok && !isNull(v) {
+		return truthy(v)
+	}
+	edov := bytes.TrimSpace(raw["xms_edov"])
+	return truthy(edov) || bytes.Equal(edov, []byte(`"1"`))
+}
+
+func isNull(v json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(v), []byte("null")) }
 
 // truthy reports whether a claim is true. A missing claim is false; so is
 // anything but the JSON true or the string "true" (Amazon Cognito sends
@@ -105,7 +120,7 @@ func groupsFrom(raw map[string]json.RawMessage, claim string) (groups []string, 
 	if !ok && strings.Contains(claim, ".") {
 		v, ok = nested(raw, strings.Split(claim, "."))
 	}
-	if !ok || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+	if !ok || isNull(v) {
 		return nil, false, nil
 	}
 	var one string

@@ -243,6 +243,11 @@ func TestVerifyRefuses(t *testing.T) {
 		{"EmailVerifiedFalse", m.mint(t, m.claims(func(c jwt.MapClaims) { c["email_verified"] = false }), nil), "n-1", sso.ErrEmailNotVerified},
 		{"EmailVerifiedOtherString", m.mint(t, m.claims(func(c jwt.MapClaims) { c["email_verified"] = "yes" }), nil), "n-1", sso.ErrEmailNotVerified},
 		{"NoEmail", m.mint(t, m.claims(func(c jwt.MapClaims) { delete(c, "email") }), nil), "n-1", sso.ErrNoEmail},
+		// Entra ID's xms_edov stands in only for a missing email_verified.
+		{"EntraEdovFalse", m.mint(t, m.claims(func(c jwt.MapClaims) { delete(c, "email_verified"); c["xms_edov"] = false }), nil), "n-1", sso.ErrEmailNotVerified},
+		{"EntraEdovOtherString", m.mint(t, m.claims(func(c jwt.MapClaims) { delete(c, "email_verified"); c["xms_edov"] = "yes" }), nil), "n-1", sso.ErrEmailNotVerified},
+		{"EntraEdovNumber", m.mint(t, m.claims(func(c jwt.MapClaims) { delete(c, "email_verified"); c["xms_edov"] = 1 }), nil), "n-1", sso.ErrEmailNotVerified},
+		{"EmailVerifiedFalseOutranksEdov", m.mint(t, m.claims(func(c jwt.MapClaims) { c["email_verified"] = false; c["xms_edov"] = true }), nil), "n-1", sso.ErrEmailNotVerified},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -300,6 +305,14 @@ func TestVerifyReadsClaims(t *testing.T) {
 		{name: "NameSqueezedAndCut", change: func(c jwt.MapClaims) { c["name"] = " Ann \n  Archer " + strings.Repeat("x", 300) },
 			wantName: ("Ann Archer " + strings.Repeat("x", 300))[:200], wantGroups: []string{"everyone", "handoff-sa"}, wantSent: true},
 		{name: "EmailVerifiedAsString", change: func(c jwt.MapClaims) { c["email_verified"] = "true" },
+			wantName: "Ann Archer", wantGroups: []string{"everyone", "handoff-sa"}, wantSent: true},
+		{name: "EntraEdovInsteadOfEmailVerified", change: func(c jwt.MapClaims) { delete(c, "email_verified"); c["xms_edov"] = true },
+			wantName: "Ann Archer", wantGroups: []string{"everyone", "handoff-sa"}, wantSent: true},
+		{name: "EntraEdovAsStringTrue", change: func(c jwt.MapClaims) { delete(c, "email_verified"); c["xms_edov"] = "true" },
+			wantName: "Ann Archer", wantGroups: []string{"everyone", "handoff-sa"}, wantSent: true},
+		{name: "EntraEdovAsStringOne", change: func(c jwt.MapClaims) { delete(c, "email_verified"); c["xms_edov"] = "1" },
+			wantName: "Ann Archer", wantGroups: []string{"everyone", "handoff-sa"}, wantSent: true},
+		{name: "EntraEdovWithEmailVerifiedNull", change: func(c jwt.MapClaims) { c["email_verified"] = nil; c["xms_edov"] = true },
 			wantName: "Ann Archer", wantGroups: []string{"everyone", "handoff-sa"}, wantSent: true},
 	}
 	for _, tt := range tests {

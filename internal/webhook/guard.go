@@ -66,9 +66,25 @@ var (
 	benchRange    = netip.MustParsePrefix("198.18.0.0/15")
 	reservedRange = netip.MustParsePrefix("240.0.0.0/4") // and the broadcast address
 	nat64Range    = netip.MustParsePrefix("64:ff9b::/96")
+	localNAT64    = netip.MustParsePrefix("64:ff9b:1::/48") // RFC 8215, translated by a NAT64 inside some network
 	sixToFour     = netip.MustParsePrefix("2002::/16")
 	siteLocal     = netip.MustParsePrefix("fec0::/10")
+	ipv4Compat    = netip.MustParsePrefix("::/96")     // IPv4-compatible, deprecated (RFC 4291): ::127.0.0.1
+	teredo        = netip.MustParsePrefix("2001::/32") // tunnels to an IPv4 address Handoff cannot check
 )
+
+// rfc6052 are the places an IPv4 address sits in an IPv6 address under a
+// translation prefix of each length a /48 can hold (RFC 6052 §2.2): the
+// byte indexes of its four bytes, and where the zero suffix starts. Byte 8
+// (bits 64–71) is always skipped.
+var rfc6052 = []struct {
+	bytes  [4]int
+	suffix int
+}{
+	{[4]int{6, 7, 9, 10}, 11},   // a /48 prefix
+	{[4]int{7, 9, 10, 11}, 12},  // a /56
+	{[4]int{9, 10, 11, 12}, 13}, // a /64
+}
 
 // nonPublic says what kind of non-public address ip is, in words, or "" for
 // a public unicast address. An IPv6 address that carries an IPv4 one
@@ -78,8 +94,16 @@ func nonPublic(ip netip.Addr) string {
 	if ip.Is6() {
 		b := ip.As16()
 		switch {
+		case ip.IsUnspecified() || ip.IsLoopback():
+			// :: and ::1 are in ::/96 too; say what they are.
+		case ipv4Compat.Contains(ip):
+			return "a deprecated IPv4-compatible address"
+		case teredo.Contains(ip):
+			return "a Teredo tunnel address"
 		case nat64Range.Contains(ip):
 			return nonPublic(netip.AddrFrom4([4]byte(b[12:16])))
+		case localNAT64.Contains(ip):
+			return localNAT64Reaches(b)
 		case sixToFour.Contains(ip):
 			return nonPublic(netip.AddrFrom4([4]byte(b[2:6])))
 		}
@@ -103,6 +127,34 @@ func nonPublic(ip netip.Addr) string {
 		return "a reserved address"
 	}
 	return ""
+}
+
+// localNAT64Reaches judges an address under the local-use NAT64 prefix
+// 64:ff9b:1::/48 by the IPv4 address it is translated to. Which of the
+// RFC 6052 layouts the network's translator uses is not knowable from here,
+// so the address is refused when any layout it is well formed for (a zero
+// byte 8 and a zero suffix) carries a non-public IPv4 address; the /96 layout
+// (the last four bytes), the usual one, always counts.
+func localNAT64Reaches(b [16]byte) string {
+	for _, l := range rfc6052 {
+		if b[8] != 0 || !allZero(b[l.suffix:]) {
+			continue
+		}
+		v4 := netip.AddrFrom4([4]byte{b[l.bytes[0]], b[l.bytes[1]], b[l.bytes[2]], b[l.bytes[3]]})
+		if reason := nonPublic(v4); reason != "" {
+			return reason
+		}
+	}
+	return nonPublic(netip.AddrFrom4([4]byte(b[12:16])))
+}
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Client is the HTTP client deliveries use: every connection checked by the

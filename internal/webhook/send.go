@@ -56,9 +56,12 @@ type Request struct {
 	URL    string
 	Kind   Kind
 	Secret string // standard endpoints: whsec_…
-	MsgID  string // webhook-id
-	Body   []byte // the payload (Payload.Marshal); a Slack endpoint gets it rendered
-	At     time.Time
+	// PreviousSecret is the secret before a roll, while it is honoured:
+	// the request carries a signature with each.
+	PreviousSecret string
+	MsgID          string // webhook-id
+	Body           []byte // the payload (Payload.Marshal); a Slack endpoint gets it rendered
+	At             time.Time
 }
 
 // Result is how an attempt went: an answer (Status is not 0) or none (Err
@@ -144,7 +147,7 @@ func (s *Sender) Send(ctx context.Context, r Request) Result {
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("User-Agent", userAgent)
 	if r.Kind == KindStandard {
-		if err := Sign(req.Header, r.Secret, r.MsgID, r.At, body); err != nil {
+		if err := Sign(req.Header, r.Secret, r.MsgID, r.At, body, r.PreviousSecret); err != nil {
 			return Result{Err: err}
 		}
 	}

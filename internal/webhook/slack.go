@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 
 	"github.com/handoff-app/handoff/internal/api"
 	"github.com/handoff-app/handoff/internal/handoff"
@@ -70,17 +72,76 @@ func slackFor(p Payload) slackMessage {
 	if e := p.Data.Event; e != nil && e.Actor != "" {
 		facts = append([]string{"By " + e.Actor}, facts...)
 	}
-	link := esc(title)
+	// Every text is cut to Slack's limits after escaping (escaping makes it
+	// longer): a return reason of 5,000 characters would otherwise make
+	// Slack refuse the whole message, on every attempt. What is cut is the
+	// news, never the link to the pack, where the rest can be read.
+	link := escFit(title, slackTitleMax)
 	if pk.URL != "" {
-		link = "<" + pk.URL + "|" + esc(title) + ">"
+		link = "<" + pk.URL + "|" + link + ">"
+	}
+	head := "*" + esc(p.Type.Label()) + "* · " + link + "\n"
+	text := escFit(fmt.Sprintf("%s: %s. %s", p.Type.Label(), title, news), slackTextMax-slackLen(" "+esc(pk.URL)))
+	if pk.URL != "" {
+		text += " " + esc(pk.URL)
 	}
 	return slackMessage{
-		Text: esc(strings.TrimSpace(fmt.Sprintf("%s: %s. %s %s", p.Type.Label(), title, news, pk.URL))),
+		Text: text,
 		Blocks: []slackBlock{
-			section("*" + esc(p.Type.Label()) + "* · " + link + "\n" + esc(news)),
-			{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: esc(strings.Join(facts, " · "))}}},
+			section(head + escFit(news, slackSectionMax-slackLen(head))),
+			{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: escFit(strings.Join(facts, " · "), slackContextMax)}}},
 		},
 	}
+}
+
+// Slack's limits on a message's texts, in characters (Block Kit reference):
+// a section's text at most 3,000 (more is refused with invalid_blocks), a
+// text object in a context at most 3,000, of which Handoff uses 2,000 to
+// stay clear of the 2,000 some other text fields have. The fallback text may
+// be longer (Slack cuts it at 40,000), but a notification shows only its
+// start, so it gets the section's limit. slackTitleMax keeps room in the
+// section for the news when an account and opportunity name are long and
+// full of characters that escape to five.
+const (
+	slackSectionMax = 3000
+	slackContextMax = 2000
+	slackTextMax    = 3000
+	slackTitleMax   = 1000
+)
+
+// slackLen is the length of s as Slack counts characters, taken at its
+// strictest: in UTF-16 code units, so an emoji counts two.
+func slackLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1) // -1 for what is no character: it is sent as U+FFFD
+	}
+	return n
+}
+
+// escFit is esc(s), cut so it is at most limit characters (slackLen) long,
+// ending with "…" when cut. It cuts between characters of s, never inside
+// an escape such as &amp;.
+func escFit(s string, limit int) string {
+	e := esc(s)
+	if slackLen(e) <= limit {
+		return e
+	}
+	if limit < 1 {
+		return ""
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		piece := esc(string(r))
+		w := slackLen(piece)
+		if n+w > limit-1 { // room for the "…"
+			break
+		}
+		b.WriteString(piece)
+		n += w
+	}
+	return strings.TrimRightFunc(b.String(), unicode.IsSpace) + "…"
 }
 
 // newsLine is what happened, in a sentence.

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
@@ -237,7 +238,8 @@ func (s *Slack) serve(w http.ResponseWriter, req *http.Request) {
 
 // checkSlack checks the Block Kit shape Handoff promises: a "text"
 // fallback, and "blocks", each a section with mrkdwn text or a context with
-// mrkdwn elements, one of them linking to a pack as <url|title>.
+// mrkdwn elements, one of them linking to a pack as <url|title>. Like Slack,
+// it refuses a section or context text over 3,000 characters.
 func checkSlack(req *http.Request, body []byte, d *Delivery) (word, problem string) {
 	if req.Method != http.MethodPost || !strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
 		return "invalid_payload", "want a POST of application/json"
@@ -271,7 +273,7 @@ func checkSlack(req *http.Request, body []byte, d *Delivery) (word, problem stri
 	for i, b := range m.Blocks {
 		switch b.Type {
 		case "section":
-			if b.Text == nil || b.Text.Type != "mrkdwn" || b.Text.Text == "" || len(b.Text.Text) > 3000 {
+			if b.Text == nil || b.Text.Type != "mrkdwn" || b.Text.Text == "" || slackLen(b.Text.Text) > 3000 {
 				return "invalid_blocks", fmt.Sprintf("block %d: a section needs mrkdwn text of 1–3000 characters", i)
 			}
 			if strings.Contains(b.Text.Text, "/packs/") && strings.Contains(b.Text.Text, "|") && strings.Contains(b.Text.Text, "<http") {
@@ -282,8 +284,8 @@ func checkSlack(req *http.Request, body []byte, d *Delivery) (word, problem stri
 				return "invalid_blocks", fmt.Sprintf("block %d: a context needs 1–10 elements", i)
 			}
 			for _, e := range b.Elements {
-				if e.Type != "mrkdwn" || e.Text == "" {
-					return "invalid_blocks", fmt.Sprintf("block %d: context elements must be mrkdwn text", i)
+				if e.Type != "mrkdwn" || e.Text == "" || slackLen(e.Text) > 3000 {
+					return "invalid_blocks", fmt.Sprintf("block %d: context elements must be mrkdwn text of 1–3000 characters", i)
 				}
 			}
 		default:
@@ -294,6 +296,13 @@ func checkSlack(req *http.Request, body []byte, d *Delivery) (word, problem stri
 		return "invalid_blocks", "no section links to the pack as <url|title>"
 	}
 	return "", ""
+}
+
+// slackLen counts characters as Slack's limits do, taken at their
+// strictest: UTF-16 code units, so an emoji counts two. The limits apply to
+// the text as sent, escapes (&amp;) and all.
+func slackLen(s string) int {
+	return len(utf16.Encode([]rune(s)))
 }
 
 func wait(t testing.TB, mu *sync.Mutex, got *[]Delivery, arrived chan struct{}, n int, timeout time.Duration) []Delivery {
