@@ -150,7 +150,7 @@ func (p *program) openMigrated(ctx context.Context, logMigrations bool) (config.
 		db.Close()
 		return cfg, nil, nil, err
 	}
-	if err := hookEvents(cfg, db, logger); err != nil {
+	if err := hookEvents(cfg, db); err != nil {
 		db.Close()
 		return cfg, nil, nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"net"
 	"sort"
 	"strings"
@@ -86,13 +85,9 @@ func (p *program) webhook(ctx context.Context, args []string) error {
 
 	switch action {
 	case "add":
-		var chosen []string
+		chosen := webhook.Names(webhook.AllTypes())
 		if *events != "" {
 			chosen = strings.Split(*events, ",")
-		} else {
-			for _, t := range webhook.AllTypes() {
-				chosen = append(chosen, string(t))
-			}
 		}
 		guard := webhook.Guard{AllowPrivate: cfg.WebhookAllowPrivate}
 		reg, err := guard.Register(ctx, net.DefaultResolver, webhook.Input{URL: *rawURL, Kind: *kind, Events: chosen, Description: *desc})
@@ -103,7 +98,7 @@ func (p *program) webhook(ctx context.Context, args []string) error {
 			return err
 		}
 		e, err := db.CreateWebhookEndpoint(ctx, postgres.NewWebhookEndpoint{URL: reg.URL, Kind: string(reg.Kind),
-			Events: typeStrings(reg.Events), Description: reg.Description, Secret: reg.Secret}, 0, time.Now())
+			Events: webhook.Names(reg.Events), Description: reg.Description, Secret: reg.Secret}, 0, time.Now())
 		if err != nil {
 			return err
 		}
@@ -177,17 +172,9 @@ func flagErrors(fields map[string]string) string {
 	return strings.Join(out, "; ")
 }
 
-func typeStrings(ts []webhook.Type) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = string(t)
-	}
-	return out
-}
-
 // hookEvents makes every pack event this process records enqueue its
 // webhook deliveries in the event's own transaction.
-func hookEvents(cfg config.Config, db *postgres.DB, logger *slog.Logger) error {
+func hookEvents(cfg config.Config, db *postgres.DB) error {
 	h, err := jobs.NewWebhooks(db, cfg.BaseURL.String())
 	if err != nil {
 		return err

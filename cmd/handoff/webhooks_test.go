@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -126,7 +125,7 @@ func TestHookEventsEnqueuesDeliveries(t *testing.T) {
 	t.Parallel()
 	db := postgrestest.New(t)
 	base, _ := url.Parse("https://handoff.example.com")
-	if err := hookEvents(config.Config{BaseURL: base}, db, slog.New(slog.DiscardHandler)); err != nil || db.OnEvent == nil {
+	if err := hookEvents(config.Config{BaseURL: base}, db); err != nil || db.OnEvent == nil {
 		t.Fatalf("hookEvents: %v; OnEvent set: %v", err, db.OnEvent != nil)
 	}
 	ctx := t.Context()

@@ -73,7 +73,7 @@ type MeetingPeople struct {
 func (p MeetingPeople) Invitees() []Invitee {
 	var out []Invitee
 	add := func(role, name, email string) {
-		email = strings.ToLower(strings.TrimSpace(email))
+		email = NormalizeEmail(email)
 		if email == "" || ValidateEmail(email) != nil || slices.ContainsFunc(out, func(i Invitee) bool { return i.Email == email }) {
 			return
 		}
@@ -126,13 +126,17 @@ func InviteeChanges(was, now []Invitee) (added, removed []Invitee) {
 	return added, removed
 }
 
+// MeetingOpen reports whether a pack in status s has a kickoff meeting to
+// arrange: between submission and acknowledgment (the statuses of
+// ActScheduleKickoff).
+func MeetingOpen(s Status) bool { return slices.Contains(actionRules[ActScheduleKickoff].statuses, s) }
+
 // MeetingLive reports whether kickoff meeting m of a pack in status s
 // stands in people's calendars and can still change: scheduled, not
-// cancelled, and the pack between submission and acknowledgment (the
-// statuses of ActScheduleKickoff). The invite follows the people on the
-// deal only then.
+// cancelled, and the pack's meeting still open (MeetingOpen). The invite
+// follows the people on the deal only then.
 func MeetingLive(s Status, m *Meeting) bool {
-	return m != nil && !m.Cancelled() && slices.Contains(actionRules[ActScheduleKickoff].statuses, s)
+	return m != nil && !m.Cancelled() && MeetingOpen(s)
 }
 
 // KickoffInviteesChangedEvent is the invite following a change of the

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/internal/invite"
@@ -32,10 +31,6 @@ import (
 // to anyone taken off it.
 var meetingKinds = []string{handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled,
 	handoff.EventKickoffInviteesChanged}
-
-// addInviteWorkers registers the kickoff invite workers: none of their own,
-// since invites ride the event mail path (see above).
-func (r *Runner) addInviteWorkers(*river.Workers) {}
 
 // kickoff is a pack's kickoff meeting as it stands, and whether the event
 // being mailed is the meeting's latest change.
@@ -170,17 +165,11 @@ func (r *Runner) inviteMessage(ctx context.Context, p *openPack, e *packEvent) (
 	}
 
 	m := inv.Meeting
-	by := e.Actor
-	if by == "" {
-		by = "Handoff"
-	}
-	short := m.StartsAt.In(zone).Format("Mon 2006-01-02 15:04 MST")
+	by := actorName(e)
+	short := shortWhen(m, zone)
 	v := web.InviteMailView{
-		Facts: []web.MailFact{
-			{Label: "When", Value: m.When(zone) + " (" + zone.String() + ")"},
-			{Label: "Where", Value: m.Place, Link: m.PlaceURL()},
-			{Label: "Invited", Value: strings.Join(handoff.Labels(invited), ", ")},
-		},
+		Facts: append(whenWhere(m, zone),
+			web.MailFact{Label: "Invited", Value: strings.Join(handoff.Labels(invited), ", ")}),
 		Link: r.packURL(p.ID), LinkText: "Open the handoff pack",
 	}
 	switch {
@@ -228,13 +217,10 @@ func (r *Runner) sendUninvites(ctx context.Context, p *openPack, inv invite.Kick
 	}
 	m, zone := inv.Meeting, inv.Zone
 	v := web.InviteMailView{
-		Title: "No longer invited: " + inv.Summary() + ", " + m.StartsAt.In(zone).Format("Mon 2006-01-02 15:04 MST"),
+		Title: "No longer invited: " + inv.Summary() + ", " + shortWhen(m, zone),
 		Lead:  "The people on the deal for " + p.title() + " changed, and you are no longer among them, so you are no longer invited to its kickoff meeting:",
-		Facts: []web.MailFact{
-			{Label: "When", Value: m.When(zone) + " (" + zone.String() + ")"},
-			{Label: "Where", Value: m.Place, Link: m.PlaceURL()},
-		},
-		Note: "Your calendar removes the meeting when you open this mail; if it does not, open the attached invite.ics.",
+		Facts: whenWhere(m, zone),
+		Note:  "Your calendar removes the meeting when you open this mail; if it does not, open the attached invite.ics.",
 		// No link: the pack is no longer theirs to open.
 		Footer: "Sent by Handoff because you were invited to this meeting as one of the people on the deal.",
 	}
@@ -251,6 +237,20 @@ func (r *Runner) sendUninvites(ctx context.Context, p *openPack, inv invite.Kick
 		return fmt.Errorf("jobs: forget who left the kickoff of pack %d: %w", p.ID, err)
 	}
 	return nil
+}
+
+// shortWhen is when meeting m starts, in zone, for a mail's subject.
+func shortWhen(m handoff.Meeting, zone *time.Location) string {
+	return m.StartsAt.In(zone).Format("Mon 2006-01-02 15:04 MST")
+}
+
+// whenWhere are the facts every invite mail states: when meeting m is, in
+// zone, and where.
+func whenWhere(m handoff.Meeting, zone *time.Location) []web.MailFact {
+	return []web.MailFact{
+		{Label: "When", Value: m.When(zone) + " (" + zone.String() + ")"},
+		{Label: "Where", Value: m.Place, Link: m.PlaceURL()},
+	}
 }
 
 // organizer is who the invite comes from: the From address of the mail

@@ -120,7 +120,6 @@ func New(cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &reminderWorker{r: r})
 	river.AddWorker(workers, &digestWorker{r: r})
 	r.addWebhookWorkers(workers)
-	r.addInviteWorkers(workers)
 
 	rc := &river.Config{
 		ID:                cfg.ID,

@@ -103,10 +103,7 @@ func (r *Runner) eventMessage(ctx context.Context, p *openPack, e *packEvent) (m
 	if !to.reachable() {
 		return msg, false, nil
 	}
-	by := e.Actor
-	if by == "" {
-		by = "Handoff"
-	}
+	by := actorName(e)
 	v := web.MailView{
 		Title: subject,
 		Lines: []string{
@@ -162,4 +159,13 @@ func (r *Runner) digestMessage(ctx context.Context, cn clockNow, packs []*openPa
 	v.Link, v.LinkText = r.cfg.BaseURL+"/overdue", "Open the overdue list"
 	msg, err = render(ctx, to, subject, v)
 	return msg, err == nil, err
+}
+
+// actorName is who made event e, as a mail names them: "Handoff" when no
+// person did.
+func actorName(e *packEvent) string {
+	if e.Actor == "" {
+		return "Handoff"
+	}
+	return e.Actor
 }

@@ -501,7 +501,8 @@ func (db *DB) RollWebhookSecret(ctx context.Context, id int64, secret string, un
 	if errors.Is(err, pgx.ErrNoRows) {
 		var e WebhookEndpoint
 		if e, err = db.WebhookEndpoint(ctx, id); err == nil {
-			err = handoff.Errorf(handoff.ECONFLICT, "%s endpoints are not signed, so they have no secret to roll.", webhookKindWord(e.Kind))
+			// Only standard endpoints are signed: this one is Slack.
+			err = handoff.Errorf(handoff.ECONFLICT, "Slack endpoints are not signed, so they have no secret to roll.")
 		}
 		return e, err
 	}
@@ -509,13 +510,6 @@ func (db *DB) RollWebhookSecret(ctx context.Context, id int64, secret string, un
 		return WebhookEndpoint{}, fmt.Errorf("postgres: roll the secret of webhook endpoint %d: %w", id, err)
 	}
 	return db.WebhookEndpoint(ctx, id)
-}
-
-func webhookKindWord(kind string) string {
-	if kind == "slack" {
-		return "Slack"
-	}
-	return kind
 }
 
 // DeleteOldWebhookDeliveries deletes the deliveries that finished before

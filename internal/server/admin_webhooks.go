@@ -69,28 +69,28 @@ func (wh *webhookPages) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return wh.listPage(w, r, http.StatusOK, web.WebhooksPage{Form: web.WebhookForm{Kind: string(webhook.KindStandard),
-		Events: typeSet(webhook.AllTypes())}})
+		Events: stringSet(webhook.Names(webhook.AllTypes()))}})
 }
 
-// keyNewSecret carries a signing secret, in the session, from the POST that
-// made it to the one view of the endpoint's page that shows it:
-// "<endpoint id> <new|rolled> whsec_…". Showing it removes it.
+// keyNewSecret carries a new endpoint's signing secret, in the session,
+// from the POST that made it to the one view of the endpoint's page that
+// shows it: "<endpoint id> whsec_…". Showing it removes it.
 const keyNewSecret = "webhook_new_secret"
 
 // keepSecret holds secret for endpoint id's next page view.
-func (wh *webhookPages) keepSecret(r *http.Request, id int64, how, secret string) {
-	wh.s.sessions.Put(r.Context(), keyNewSecret, strconv.FormatInt(id, 10)+" "+how+" "+secret)
+func (wh *webhookPages) keepSecret(r *http.Request, id int64, secret string) {
+	wh.s.sessions.Put(r.Context(), keyNewSecret, strconv.FormatInt(id, 10)+" "+secret)
 }
 
-// takeSecret removes and returns the secret held for endpoint id, and
-// whether it is a new endpoint's (rather than a rolled one); "" when none is.
-func (wh *webhookPages) takeSecret(r *http.Request, id int64) (secret string, isNew bool) {
+// takeSecret removes and returns the secret held for endpoint id; "" when
+// none is.
+func (wh *webhookPages) takeSecret(r *http.Request, id int64) string {
 	held := strings.Fields(wh.s.sessions.GetString(r.Context(), keyNewSecret))
-	if len(held) != 3 || held[0] != strconv.FormatInt(id, 10) {
-		return "", false
+	if len(held) != 2 || held[0] != strconv.FormatInt(id, 10) {
+		return ""
 	}
 	wh.s.sessions.Remove(r.Context(), keyNewSecret)
-	return held[2], held[1] == "new"
+	return held[1]
 }
 
 // create registers an endpoint and redirects to its page (post/redirect/get,
@@ -106,18 +106,14 @@ func (wh *webhookPages) create(w http.ResponseWriter, r *http.Request) error {
 		Description: r.PostFormValue("description")}
 	reg, err := wh.guard.Register(ctx, net.DefaultResolver, in)
 	if fields := handoff.InvalidFields(err); fields != nil {
-		chosen := map[string]bool{}
-		for _, e := range in.Events {
-			chosen[e] = true
-		}
 		return wh.listPage(w, r, http.StatusUnprocessableEntity, web.WebhooksPage{Errors: fields,
-			Form: web.WebhookForm{URL: in.URL, Kind: in.Kind, Events: chosen, Description: in.Description}})
+			Form: web.WebhookForm{URL: in.URL, Kind: in.Kind, Events: stringSet(in.Events), Description: in.Description}})
 	}
 	if err != nil {
 		return err
 	}
 	e, err := wh.s.db.CreateWebhookEndpoint(ctx, postgres.NewWebhookEndpoint{URL: reg.URL, Kind: string(reg.Kind),
-		Events: typeStrings(reg.Events), Description: reg.Description, Secret: reg.Secret}, actor.ID, wh.s.now())
+		Events: webhook.Names(reg.Events), Description: reg.Description, Secret: reg.Secret}, actor.ID, wh.s.now())
 	if err != nil {
 		return err
 	}
@@ -126,7 +122,7 @@ func (wh *webhookPages) create(w http.ResponseWriter, r *http.Request) error {
 		wh.s.flash(r, web.FlashSuccess, "Added the Slack endpoint. Send a test event to see the message arrive in its channel.")
 	} else {
 		wh.s.flash(r, web.FlashSuccess, "Added "+webhookTitle(e)+".")
-		wh.keepSecret(r, e.ID, "new", reg.Secret)
+		wh.keepSecret(r, e.ID, reg.Secret)
 	}
 	redirect(w, r, endpointPath(e.ID))
 	return nil
@@ -154,7 +150,7 @@ func (wh *webhookPages) endpoint(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := web.WebhookPage{Page: wh.s.page(r, webhookTitle(e)), Endpoint: webhookRow(e), Newer: before != 0}
 	// Every page is no-store (render), this one with a secret included.
-	p.Secret, p.NewSecret = wh.takeSecret(r, e.ID)
+	p.Secret = wh.takeSecret(r, e.ID)
 	if u := e.PreviousSecretUntil; u != nil && u.After(wh.s.now()) {
 		p.OldSecret = u
 	}
@@ -349,18 +345,11 @@ func webhookTypeOptions() []web.WebhookTypeOption {
 	return out
 }
 
-func typeSet(ts []webhook.Type) map[string]bool {
+// stringSet is names as a set, for the form's checkboxes.
+func stringSet(names []string) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range ts {
-		out[string(t)] = true
-	}
-	return out
-}
-
-func typeStrings(ts []webhook.Type) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = string(t)
+	for _, n := range names {
+		out[n] = true
 	}
 	return out
 }

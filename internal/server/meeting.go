@@ -128,7 +128,7 @@ func (s *Server) cancelMeeting(w http.ResponseWriter, r *http.Request) error {
 // acknowledgment; typed is a refused form coming back.
 func (s *Server) meetingCard(r *http.Request, d *postgres.PackDetail, cal *deadline.Calendar, typed *web.MeetingForm) *web.MeetingCard {
 	p, m := d.Pack, d.Meeting
-	if p.Status != handoff.StatusSubmitted && p.Status != handoff.StatusChangesRequested {
+	if !handoff.MeetingOpen(p.Status) {
 		return nil
 	}
 	loc := cal.Location()

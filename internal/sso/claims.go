@@ -35,7 +35,7 @@ var (
 )
 
 // maxName bounds the name taken from the provider, as the users table does.
-const maxName = 200
+const maxName = handoff.MaxShort
 
 // identityFrom reads the claims Handoff uses from a verified token's payload.
 func identityFrom(issuer, subject string, payload []byte, groupsClaim string) (Identity, error) {

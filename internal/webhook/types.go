@@ -127,9 +127,14 @@ func ParseTypes(names []string) ([]Type, error) {
 }
 
 func typeNames() string {
-	var s []string
-	for _, t := range AllTypes() {
-		s = append(s, string(t))
+	return strings.Join(Names(AllTypes()), ", ")
+}
+
+// Names is ts as the strings receivers see and endpoints store.
+func Names(ts []Type) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
 	}
-	return strings.Join(s, ", ")
+	return out
 }
