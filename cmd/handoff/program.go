@@ -197,7 +197,14 @@ func (p *program) serve(ctx context.Context, args []string) error {
 	defer stopSweep()
 	go srv.SweepSessions(sweepCtx, 10*time.Minute)
 	if cfg.Workers {
-		stopWorkers, err := startWorkers(ctx, cfg, db, logger, srv.Metrics().JobDone)
+		// The workers get a pool of their own, so a burst of jobs never takes
+		// the connections pages queue for (PoolSize), nor the reverse.
+		jobsDB, err := openJobsDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer jobsDB.Close()
+		stopWorkers, err := startWorkers(ctx, cfg, jobsDB, logger, srv.Metrics().JobDone)
 		if err != nil {
 			return err
 		}

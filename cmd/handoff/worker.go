@@ -22,6 +22,24 @@ func mailSender(cfg config.Config, logger *slog.Logger) (mail.Sender, error) {
 	return mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
 }
 
+// jobsPoolConns is the job workers' pool: River's listener, its producer and
+// maintenance, and up to jobs.Config.MaxWorkers (4) jobs at once.
+const jobsPoolConns = 6
+
+// openJobsDB opens the job workers' own pool, with the same event hooks as
+// the server's (a job that records a pack event queues its webhooks too).
+func openJobsDB(ctx context.Context, cfg config.Config) (*postgres.DB, error) {
+	db, err := postgres.OpenSized(ctx, cfg.DatabaseURL, jobsPoolConns)
+	if err != nil {
+		return nil, err
+	}
+	if err := hookEvents(cfg, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 // startWorkers runs the job queue's workers in this process and returns the
 // function that stops them, letting running jobs finish.
 func startWorkers(ctx context.Context, cfg config.Config, db *postgres.DB, logger *slog.Logger, onDone func(kind, outcome string)) (func(), error) {

@@ -259,16 +259,22 @@ func TestHomeFollowsReassignment(t *testing.T) {
 }
 
 // explain returns the plan of sql with sequential scans (and, when
-// noIndexScan, plain index scans) priced out, so the plan shows whether an
+// noIndexScan, plain index scans and the walk index) priced out, so the plan shows whether an
 // index can serve the query at all.
 func explain(t *testing.T, db *postgres.DB, noIndexScan bool, sql string, args ...any) string {
 	t.Helper()
 	settings := []string{`SET LOCAL enable_seqscan = off`}
 	if noIndexScan {
-		settings = append(settings, `SET LOCAL enable_indexscan = off`)
+		settings = append(settings, `SET LOCAL enable_indexscan = off`, hideWalkIndex)
 	}
 	return explainWith(t, db, settings, sql, args...)
 }
+
+// hideWalkIndex drops, inside the rolled-back transaction of an EXPLAIN, the
+// index the Packs list walks (migration 00025): it holds search_text, so on a
+// test's tiny table reading it whole is the cheapest way to match a word,
+// which at any real size it is not.
+const hideWalkIndex = `DROP INDEX deals_closed_won_text_idx`
 
 // explainWith returns the plan of sql under settings (SET LOCAL statements).
 func explainWith(t *testing.T, db *postgres.DB, settings []string, sql string, args ...any) string {

@@ -75,3 +75,13 @@ func TestMigrateUpDownUp(t *testing.T) {
 		t.Fatalf("second up should be a no-op: n=%d err=%v", n3, err)
 	}
 }
+
+// TestPoolSize: two connections per CPU, four at least.
+func TestPoolSize(t *testing.T) {
+	t.Parallel()
+	for cpus, want := range map[int]int32{1: 4, 2: 4, 3: 6, 8: 16} {
+		if got := postgres.PoolSize(cpus); got != want {
+			t.Errorf("PoolSize(%d) = %d, want %d", cpus, got, want)
+		}
+	}
+}

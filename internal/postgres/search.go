@@ -20,9 +20,26 @@ import (
 // on users, a small table, first (ResolvePeople), so the deal query gets
 // their ids as values the planner can weigh, or no person condition at all.
 
-// SearchCountCap bounds the count above the list: past it the page says
-// "1,000+", so a word matching half the table costs a bounded read.
-const SearchCountCap = 1000
+// The count above the list stops at a cap: past it the page says "1,000+"
+// (or "100+"), so a filter or word matching half the table costs a bounded
+// read. Without words the count walks an index, entry by entry, and stops
+// at SearchCountCap. A word's matches can only be counted by reading each
+// matching deal's row (the trigram index is lossy: every hit is checked
+// against the text), about 2 µs each, so a word's count stops sooner, at
+// SearchWordCountCap: past a hundred the answer is "refine the search"
+// either way.
+const (
+	SearchCountCap     = 1000
+	SearchWordCountCap = 100
+)
+
+// CountCap is where f's count stops (SearchCountCap or SearchWordCountCap).
+func (f SearchFilter) CountCap() int {
+	if len(f.Words) > 0 {
+		return SearchWordCountCap
+	}
+	return SearchCountCap
+}
 
 // SearchFilter selects one page of the Packs list.
 type SearchFilter struct {
@@ -52,8 +69,7 @@ type SearchCursor struct {
 
 // likePattern matches w anywhere, with LIKE's wildcards in w taken literally.
 func likePattern(w string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(w) + "%"
+	return "%" + escapeLike(w) + "%"
 }
 
 // searchArgs numbers the values of one query as it is built.
@@ -174,15 +190,12 @@ func SearchRowsSQL(f SearchFilter, ids []int64) (string, []any) {
 	return `SELECT ` + packColumns + packFrom + ` WHERE ` + and(where) + searchOrder, a
 }
 
-// searchCountLimit stops the count one row past SearchCountCap.
-var searchCountLimit = " LIMIT " + strconv.Itoa(SearchCountCap+1)
-
 // searchSample is the sixteenth of deals that migration 00018 indexes by
 // trigram on its own (deals_search_text_sample_idx). The condition must read
 // exactly as the index's predicate, or the planner cannot use the index.
 const searchSample = "d.id % 16 = 0"
 
-// SearchCountSQL builds the count of f's rows, at most SearchCountCap+1.
+// SearchCountSQL builds the count of f's rows, at most f.CountCap()+1.
 //
 // It reads only the tables f's conditions need: deals for words (and scope),
 // packs for status and clock. Counting deals counts packs: every deal has
@@ -195,14 +208,15 @@ const searchSample = "d.id % 16 = 0"
 // is still read lazily, so the count stops at the cap either way.
 //
 // The trigram index is read whole before its first row, though: for a word
-// in 4% of 1,000,000 deals, 40,000 entries (about 20 ms). So for the reader
+// in 4% of 1,000,000 deals, 40,000 entries (about 7 ms). So for the reader
 // who sees every pack, the count first reads only the sample: when its
-// sixteenth of deals alone reaches the cap, the answer ("1,000+") is proven
+// sixteenth of deals alone passes the cap, the answer ("100+") is proven
 // for a sixteenth of the reading, whatever the table's size; only otherwise,
 // when the word is rarer, are all deals counted. An SE's or SA's packs are
 // few enough to count directly.
 func SearchCountSQL(f SearchFilter) (string, []any) {
 	var a searchArgs
+	limit := " LIMIT " + strconv.Itoa(f.CountCap()+1)
 	if len(f.Words) == 0 {
 		if packFiltered(f) {
 			where := append(scopeWhere(f.Scope, "p", &a), packWhere(f, &a)...)
@@ -213,9 +227,9 @@ func SearchCountSQL(f SearchFilter) (string, []any) {
 			if i := clockOrder(string(f.Clock)); f.Clock != "" && i >= 0 {
 				order = ` ORDER BY ` + overdueClocks[i].due
 			}
-			return `SELECT count(*) FROM (SELECT 1 FROM packs p WHERE ` + and(where) + order + searchCountLimit + `) capped`, a
+			return `SELECT count(*) FROM (SELECT 1 FROM packs p WHERE ` + and(where) + order + limit + `) capped`, a
 		}
-		return `SELECT count(*) FROM (SELECT 1 FROM deals d WHERE ` + and(scopeWhere(f.Scope, "d", &a)) + searchCountLimit + `) capped`, a
+		return `SELECT count(*) FROM (SELECT 1 FROM deals d WHERE ` + and(scopeWhere(f.Scope, "d", &a)) + limit + `) capped`, a
 	}
 	where := and(append(scopeWhere(f.Scope, "d", &a), wordsWhere(f, &a)...))
 	// The pack conditions stay outside the CTEs, so matching deals meet
@@ -223,9 +237,9 @@ func SearchCountSQL(f SearchFilter) (string, []any) {
 	packs := and(packWhere(f, &a))
 	capped := func(cte string) string {
 		if !packFiltered(f) {
-			return `SELECT count(*) FROM (SELECT 1 FROM ` + cte + searchCountLimit + `) capped`
+			return `SELECT count(*) FROM (SELECT 1 FROM ` + cte + limit + `) capped`
 		}
-		return `SELECT count(*) FROM (SELECT 1 FROM ` + cte + ` d JOIN packs p ON p.deal_id = d.id WHERE ` + packs + searchCountLimit + `) capped`
+		return `SELECT count(*) FROM (SELECT 1 FROM ` + cte + ` d JOIN packs p ON p.deal_id = d.id WHERE ` + packs + limit + `) capped`
 	}
 	matches := `matches AS MATERIALIZED (SELECT d.id FROM deals d WHERE ` + where + `)`
 	if !f.Scope.All {
@@ -233,29 +247,107 @@ func SearchCountSQL(f SearchFilter) (string, []any) {
 	}
 	return `WITH sample AS MATERIALIZED (SELECT d.id FROM deals d WHERE ` + searchSample + ` AND ` + where + `),
 		` + matches + `
-		SELECT CASE WHEN n > ` + strconv.Itoa(SearchCountCap) + ` THEN n ELSE (` + capped("matches") + `) END
+		SELECT CASE WHEN n > ` + strconv.Itoa(f.CountCap()) + ` THEN n ELSE (` + capped("matches") + `) END
 		FROM (` + capped("sample") + `) sampled (n)`, a
 }
 
-// ResolvePeople fills f.People: for each word, the people whose name has it
-// (any role: a deal keeps its SE after a role change), in one query.
-func (db *DB) ResolvePeople(ctx context.Context, f SearchFilter) (SearchFilter, error) {
-	f.People = make([][]int64, len(f.Words))
-	if len(f.Words) == 0 {
-		return f, nil
-	}
-	exprs := make([]string, len(f.Words))
-	args := make([]any, len(f.Words))
-	dest := make([]any, len(f.Words))
-	for i, w := range f.Words {
-		exprs[i] = fmt.Sprintf(`coalesce(array_agg(u.id ORDER BY u.id) FILTER (WHERE u.name ILIKE $%d), '{}')`, i+1)
-		args[i], dest[i] = likePattern(w), &f.People[i]
-	}
-	err := db.Pool.QueryRow(ctx, `SELECT `+strings.Join(exprs, ", ")+` FROM users u`, args...).Scan(dest...)
+// People is everyone's name, folded to lower case once, for the search to
+// match words against (an org has hundreds or thousands of people, never
+// millions, so the server keeps it in memory under the data version).
+type People struct {
+	ids   []int64
+	names []string // lower case
+}
+
+// PeopleNames reads People.
+func (db *DB) PeopleNames(ctx context.Context) (*People, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT id, lower(name) FROM users ORDER BY id`)
 	if err != nil {
-		return f, fmt.Errorf("postgres: people named %q: %w", f.Words, err)
+		return nil, fmt.Errorf("postgres: people's names: %w", err)
 	}
+	ps := &People{}
+	var id int64
+	var name string
+	_, err = pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+		ps.ids, ps.names = append(ps.ids, id), append(ps.names, name)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: people's names: %w", err)
+	}
+	return ps, nil
+}
+
+// Named returns, for each word, the ids of the people whose name holds it,
+// ignoring case (any role: a deal keeps its SE after a role change). It is
+// the one rule for which person a search word names.
+func (ps *People) Named(words []string) [][]int64 {
+	out := make([][]int64, len(words))
+	for i, w := range words {
+		w = strings.ToLower(w)
+		for j, name := range ps.names {
+			if strings.Contains(name, w) {
+				out[i] = append(out[i], ps.ids[j])
+			}
+		}
+	}
+	return out
+}
+
+// ResolvePeople fills f.People from the people's names as stored now.
+func (db *DB) ResolvePeople(ctx context.Context, f SearchFilter) (SearchFilter, error) {
+	people, err := db.PeopleNames(ctx)
+	if err != nil {
+		return f, err
+	}
+	f.People = people.Named(f.Words)
 	return f, nil
+}
+
+// SearchResult is one page of the Packs list and the count above it.
+type SearchResult struct {
+	Packs []*handoff.Pack // at most f.Limit
+	// Count is how many packs f finds, at most f.CountCap(); Capped says
+	// there are more.
+	Count  int
+	Capped bool
+}
+
+// SearchPage reads one page of the Packs list for f and its count: the
+// page's deal ids (planned for f's words), then the page's rows and, unless
+// a first page with room to spare is its own count, the count, both in one
+// round trip.
+func (db *DB) SearchPage(ctx context.Context, f SearchFilter) (SearchResult, error) {
+	if f.People == nil {
+		var err error
+		if f, err = db.ResolvePeople(ctx, f); err != nil {
+			return SearchResult{}, err
+		}
+	}
+	ids, err := db.searchIDs(ctx, f)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	res := SearchResult{Count: len(ids)}
+	b := &pgx.Batch{}
+	if len(ids) > 0 {
+		sql, args := SearchRowsSQL(f, ids)
+		b.Queue(sql, args...).Query(func(rows pgx.Rows) (err error) {
+			res.Packs, err = collectPacks(rows)
+			return err
+		})
+	}
+	if f.After != nil || len(ids) == f.Limit {
+		sql, args := SearchCountSQL(f)
+		b.Queue(sql, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&res.Count) })
+	}
+	if b.Len() > 0 {
+		if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+			return SearchResult{}, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
+		}
+	}
+	res.Count, res.Capped = min(res.Count, f.CountCap()), res.Count > f.CountCap()
+	return res, nil
 }
 
 // SearchPacks returns one page of the Packs list for f.
@@ -266,6 +358,24 @@ func (db *DB) SearchPacks(ctx context.Context, f SearchFilter) ([]*handoff.Pack,
 			return nil, err
 		}
 	}
+	ids, err := db.searchIDs(ctx, f)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	sql, args := SearchRowsSQL(f, ids)
+	rows, err := db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
+	}
+	out, err := collectPacks(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
+	}
+	return out, nil
+}
+
+// searchIDs picks the deal ids of f's page, in page order.
+func (db *DB) searchIDs(ctx context.Context, f SearchFilter) ([]int64, error) {
 	sql, args := SearchSQL(f)
 	// Never a cached generic plan: one made for an unknown word walks the
 	// newest deals or reads the trigram index whatever the word, and either
@@ -279,26 +389,22 @@ func (db *DB) SearchPacks(ctx context.Context, f SearchFilter) ([]*handoff.Pack,
 	if err != nil {
 		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	sql, args = SearchRowsSQL(f, ids)
-	rows, err = db.Pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[packRow])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: search packs %q: %w", f.Words, err)
-	}
-	out := make([]*handoff.Pack, len(rs))
-	for i, r := range rs {
-		out[i] = r.pack()
-	}
-	return out, nil
+	return ids, nil
 }
 
-// CountPacks returns how many packs f finds, at most SearchCountCap+1.
+// collectPacks reads rows of packColumns, by position (matching names by
+// reflection cost a tenth of the search page's server time).
+func collectPacks(rows pgx.Rows) ([]*handoff.Pack, error) {
+	var r packRow
+	var out []*handoff.Pack
+	_, err := pgx.ForEachRow(rows, r.scanTargets(), func() error {
+		out = append(out, r.pack())
+		return nil
+	})
+	return out, err
+}
+
+// CountPacks returns how many packs f finds, at most f.CountCap()+1.
 func (db *DB) CountPacks(ctx context.Context, f SearchFilter) (int, error) {
 	if f.People == nil {
 		var err error

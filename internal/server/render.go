@@ -13,11 +13,24 @@ import (
 	"github.com/handoff-app/handoff/web"
 )
 
+// maxPooledBuffer keeps a rare huge page (a CSV-sized table) from pinning
+// its buffer in the pool.
+const maxPooledBuffer = 1 << 20
+
 // render writes c with status. It renders into a buffer first, so a failing
 // component becomes a clean 500 page rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(web.WithLocation(r.Context(), s.orgLocation()), &buf); err != nil {
+	buf, _ := s.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			s.buffers.Put(buf)
+		}
+	}()
+	if err := c.Render(web.WithLocation(r.Context(), s.orgLocation()), buf); err != nil {
 		s.log.ErrorContext(r.Context(), "render failed", "err", err, "path", logPath(r))
 		http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
 		return

@@ -165,21 +165,17 @@ func (s *Server) packsList(w http.ResponseWriter, r *http.Request) error {
 		Scope: handoff.ScopeOf(actor), Words: words, Status: pq.Status, Clock: pq.Clock, State: string(pq.State),
 		Today: today.Time(), RiskUntil: cal.RiskUntil(today).Time(), After: pq.After, Limit: searchPageSize + 1,
 	}
-	if f, err = s.db.ResolvePeople(ctx, f); err != nil {
-		return err
-	}
-	packs, err := s.db.SearchPacks(ctx, f)
+	people, err := remember(ctx, s, "people.names", s.db.PeopleNames)
 	if err != nil {
 		return err
 	}
-	// A first page with room to spare holds every match: it is the count.
-	n := len(packs)
-	if f.After != nil || n == f.Limit {
-		if n, err = s.db.CountPacks(ctx, f); err != nil {
-			return err
-		}
+	f.People = people.Named(words)
+	res, err := s.db.SearchPage(ctx, f)
+	if err != nil {
+		return err
 	}
-	page.Count, page.Capped = min(n, postgres.SearchCountCap), n > postgres.SearchCountCap
+	packs := res.Packs
+	page.Count, page.Capped = res.Count, res.Capped
 	if len(packs) > searchPageSize {
 		packs = packs[:searchPageSize]
 		last := packs[len(packs)-1].Deal
@@ -190,7 +186,7 @@ func (s *Server) packsList(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range packs {
 		row := web.SearchRow{Head: packHead(p), CRMURL: handoff.CRMLink(settings.CRMURLTemplate, p.Deal.CRMOpportunityID)}
 		if c, ok := soonestRunning(deadline.PackClocks(cal, settings, p, now)); ok {
-			v := clockView(cal, c, p, now)
+			v := clockCell(cal, c, p, now)
 			row.Next = &v
 		}
 		page.Rows = append(page.Rows, row)
