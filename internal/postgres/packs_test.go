@@ -99,15 +99,16 @@ func (w *packWorld) count(t *testing.T, table string) int {
 func packReads(w *packWorld) map[string]func(actor *handoff.User) error {
 	ctx := context.Background()
 	return map[string]func(*handoff.User) error{
-		"Pack":       func(a *handoff.User) error { _, err := w.db.Pack(ctx, a, w.pack); return err },
-		"PackDetail": func(a *handoff.User) error { _, err := w.db.PackDetail(ctx, a, w.pack, 1); return err },
-		"Documents":  func(a *handoff.User) error { _, _, err := w.db.Documents(ctx, a, w.pack); return err },
-		"Versions":   func(a *handoff.User) error { _, err := w.db.Versions(ctx, a, w.pack); return err },
-		"Version":    func(a *handoff.User) error { _, err := w.db.Version(ctx, a, w.pack, 1); return err },
-		"Events":     func(a *handoff.User) error { _, err := w.db.Events(ctx, a, w.pack); return err },
-		"Comments":   func(a *handoff.User) error { _, err := w.db.Comments(ctx, a, w.pack); return err },
-		"Reviews":    func(a *handoff.User) error { _, err := w.db.Reviews(ctx, a, w.pack); return err },
-		"Questions":  func(a *handoff.User) error { _, err := w.db.Questions(ctx, a, w.pack); return err },
+		"Pack":        func(a *handoff.User) error { _, err := w.db.Pack(ctx, a, w.pack); return err },
+		"PackDetail":  func(a *handoff.User) error { _, err := w.db.PackDetail(ctx, a, w.pack, 1); return err },
+		"PackForEdit": func(a *handoff.User) error { _, err := w.db.PackForEdit(ctx, a, w.pack); return err },
+		"Documents":   func(a *handoff.User) error { _, _, err := w.db.Documents(ctx, a, w.pack); return err },
+		"Versions":    func(a *handoff.User) error { _, err := w.db.Versions(ctx, a, w.pack); return err },
+		"Version":     func(a *handoff.User) error { _, err := w.db.Version(ctx, a, w.pack, 1); return err },
+		"Events":      func(a *handoff.User) error { _, err := w.db.Events(ctx, a, w.pack); return err },
+		"Comments":    func(a *handoff.User) error { _, err := w.db.Comments(ctx, a, w.pack); return err },
+		"Reviews":     func(a *handoff.User) error { _, err := w.db.Reviews(ctx, a, w.pack); return err },
+		"Questions":   func(a *handoff.User) error { _, err := w.db.Questions(ctx, a, w.pack); return err },
 		"CommitmentDecisions": func(a *handoff.User) error {
 			_, err := w.db.CommitmentDecisions(ctx, a, w.pack)
 			return err

@@ -362,7 +362,11 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.packDetailFromURL(r)
+	id, err := packIDFromURL(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.db.PackForEdit(ctx, actor, id)
 	if err != nil {
 		return err
 	}
