@@ -2462,11 +2462,11 @@ func assignBox(p PackPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Select("se_id", "Sales Engineer", userOptions(p.Assign.SEs), p.Assign.SEID, "Choose…", nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = KeptSelect("se_id", "Sales Engineer", p.Assign.SEs, p.Assign.SEID, "Choose…").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Select("sa_id", "Solutions Architect", userOptions(p.Assign.SAs), p.Assign.SAID, "Not assigned", nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = KeptSelect("sa_id", "Solutions Architect", p.Assign.SAs, p.Assign.SAID, "Not assigned").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -144,7 +144,7 @@ type AckView struct {
 
 // AssignView lets a manager change the SE and SA.
 type AssignView struct {
-	SEs, SAs   []*handoff.User
+	SEs, SAs   *Options // the active SEs and SAs
 	SEID, SAID string
 }
 

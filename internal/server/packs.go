@@ -184,9 +184,14 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		if p.Deal.SAID != 0 {
 			a.SAID = strconv.FormatInt(p.Deal.SAID, 10)
 		}
-		if a.SEs, a.SAs, err = s.sesAndSAs(ctx, true); err != nil {
+		opts, err := remember(ctx, s, "assign.options", func(ctx context.Context) ([2]*web.Options, error) {
+			ses, sas, err := s.sesAndSAs(ctx, true)
+			return [2]*web.Options{web.UserOptions(ses), web.UserOptions(sas)}, err
+		})
+		if err != nil {
 			return err
 		}
+		a.SEs, a.SAs = opts[0], opts[1]
 		page.Assign = a
 	}
 	s.render(w, r, status, web.PackView(page))
