@@ -22,8 +22,9 @@ func mailSender(cfg config.Config, logger *slog.Logger) (mail.Sender, error) {
 	return mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
 }
 
-// jobsPoolConns is the job workers' pool: River's listener, its producer and
-// maintenance, and up to jobs.Config.MaxWorkers (4) jobs at once.
+// jobsPoolConns is the job workers' pool, whatever pool_max_conns says for
+// the pages: River's listener, its producer and maintenance, and up to
+// jobs.Config.MaxWorkers (4) jobs at once.
 const jobsPoolConns = 6
 
 // openJobsDB opens the job workers' own pool, with the same event hooks as
@@ -77,8 +78,13 @@ func (p *program) worker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	stop, err := startWorkers(ctx, cfg, db, logger, nil)
+	db.Close() // it migrated; the workers get their own pool, as in serve
+	jobsDB, err := openJobsDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer jobsDB.Close()
+	stop, err := startWorkers(ctx, cfg, jobsDB, logger, nil)
 	if err != nil {
 		return err
 	}

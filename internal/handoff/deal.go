@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -66,6 +67,13 @@ const (
 	MaxCRMOpportunityID = 100
 	MaxContactName      = MaxShort
 	MaxContactEmail     = MaxEmail
+	// MaxSearchableBytes bounds the names a deal is searched by (account,
+	// opportunity, CRM id, AE and CSM names) taken together, in bytes: they
+	// are stored as one text that the Packs list's walk index holds
+	// (migration 00025), and an index entry holds at most about 2,700 bytes.
+	// Names in the Latin alphabet never come near it; five names near their
+	// limits in a script of 3 or 4 bytes per letter would.
+	MaxSearchableBytes = 2400
 )
 
 // DealInput is what a person types to record a deal, before validation.
@@ -139,7 +147,29 @@ func ValidateDeal(in DealInput, today time.Time) (Deal, error) {
 	}
 	checkContact(fe, "ae", d.AE)
 	checkContact(fe, "csm", d.CSM)
+	checkSearchable(fe, d)
 	return d, fe.Err()
+}
+
+// checkSearchable refuses names too long together to search by
+// (MaxSearchableBytes), on the longest of them.
+func checkSearchable(fe FieldErrors, d Deal) {
+	fields := []struct{ name, v string }{
+		{"account_name", d.AccountName}, {"opportunity_name", d.OpportunityName},
+		{"crm_opportunity_id", d.CRMOpportunityID}, {"ae_name", d.AE.Name}, {"csm_name", d.CSM.Name},
+	}
+	total, longest := len(fields)-1, 0 // the spaces between them
+	for i, f := range fields {
+		total += len(f.v)
+		if len(f.v) > len(fields[longest].v) {
+			longest = i
+		}
+	}
+	if total <= MaxSearchableBytes || fe[fields[longest].name] != "" {
+		return
+	}
+	fe.Add(fields[longest].name, fmt.Sprintf("Together the account, opportunity, CRM id, AE and CSM names are too long to search by "+
+		"(%d bytes of text, at most %d; a letter outside the Latin alphabet takes 2 to 4). Shorten this one, the longest.", total, MaxSearchableBytes))
 }
 
 func checkContact(fe FieldErrors, prefix string, c Contact) {

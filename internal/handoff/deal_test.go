@@ -364,3 +364,24 @@ func TestSegmentLabel(t *testing.T) {
 		}
 	})
 }
+
+// TestValidateDealRefusesNamesTooLongToSearch: names within their own limits
+// can still be too long together for the search index (MaxSearchableBytes);
+// the longest is named, and Latin names at every limit pass.
+func TestValidateDealRefusesNamesTooLongToSearch(t *testing.T) {
+	t.Parallel()
+	in := func(name func(n int) string) DealInput {
+		return DealInput{AccountName: name(MaxAccountName), OpportunityName: name(MaxOpportunityName - 1),
+			CRMOpportunityID: strings.Repeat("0", MaxCRMOpportunityID), Segment: "strategic", ARR: "1000", ClosedWonOn: "2026-03-02",
+			AEName: name(MaxContactName - 2), CSMName: name(MaxContactName - 3)}
+	}
+	today := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	if _, err := ValidateDeal(in(func(n int) string { return strings.Repeat("a", n) }), today); err != nil {
+		t.Fatalf("Latin names at their limits: %v", err)
+	}
+	_, err := ValidateDeal(in(func(n int) string { return strings.Repeat("東", n) }), today) // 3 bytes each
+	fields := InvalidFields(err)
+	if len(fields) != 1 || !strings.Contains(fields["account_name"], "too long to search by") {
+		t.Fatalf("CJK names at their limits: %v, want one error on the longest, the account name", fields)
+	}
+}

@@ -43,33 +43,41 @@ type StoredEvent struct {
 }
 
 // PoolSize is how many connections a server's pool holds unless the URL sets
-// pool_max_conns: two per CPU, four at least, as PostgreSQL's own guidance
-// sizes a pool. More connections than the CPUs can serve do not add
-// throughput, they add waiting: with 16 connections on 2 cores, 16 requests
-// ran their queries side by side and the slowest waited out everyone's time
-// slices (p99 three to five times the median); with 4, requests queue for a
-// connection in order and the p99 of every page fell by about half at the
-// same throughput (docs/performance.md).
+// pool_max_conns: two per CPU it may use (GOMAXPROCS, which follows a
+// container's CPU limit), four at least and 32 at most, as PostgreSQL's own
+// guidance sizes a pool. More connections than the CPUs can serve do not
+// add throughput, they add waiting: with 16 connections on 2 cores, 16
+// requests ran their queries side by side and the slowest waited out
+// everyone's time slices (p99 three to five times the median); with 4,
+// requests queue for a connection in order and the p99 of every page fell
+// by about half at the same throughput (docs/performance.md). The ceiling
+// keeps a few instances on big machines within PostgreSQL's default of 100
+// connections.
 func PoolSize(cpus int) int32 {
-	return int32(max(4, 2*cpus))
+	return int32(min(32, max(4, 2*cpus)))
 }
 
-// Open connects a pool of PoolSize(runtime.NumCPU()) connections to url. It
-// does not fail when the database is down: the pool connects lazily, /readyz
-// reports the outage, and the app recovers by itself when the database is
-// back.
+// Open connects a pool of PoolSize(GOMAXPROCS) connections to url, or as
+// many as its pool_max_conns says. It does not fail when the database is
+// down: the pool connects lazily, /readyz reports the outage, and the app
+// recovers by itself when the database is back.
 func Open(ctx context.Context, url string) (*DB, error) {
-	return OpenSized(ctx, url, PoolSize(runtime.NumCPU()))
+	return open(ctx, url, PoolSize(runtime.GOMAXPROCS(0)), true)
 }
 
-// OpenSized is Open with a pool of at most conns connections, unless the URL
-// sets pool_max_conns.
+// OpenSized is Open with a pool of exactly conns connections, whatever the
+// URL says: for the job workers, whose need does not grow with the web
+// pages' pool_max_conns.
 func OpenSized(ctx context.Context, url string, conns int32) (*DB, error) {
+	return open(ctx, url, conns, false)
+}
+
+func open(ctx context.Context, url string, conns int32, urlMaySize bool) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse database url: %w", err)
 	}
-	if !strings.Contains(url, "pool_max_conns") {
+	if !urlMaySize || !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = conns
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute

@@ -76,10 +76,10 @@ func TestMigrateUpDownUp(t *testing.T) {
 	}
 }
 
-// TestPoolSize: two connections per CPU, four at least.
+// TestPoolSize: two connections per CPU, four at least, 32 at most.
 func TestPoolSize(t *testing.T) {
 	t.Parallel()
-	for cpus, want := range map[int]int32{1: 4, 2: 4, 3: 6, 8: 16} {
+	for cpus, want := range map[int]int32{1: 4, 2: 4, 3: 6, 8: 16, 16: 32, 64: 32} {
 		if got := postgres.PoolSize(cpus); got != want {
 			t.Errorf("PoolSize(%d) = %d, want %d", cpus, got, want)
 		}

@@ -261,21 +261,32 @@ type People struct {
 
 // PeopleNames reads People.
 func (db *DB) PeopleNames(ctx context.Context) (*People, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id, lower(name) FROM users ORDER BY id`)
+	rows, err := db.Pool.Query(ctx, `SELECT id, name FROM users ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: people's names: %w", err)
 	}
-	ps := &People{}
+	var ids []int64
+	var names []string
 	var id int64
 	var name string
 	_, err = pgx.ForEachRow(rows, []any{&id, &name}, func() error {
-		ps.ids, ps.names = append(ps.ids, id), append(ps.names, name)
+		ids, names = append(ids, id), append(names, name)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: people's names: %w", err)
 	}
-	return ps, nil
+	return newPeople(ids, names), nil
+}
+
+// newPeople folds names to lower case in Go, as Named folds the words: one
+// rule for both sides, whatever the database's collation does to case.
+func newPeople(ids []int64, names []string) *People {
+	ps := &People{ids: ids, names: make([]string, len(names))}
+	for i, n := range names {
+		ps.names[i] = strings.ToLower(n)
+	}
+	return ps
 }
 
 // Named returns, for each word, the ids of the people whose name holds it,

@@ -377,3 +377,78 @@ func explainAnalyze(t *testing.T, db *postgres.DB, sql string, args ...any) stri
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestSearchIndexesTheLongestNamesAllowed: a deal whose names take
+// handoff.MaxSearchableBytes together, in letters of 4 bytes, fits the walk
+// index (an entry holds about 2,700 bytes) and is found.
+func TestSearchIndexesTheLongestNamesAllowed(t *testing.T) {
+	t.Parallel()
+	w := newListWorld(t, 0)
+	ctx := context.Background()
+	part := strings.Repeat("😀", (handoff.MaxSearchableBytes-4)/4/4) // four names of 4-byte letters, with 3 spaces
+	if _, err := w.db.Pool.Exec(ctx, `
+		WITH d AS (
+			INSERT INTO deals (account_name, opportunity_name, segment, arr_minor, arr_currency, closed_won_on, se_id, ae_name, csm_name)
+			VALUES ('Longname ' || $2, $2, 'enterprise', 100, 'USD', DATE '2026-10-01', $1, $2, $2) RETURNING id)
+		INSERT INTO packs (deal_id, pack_due_on, kickoff_due_on) SELECT id, DATE '2026-12-01', DATE '2026-12-04' FROM d`,
+		w.sam.ID, part); err != nil {
+		t.Fatalf("the longest names allowed do not fit the index: %v", err)
+	}
+	got := searchAll(t, w.db, postgres.SearchFilter{Scope: handoff.PackScope{All: true}, Words: []string{"longname"}}, 26)
+	if len(got) != 1 {
+		t.Errorf("found %d packs, want the one", len(got))
+	}
+}
+
+// TestSearchPageCountsToTheCap: a word matching exactly SearchWordCountCap
+// packs counts them all; one more says "more" (Capped); a first page with
+// room to spare is its own count.
+func TestSearchPageCountsToTheCap(t *testing.T) {
+	t.Parallel()
+	w := newListWorld(t, 0)
+	ctx := context.Background()
+	if _, err := w.db.Pool.Exec(ctx, `
+		WITH d AS (
+			INSERT INTO deals (account_name, opportunity_name, segment, arr_minor, arr_currency, closed_won_on, se_id)
+			SELECT CASE WHEN i <= $2 THEN 'Hundred Club ' ELSE 'Overflow Club ' END || i, 'Platform', 'enterprise', 100, 'USD',
+			       DATE '2026-10-01' + i % 40, $1
+			FROM generate_series(1, $2 + 1) i RETURNING id)
+		INSERT INTO packs (deal_id, pack_due_on, kickoff_due_on) SELECT id, DATE '2026-12-01', DATE '2026-12-04' FROM d`,
+		w.sam.ID, postgres.SearchWordCountCap); err != nil {
+		t.Fatal(err)
+	}
+	all := handoff.PackScope{All: true}
+	for _, tc := range []struct {
+		word   string
+		count  int
+		capped bool
+		page   int
+	}{
+		{"hundred club", postgres.SearchWordCountCap, false, 26},
+		{"club", postgres.SearchWordCountCap, true, 26},
+		{"overflow club", 1, false, 1},
+	} {
+		res, err := w.db.SearchPage(ctx, postgres.SearchFilter{Scope: all, Words: []string{tc.word}, Limit: 26})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Count != tc.count || res.Capped != tc.capped || len(res.Packs) != tc.page {
+			t.Errorf("%q: count %d, capped %v, %d rows; want %d, %v, %d", tc.word, res.Count, res.Capped, len(res.Packs), tc.count, tc.capped, tc.page)
+		}
+	}
+}
+
+// TestSearchWalkIsIndexOnly: the newest-first walk a common word takes reads
+// only the walk index, which holds the text it checks (migration 00025).
+func TestSearchWalkIsIndexOnly(t *testing.T) {
+	t.Parallel()
+	w := newListWorld(t, 10)
+	if _, err := w.db.Pool.Exec(context.Background(), `VACUUM ANALYZE deals`); err != nil {
+		t.Fatal(err)
+	}
+	sql, args := postgres.SearchSQL(postgres.SearchFilter{Scope: handoff.PackScope{All: true}, Words: []string{"account"}, Limit: 26})
+	plan := explainWith(t, w.db, []string{`SET LOCAL enable_seqscan = off`, `SET LOCAL enable_bitmapscan = off`}, sql, args...)
+	if !strings.Contains(plan, "Index Only Scan Backward using deals_closed_won_text_idx") {
+		t.Errorf("the walk is not index-only:\n%s", plan)
+	}
+}
