@@ -3,8 +3,6 @@ package web
 import (
 	"time"
 
-	"github.com/a-h/templ"
-
 	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 )
@@ -310,11 +308,4 @@ type OverdueRow struct {
 	Late      int    // in the clock's own unit; 0 when not late
 	Words     string // "3 business days overdue", "2 days overdue", "due today"
 	WaitingOn string // "Sam Rivera (SE)"
-}
-
-// classAttr is a class attribute written as is. Rows of long lists use it
-// instead of templ's class={ ... }, which builds a map per element to drop
-// repeated names (6% of a home page's server time for the badges alone).
-func classAttr(class string) templ.OrderedAttributes {
-	return templ.OrderedAttributes{{Key: "class", Value: class}}
 }
