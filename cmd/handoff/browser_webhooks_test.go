@@ -84,7 +84,7 @@ func TestBrowserWebhooks(t *testing.T) {
 	}
 	req, _ := http.NewRequest(http.MethodPost, r.URL+"/api/v1/deals", strings.NewReader(`{"crm_opportunity_id": "006WH", "account_name": "Hooked Inc",
 		"opportunity_name": "Platform", "segment": "enterprise", "arr": {"amount": 5000000, "currency": "USD"},
-		"closed_won_date": "`+time.Now().Format(time.DateOnly)+`", "se_email": "sam.se@example.com"}`))
+		"closed_won_date": "`+nyToday()+`", "se_email": "sam.se@example.com"}`))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
