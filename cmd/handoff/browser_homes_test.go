@@ -73,7 +73,8 @@ func TestBrowserSEHomeIsActionFirst(t *testing.T) {
 	}
 	if _, err := conn.Exec(context.Background(), `
 		UPDATE packs SET status = 'locked', submitted_version = 1, first_submitted_at = now(), submitted_at = now(),
-		       acknowledged_at = now(), kickoff_on = current_date, lock_due_on = current_date + 30, locked_at = now() WHERE id = $1`,
+		       acknowledged_at = now(), kickoff_on = current_date, lock_due_on = current_date + 30, first_value_due_on = current_date + 90, locked_at = now(),
+		       first_value_on = current_date, first_value_what = 'Live', first_value_recorded_at = now() WHERE id = $1`,
 		id(finished)); err != nil {
 		t.Fatal(err)
 	}

@@ -232,8 +232,10 @@ func draftOwner(ctx context.Context, conn *pgx.Conn, n int) (string, []draft, er
 func inboxSA(ctx context.Context, conn *pgx.Conn, explicit string) (string, int, error) {
 	var open []string
 	for _, s := range []deadline.Section{deadline.SectionNeedsYou, deadline.SectionWaiting} {
-		for _, st := range deadline.SectionStatuses(s, handoff.RoleSA) {
-			open = append(open, string(st))
+		// By status only: a locked pack counts whether or not its clocks
+		// after the lock run, close enough to pick a busy SA.
+		for _, t := range deadline.SectionTerms(s, handoff.RoleSA) {
+			open = append(open, string(t.Status))
 		}
 	}
 	const countOf = `

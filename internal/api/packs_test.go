@@ -257,7 +257,7 @@ func (e *env) acknowledged(t *testing.T, docs handoff.Documents, veto map[string
 		}
 	}
 	kickoff := time.Date(2026, time.November, 24, 0, 0, 0, 0, time.UTC)
-	if err := e.DB.Acknowledge(ctx, e.sa, id, 1, kickoff, kickoff.AddDate(0, 0, 30), kickoff.AddDate(0, 0, 1), false, now); err != nil {
+	if err := e.DB.Acknowledge(ctx, e.sa, id, 1, kickoff, kickoff.AddDate(0, 0, 30), kickoff.AddDate(0, 0, 90), kickoff.AddDate(0, 0, 1), false, now); err != nil {
 		t.Fatalf("acknowledge: %v", err)
 	}
 	return id
@@ -290,7 +290,7 @@ func (e *env) lock(t *testing.T, id int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.DB.LockArchitecture(ctx, e.sa, id, p.Version, servertest.Today()); err != nil {
+	if err := e.DB.LockArchitecture(ctx, e.sa, id, p.Version, servertest.Today(), servertest.Today()); err != nil {
 		t.Fatalf("lock: %v", err)
 	}
 }

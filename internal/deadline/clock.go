@@ -7,18 +7,41 @@ import (
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
-// Kind names one of the three clocks. The values are stable: they are stored.
+// Kind names one of the five clocks. The values are stable: they are stored.
 type Kind string
 
-// The three clocks of docs/design.md, "Deadlines".
+// The clocks of README.md, "Deadlines" and "After the lock".
 const (
 	KindPack    Kind = "pack"    // Closed-Won + N business days; done when the pack is first submitted
 	KindKickoff Kind = "kickoff" // Closed-Won + N business days; done when the SA acknowledges
 	KindLock    Kind = "lock"    // kickoff + N calendar days; done when the architecture is locked
+	// KindFirstValue: kickoff + N calendar days; done when the SA records
+	// first value.
+	KindFirstValue Kind = "first_value"
+	// KindPodReview: on strategic accounts, lock + 91 calendar days, then
+	// each review + 91; it never finishes while the account is strategic,
+	// each review only moves it on.
+	KindPodReview Kind = "pod_review"
 )
 
+// NumKinds is how many clocks there are.
+const NumKinds = 5
+
+// Clocks are a pack's clocks in Kinds order.
+type Clocks [NumKinds]Clock
+
 // Kinds returns the clocks in the order pages show them.
-func Kinds() []Kind { return []Kind{KindPack, KindKickoff, KindLock} }
+func Kinds() []Kind {
+	return []Kind{KindPack, KindKickoff, KindLock, KindFirstValue, KindPodReview}
+}
+
+// Conditional reports whether clock k runs on a fact of its own besides the
+// pack's status: first value stops when recorded while the pack stays
+// locked, and the pod review runs only on strategic accounts. Its stored due
+// day says which (an open first value clock, a strategic account), so SQL
+// reads that fact from the clock's own columns; the other clocks run on the
+// status alone.
+func Conditional(k Kind) bool { return k == KindFirstValue || k == KindPodReview }
 
 // Label is the name people see: "Pack due", "Kickoff due", "Architecture lock due".
 func (k Kind) Label() string {
@@ -29,6 +52,10 @@ func (k Kind) Label() string {
 		return "Kickoff due"
 	case KindLock:
 		return "Architecture lock due"
+	case KindFirstValue:
+		return "First value due"
+	case KindPodReview:
+		return "Pod review due"
 	}
 	return string(k)
 }
@@ -38,8 +65,10 @@ func (k Kind) startName() string {
 	switch k {
 	case KindPack, KindKickoff:
 		return "Closed-Won"
-	case KindLock:
+	case KindLock, KindFirstValue:
 		return "kickoff"
+	case KindPodReview:
+		return "the lock or the last pod review"
 	}
 	return "the start day"
 }
@@ -86,6 +115,7 @@ const (
 	DefaultPackBusinessDays    = 5
 	DefaultKickoffBusinessDays = 5
 	DefaultLockCalendarDays    = 30
+	DefaultFirstValueDays      = 90
 )
 
 // Rule says how a clock's due day follows from its start day: Days business
@@ -104,6 +134,15 @@ func KickoffRule(days int) Rule { return Rule{Kind: KindKickoff, Days: days, Bus
 
 // LockRule is the Architecture lock due rule: days calendar days after kickoff.
 func LockRule(days int) Rule { return Rule{Kind: KindLock, Days: days, Business: false} }
+
+// FirstValueRule is the First value due rule: days calendar days after kickoff.
+func FirstValueRule(days int) Rule { return Rule{Kind: KindFirstValue, Days: days, Business: false} }
+
+// PodReviewRule is the Pod review due rule: a quarter (91 calendar days)
+// after the lock, then after each review.
+func PodReviewRule() Rule {
+	return Rule{Kind: KindPodReview, Days: handoff.PodReviewDays, Business: false}
+}
 
 // Clock is one evaluated deadline of one pack.
 type Clock struct {
@@ -184,8 +223,11 @@ func (c *Calendar) OpenState(due, today Day) State {
 // weekend, not "0".
 func (c *Calendar) Relative(cl Clock, now time.Time) string {
 	if cl.Start.IsZero() {
-		if cl.Kind == KindLock {
+		switch cl.Kind {
+		case KindLock, KindFirstValue:
 			return "starts at kickoff"
+		case KindPodReview:
+			return "strategic accounts, after the lock"
 		}
 		return "not started"
 	}

@@ -7,7 +7,8 @@ import (
 
 func TestKindLabel(t *testing.T) {
 	t.Parallel()
-	want := map[Kind]string{KindPack: "Pack due", KindKickoff: "Kickoff due", KindLock: "Architecture lock due"}
+	want := map[Kind]string{KindPack: "Pack due", KindKickoff: "Kickoff due", KindLock: "Architecture lock due",
+		KindFirstValue: "First value due", KindPodReview: "Pod review due"}
 	for _, k := range Kinds() {
 		if k.Label() != want[k] {
 			t.Errorf("%s.Label() = %q, want %q", k, k.Label(), want[k])

@@ -28,7 +28,7 @@ func Sections() []Section { return []Section{SectionNeedsYou, SectionWaiting, Se
 
 // SectionOf says where a pack whose clocks are cs (as PackClocks evaluates
 // them) stands for a person in role.
-func SectionOf(cs [3]Clock, role handoff.Role) Section {
+func SectionOf(cs Clocks, role handoff.Role) Section {
 	open := false
 	for _, c := range cs {
 		if c.Owner == role {
@@ -42,37 +42,75 @@ func SectionOf(cs [3]Clock, role handoff.Role) Section {
 	return SectionDone
 }
 
-// SectionStatuses lists, in lifecycle order, the pack statuses that fall in
-// section s for a person in role, for SQL that filters in the database: the
-// statuses in which some clock waits on role (OwedStatuses), those in which
-// clocks run for someone else, and those in which no clock runs.
-func SectionStatuses(s Section, role handoff.Role) []handoff.Status {
-	var out []handoff.Status
+// SectionTerm is one status's share of a section, for SQL that filters in
+// the database: packs in Status, and, when Any is set, only those where at
+// least one of those Conditional clocks runs; when None is set, only those
+// where none of them runs.
+type SectionTerm struct {
+	Status    handoff.Status
+	Any, None []Kind
+}
+
+// Plain reports whether the status alone decides the term.
+func (t SectionTerm) Plain() bool { return len(t.Any) == 0 && len(t.None) == 0 }
+
+// SectionTerms lists, in lifecycle order, what falls in section s for a
+// person in role, as SectionOf decides it from the clocks: by status, and
+// where a Conditional clock decides, by whether it runs.
+func SectionTerms(s Section, role handoff.Role) []SectionTerm {
+	var out []SectionTerm
 	for _, st := range handoff.Statuses {
-		if sectionOfStatus(st, role) == s {
-			out = append(out, st)
+		var owedPlain, runPlain bool
+		var owedCond, runCond []Kind // Conditional clocks owed by role; running for someone else
+		for _, k := range Kinds() {
+			owed := slices.Contains(OwedStatuses(k, role), st)
+			switch {
+			case !IsOpen(k, st):
+			case !Conditional(k) && owed:
+				owedPlain = true
+			case !Conditional(k):
+				runPlain = true
+			case owed:
+				owedCond = append(owedCond, k)
+			default:
+				runCond = append(runCond, k)
+			}
 		}
+		t := SectionTerm{Status: st}
+		switch s {
+		case SectionNeedsYou:
+			switch {
+			case owedPlain:
+			case len(owedCond) > 0:
+				t.Any = owedCond
+			default:
+				continue
+			}
+		case SectionWaiting:
+			switch {
+			case owedPlain:
+				continue
+			case runPlain:
+				t.None = owedCond
+			case len(runCond) > 0:
+				t.Any, t.None = runCond, owedCond
+			default:
+				continue
+			}
+		case SectionDone:
+			if owedPlain || runPlain {
+				continue
+			}
+			t.None = append(owedCond, runCond...)
+		}
+		out = append(out, t)
 	}
 	return out
 }
 
-func sectionOfStatus(st handoff.Status, role handoff.Role) Section {
-	open := false
-	for _, k := range Kinds() {
-		if slices.Contains(OwedStatuses(k, role), st) {
-			return SectionNeedsYou
-		}
-		open = open || IsOpen(k, st)
-	}
-	if open {
-		return SectionWaiting
-	}
-	return SectionDone
-}
-
-// RunningIn lists the clocks that run in status st, in page order. In every
-// status they all wait on one role, so the soonest due among them is the
-// soonest step owed on the pack — what a home sorts by.
+// RunningIn lists the clocks that may run in status st, in page order. In
+// every status they all wait on one role, so the soonest due among those
+// running is the soonest step owed on the pack — what a home sorts by.
 func RunningIn(st handoff.Status) []Kind {
 	var out []Kind
 	for _, k := range Kinds() {

@@ -13,17 +13,23 @@ import (
 // that must filter in the database reads the same tables through OpenStatuses
 // and OwedStatuses, and a property test proves the two agree row for row.
 
-// Rules are an organisation's three clocks as its settings define them.
+// Rules are an organisation's clocks as its settings define them.
 type Rules struct {
-	Pack, Kickoff, Lock Rule
+	Pack, Kickoff, Lock, FirstValue, PodReview Rule
 }
 
 // RulesOf reads the clock rules from the org's settings.
 func RulesOf(s handoff.Settings) Rules {
+	fv := s.FirstValueDueCalendarDays
+	if fv == 0 {
+		fv = DefaultFirstValueDays // settings built before the clock existed
+	}
 	return Rules{
-		Pack:    PackRule(s.PackDueBusinessDays),
-		Kickoff: KickoffRule(s.KickoffDueBusinessDays),
-		Lock:    LockRule(s.LockDueCalendarDays),
+		Pack:       PackRule(s.PackDueBusinessDays),
+		Kickoff:    KickoffRule(s.KickoffDueBusinessDays),
+		Lock:       LockRule(s.LockDueCalendarDays),
+		FirstValue: FirstValueRule(fv),
+		PodReview:  PodReviewRule(),
 	}
 }
 
@@ -34,24 +40,45 @@ func (r Rules) Of(k Kind) Rule {
 		return r.Pack
 	case KindKickoff:
 		return r.Kickoff
+	case KindFirstValue:
+		return r.FirstValue
+	case KindPodReview:
+		return r.PodReview
 	}
 	return r.Lock
 }
 
-// Dues are the due days of a deal's clocks; Lock is zero before the kickoff.
+// Dues are the due days of a deal's clocks that follow from its dates; Lock
+// and FirstValue are zero before the kickoff. The pod review's due day
+// follows the lock and each review instead (NextPodReview).
 type Dues struct {
-	Pack, Kickoff, Lock Day
+	Pack, Kickoff, Lock, FirstValue Day
 }
 
 // DueDates is the one place due days are computed: the pack and kickoff
-// clocks count from Closed-Won, the lock clock from the kickoff (zero: not
-// yet, and Lock stays zero).
+// clocks count from Closed-Won, the lock and first value clocks from the
+// kickoff (zero: not yet, and they stay zero).
 func (c *Calendar) DueDates(r Rules, closedWon, kickoff Day) Dues {
 	d := Dues{Pack: c.Due(r.Pack, closedWon), Kickoff: c.Due(r.Kickoff, closedWon)}
 	if !kickoff.IsZero() {
 		d.Lock = c.Due(r.Lock, kickoff)
+		d.FirstValue = c.Due(r.FirstValue, kickoff)
 	}
 	return d
+}
+
+// NextPodReview is the pod review due day of an account: zero unless it is
+// strategic and locked; else a quarter after its latest review, or after
+// the lock day when it has had none.
+func NextPodReview(strategic bool, status handoff.Status, locked, lastReview Day) Day {
+	if !strategic || status != handoff.StatusLocked {
+		return Day{}
+	}
+	from := locked
+	if lastReview.After(from) {
+		from = lastReview
+	}
+	return from.AddDays(handoff.PodReviewDays)
 }
 
 // clockTable says, for each clock, in which pack statuses it is still running
@@ -68,9 +95,16 @@ var clockTable = map[Kind]map[handoff.Status]handoff.Role{
 	},
 	// The lock is the SA's from the kickoff until they lock.
 	KindLock: {handoff.StatusAcknowledged: handoff.RoleSA},
+	// First value is the SA's from the kickoff until they record it
+	// (Conditional: recording it stops the clock in either status).
+	KindFirstValue: {handoff.StatusAcknowledged: handoff.RoleSA, handoff.StatusLocked: handoff.RoleSA},
+	// Pod reviews are the SA's once a strategic account is locked
+	// (Conditional: only strategic accounts have the clock).
+	KindPodReview: {handoff.StatusLocked: handoff.RoleSA},
 }
 
-// IsOpen reports whether clock k is still running for a pack in status s.
+// IsOpen reports whether clock k may run for a pack in status s: it runs
+// there unless it is Conditional and its own fact says it does not.
 func IsOpen(k Kind, s handoff.Status) bool {
 	_, ok := clockTable[k][s]
 	return ok
@@ -177,7 +211,8 @@ func Lanes() []Lane {
 	return out
 }
 
-// ParseKind reads a clock's stored name ("pack", "kickoff", "lock").
+// ParseKind reads a clock's stored name ("pack", "kickoff", "lock",
+// "first_value", "pod_review").
 func ParseKind(s string) (Kind, bool) {
 	k := Kind(s)
 	return k, slices.Contains(Kinds(), k)

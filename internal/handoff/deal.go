@@ -57,7 +57,14 @@ type Deal struct {
 	SAID             int64 // 0 until an SA is assigned
 	SEName           string
 	SAName           string
+	// StrategicMarked is a manager's mark that an account of another
+	// segment is strategic (Strategic).
+	StrategicMarked bool
 }
+
+// Strategic reports whether the account gets quarterly pod reviews: the
+// strategic segment, or marked strategic by a manager.
+func (d Deal) Strategic() bool { return d.Segment == SegmentStrategic || d.StrategicMarked }
 
 // Limits of a deal's free text. The deal form shows them as maxlength, and
 // ValidateDeal enforces them for the form and the API alike.

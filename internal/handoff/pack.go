@@ -49,8 +49,16 @@ type Pack struct {
 	KickoffOn        *time.Time
 	AcknowledgedAt   *time.Time
 	LockedAt         *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// After the lock (aftercare.go): the first value clock's stored due day
+	// (set with the kickoff) and the record that stops it; the pod review
+	// clock's due day (nil unless a strategic account is locked) and the
+	// latest review's posture.
+	FirstValueDueOn *time.Time
+	FirstValue      *FirstValue // nil until the SA records it
+	PodReviewDueOn  *time.Time
+	PodLatest       *PodLatest // nil until the first pod review
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Document is one stored document with who last saved it.

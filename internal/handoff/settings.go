@@ -24,7 +24,10 @@ type Settings struct {
 	PackDueBusinessDays    int
 	KickoffDueBusinessDays int
 	LockDueCalendarDays    int
-	ApprovalThresholds     Thresholds
+	// FirstValueDueCalendarDays is how long after the kickoff first value
+	// is due (90 by default).
+	FirstValueDueCalendarDays int
+	ApprovalThresholds        Thresholds
 	// CRMURLTemplate turns a deal's CRM id into a link to the CRM: an https
 	// URL with {id} in it (ParseCRMURLTemplate), or "" for no links.
 	CRMURLTemplate string
@@ -87,6 +90,8 @@ var (
 	PackDueDaysRange    = DayRange{Min: 1, Max: 60}
 	KickoffDueDaysRange = DayRange{Min: 1, Max: 60}
 	LockDueDaysRange    = DayRange{Min: 1, Max: 365}
+	// First value is due up to two years after the kickoff.
+	FirstValueDueDaysRange = DayRange{Min: 1, Max: 730}
 )
 
 // Hint states the range on the form, beside the field.
@@ -103,12 +108,12 @@ func (r DayRange) Parse(raw string) (int, error) {
 
 // ClockDaysInput is the settings form's three clock lengths, as typed.
 type ClockDaysInput struct {
-	PackDays, KickoffDays, LockDays string
+	PackDays, KickoffDays, LockDays, FirstValueDays string
 }
 
 // Apply checks the typed clock lengths against their ranges and, for those
 // that pass, sets them on s. Field errors are keyed "pack_days",
-// "kickoff_days" and "lock_days".
+// "kickoff_days", "lock_days" and "first_value_days".
 func (in ClockDaysInput) Apply(s *Settings) error {
 	fe := FieldErrors{}
 	for _, f := range []struct {
@@ -119,6 +124,7 @@ func (in ClockDaysInput) Apply(s *Settings) error {
 		{"pack_days", in.PackDays, PackDueDaysRange, &s.PackDueBusinessDays},
 		{"kickoff_days", in.KickoffDays, KickoffDueDaysRange, &s.KickoffDueBusinessDays},
 		{"lock_days", in.LockDays, LockDueDaysRange, &s.LockDueCalendarDays},
+		{"first_value_days", in.FirstValueDays, FirstValueDueDaysRange, &s.FirstValueDueCalendarDays},
 	} {
 		n, err := f.r.Parse(f.raw)
 		if err != nil {

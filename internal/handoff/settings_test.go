@@ -48,25 +48,31 @@ func TestDayRangeParse(t *testing.T) {
 
 func TestClockDaysInputApply(t *testing.T) {
 	t.Parallel()
-	base := Settings{PackDueBusinessDays: 5, KickoffDueBusinessDays: 5, LockDueCalendarDays: 30}
+	base := Settings{PackDueBusinessDays: 5, KickoffDueBusinessDays: 5, LockDueCalendarDays: 30, FirstValueDueCalendarDays: 90}
+	with := func(pack, kickoff, lock, fv int) Settings {
+		return Settings{PackDueBusinessDays: pack, KickoffDueBusinessDays: kickoff, LockDueCalendarDays: lock, FirstValueDueCalendarDays: fv}
+	}
 	tests := []struct {
 		name string
 		in   ClockDaysInput
 		want Settings // the settings after Apply
 		errs map[string]string
 	}{
-		{"OKDefaults", ClockDaysInput{"5", "5", "30"}, base, nil},
-		{"OKEveryLowest", ClockDaysInput{"1", "1", "1"}, Settings{PackDueBusinessDays: 1, KickoffDueBusinessDays: 1, LockDueCalendarDays: 1}, nil},
-		{"OKEveryHighest", ClockDaysInput{"60", "60", "365"}, Settings{PackDueBusinessDays: 60, KickoffDueBusinessDays: 60, LockDueCalendarDays: 365}, nil},
-		{"ErrPackOverRange", ClockDaysInput{"61", "7", "30"}, Settings{PackDueBusinessDays: 5, KickoffDueBusinessDays: 7, LockDueCalendarDays: 30},
+		{"OKDefaults", ClockDaysInput{"5", "5", "30", "90"}, base, nil},
+		{"OKEveryLowest", ClockDaysInput{"1", "1", "1", "1"}, with(1, 1, 1, 1), nil},
+		{"OKEveryHighest", ClockDaysInput{"60", "60", "365", "730"}, with(60, 60, 365, 730), nil},
+		{"ErrPackOverRange", ClockDaysInput{"61", "7", "30", "90"}, with(5, 7, 30, 90),
 			map[string]string{"pack_days": "Enter a whole number from 1 to 60."}},
-		{"ErrKickoffNotANumber", ClockDaysInput{"5", "five", "30"}, base,
+		{"ErrKickoffNotANumber", ClockDaysInput{"5", "five", "30", "90"}, base,
 			map[string]string{"kickoff_days": "Enter a whole number from 1 to 60."}},
-		{"ErrLockOverAYear", ClockDaysInput{"5", "5", "366"}, base,
+		{"ErrLockOverAYear", ClockDaysInput{"5", "5", "366", "90"}, base,
 			map[string]string{"lock_days": "Enter a whole number from 1 to 365."}},
-		{"OKLockBeyondTheBusinessDayRange", ClockDaysInput{"5", "5", "90"}, Settings{PackDueBusinessDays: 5, KickoffDueBusinessDays: 5, LockDueCalendarDays: 90}, nil},
-		{"ErrEveryFieldAtOnce", ClockDaysInput{"0", "", "-1"}, base,
-			map[string]string{"pack_days": "Enter a whole number from 1 to 60.", "kickoff_days": "Enter a whole number from 1 to 60.", "lock_days": "Enter a whole number from 1 to 365."}},
+		{"ErrFirstValueOverTwoYears", ClockDaysInput{"5", "5", "30", "731"}, base,
+			map[string]string{"first_value_days": "Enter a whole number from 1 to 730."}},
+		{"OKLockBeyondTheBusinessDayRange", ClockDaysInput{"5", "5", "90", "120"}, with(5, 5, 90, 120), nil},
+		{"ErrEveryFieldAtOnce", ClockDaysInput{"0", "", "-1", "x"}, base,
+			map[string]string{"pack_days": "Enter a whole number from 1 to 60.", "kickoff_days": "Enter a whole number from 1 to 60.",
+				"lock_days": "Enter a whole number from 1 to 365.", "first_value_days": "Enter a whole number from 1 to 730."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,8 +88,8 @@ func TestClockDaysInputApply(t *testing.T) {
 					t.Errorf("error on %s = %q, want %q", k, fields[k], v)
 				}
 			}
-			days := func(s Settings) [3]int {
-				return [3]int{s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays}
+			days := func(s Settings) [4]int {
+				return [4]int{s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays, s.FirstValueDueCalendarDays}
 			}
 			if days(got) != days(tt.want) {
 				t.Errorf("settings after Apply = %+v, want %+v (a refused field keeps its old value)", got, tt.want)
@@ -100,9 +106,10 @@ func TestClockRangesMatchTheSchema(t *testing.T) {
 		r    DayRange
 		want DayRange
 	}{
-		"pack":    {PackDueDaysRange, DayRange{1, 60}},
-		"kickoff": {KickoffDueDaysRange, DayRange{1, 60}},
-		"lock":    {LockDueDaysRange, DayRange{1, 365}},
+		"pack":        {PackDueDaysRange, DayRange{1, 60}},
+		"kickoff":     {KickoffDueDaysRange, DayRange{1, 60}},
+		"lock":        {LockDueDaysRange, DayRange{1, 365}},
+		"first value": {FirstValueDueDaysRange, DayRange{1, 730}},
 	} {
 		if tt.r != tt.want {
 			t.Errorf("%s range = %+v, want %+v", name, tt.r, tt.want)

@@ -21,11 +21,15 @@ const (
 	ActCorrectDeal      PackAction = "correct_deal"
 	ActAssess           PackAction = "assess"
 	ActScheduleKickoff  PackAction = "schedule_kickoff"
+	ActFirstValue       PackAction = "first_value"
+	ActPodReview        PackAction = "pod_review"
+	ActMarkStrategic    PackAction = "mark_strategic"
 )
 
 // PackActions lists every pack action.
 var PackActions = []PackAction{ActEditDocuments, ActSubmit, ActReview, ActAnswer, ActDecideCommitment,
-	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign, ActCorrectDeal, ActAssess, ActScheduleKickoff}
+	ActAcknowledge, ActEditArchitecture, ActLock, ActComment, ActAssign, ActCorrectDeal, ActAssess, ActScheduleKickoff,
+	ActFirstValue, ActPodReview, ActMarkStrategic}
 
 // Statuses lists every pack status in lifecycle order.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusChangesRequested, StatusAcknowledged, StatusLocked}
@@ -61,6 +65,16 @@ var actionRules = map[PackAction]actionRule{
 	// sets up the call schedules, changes or cancels it, once the SA has the
 	// pack and until it is acknowledged at that call.
 	ActScheduleKickoff: {"pod", []Status{StatusSubmitted, StatusChangesRequested}, "The kickoff meeting is scheduled after the pack is submitted and before it is acknowledged.", nil},
+	// After the lock (aftercare.go): the SA records first value from the
+	// kickoff on (value can come before the architecture is locked), and
+	// corrects the record while the account lives.
+	ActFirstValue: {"sa", []Status{StatusAcknowledged, StatusLocked}, "First value is recorded after the kickoff.", nil},
+	// Pod reviews follow the lock, on strategic accounts only (Decide
+	// checks the account).
+	ActPodReview: {"sa", []Status{StatusLocked}, "Pod reviews start once the architecture is locked.", nil},
+	// A manager marks any account strategic, or takes the mark off, at any
+	// time.
+	ActMarkStrategic: {"lead", Statuses, "", nil},
 }
 
 var whoWords = map[string]string{
@@ -108,6 +122,9 @@ func Decide(actor *User, p *Pack, a PackAction) error {
 			return Errorf(EFORBIDDEN, "%s", whoWords[rule.who+"+lead"])
 		}
 		return Errorf(EFORBIDDEN, "%s", whoWords[rule.who])
+	}
+	if a == ActPodReview && !p.Deal.Strategic() {
+		return Errorf(ECONFLICT, "Pod reviews are for strategic accounts. A manager can mark this account strategic.")
 	}
 	if !slices.Contains(rule.statuses, p.Status) {
 		if a == ActSubmit {

@@ -93,7 +93,7 @@ func TestEverySurfaceTellsOneClockStory(t *testing.T) {
 		}
 		if _, err := e.DB.Pool.Exec(ctx, `
 			UPDATE packs SET status = $2, submitted_version = $3, pack_due_on = $4, kickoff_due_on = $5, lock_due_on = $6,
-			       first_submitted_at = $7, submitted_at = $7, kickoff_on = $8, locked_at = $9
+			       first_submitted_at = $7, submitted_at = $7, kickoff_on = $8, locked_at = $9, first_value_due_on = $8::date + 90
 			WHERE id = $1`, id, string(s.status), version, dues.Pack.Time(), dues.Kickoff.Time(), lockDue, firstSub, kickoff, locked); err != nil {
 			t.Fatal(err)
 		}

@@ -56,6 +56,11 @@ func (db *DB) CorrectDeal(ctx context.Context, actor *handoff.User, packID int64
 			if err := db.kickoffFollowsPeople(ctx, tx, actor, p, now); err != nil {
 				return handoff.Event{}, err
 			}
+			// A segment moved to or from strategic starts or stops the pod
+			// review clock of a locked pack.
+			if err := syncPodReviewClock(ctx, tx, packID); err != nil {
+				return handoff.Event{}, err
+			}
 			var moved []string
 			if !d.ClosedWonOn.Equal(p.Deal.ClosedWonOn) {
 				dueOf, err := due(ctx, tx)
@@ -63,10 +68,11 @@ func (db *DB) CorrectDeal(ctx context.Context, actor *handoff.User, packID int64
 					return handoff.Event{}, err
 				}
 				var next Dues
-				next, moved = keepMetDues(p.Status, Dues{PackDueOn: p.PackDueOn, KickoffDueOn: p.KickoffDueOn, LockDueOn: p.LockDueOn},
+				next, moved = keepMetDues(p.Status, p.FirstValue != nil,
+					Dues{PackDueOn: p.PackDueOn, KickoffDueOn: p.KickoffDueOn, LockDueOn: p.LockDueOn, FirstValueDueOn: p.FirstValueDueOn},
 					dueOf(d.ClosedWonOn, p.KickoffOn))
-				if _, err := tx.Exec(ctx, `UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4 WHERE id = $1`,
-					packID, next.PackDueOn, next.KickoffDueOn, next.LockDueOn); err != nil {
+				if _, err := tx.Exec(ctx, `UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4, first_value_due_on = $5 WHERE id = $1`,
+					packID, next.PackDueOn, next.KickoffDueOn, next.LockDueOn, next.FirstValueDueOn); err != nil {
 					return handoff.Event{}, err
 				}
 			}
@@ -82,12 +88,12 @@ func (db *DB) CorrectDeal(ctx context.Context, actor *handoff.User, packID int64
 }
 
 // keepMetDues is how the clock model moves a pack's due dates when what they
-// count from changes: a clock still running (deadline.IsOpen in status)
-// takes its date from next, a clock already met keeps the date it was met
-// against, so history does not change under people's feet. It returns the
-// dates to store and, for each clock that moves, "pack due 2026-12-03 →
-// 2026-12-01".
-func keepMetDues(status handoff.Status, was, next Dues) (Dues, []string) {
+// count from changes: a clock still running (deadline.IsOpen in status, and
+// for first value not yet recorded) takes its date from next, a clock
+// already met keeps the date it was met against, so history does not change
+// under people's feet. It returns the dates to store and, for each clock
+// that moves, "pack due 2026-12-03 → 2026-12-01".
+func keepMetDues(status handoff.Status, firstValueRecorded bool, was, next Dues) (Dues, []string) {
 	var moved []string
 	out := was
 	if deadline.IsOpen(deadline.KindPack, status) && !next.PackDueOn.Equal(was.PackDueOn) {
@@ -101,6 +107,11 @@ func keepMetDues(status handoff.Status, was, next Dues) (Dues, []string) {
 	if deadline.IsOpen(deadline.KindLock, status) && next.LockDueOn != nil && (was.LockDueOn == nil || !next.LockDueOn.Equal(*was.LockDueOn)) {
 		out.LockDueOn = next.LockDueOn
 		moved = append(moved, "architecture lock due "+dayPtr(was.LockDueOn)+" → "+day(*next.LockDueOn))
+	}
+	if deadline.IsOpen(deadline.KindFirstValue, status) && !firstValueRecorded && next.FirstValueDueOn != nil &&
+		(was.FirstValueDueOn == nil || !next.FirstValueDueOn.Equal(*was.FirstValueDueOn)) {
+		out.FirstValueDueOn = next.FirstValueDueOn
+		moved = append(moved, "first value due "+dayPtr(was.FirstValueDueOn)+" → "+day(*next.FirstValueDueOn))
 	}
 	return out, moved
 }

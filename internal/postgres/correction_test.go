@@ -148,7 +148,7 @@ func TestCorrectDeal(t *testing.T) {
 	t.Run("EINVALIDClosedWonAfterKickoff", func(t *testing.T) {
 		t.Parallel()
 		w := newPackWorld(t).filled(t)
-		w.exec(t, `UPDATE packs SET status = 'acknowledged', kickoff_on = '2026-11-20', lock_due_on = '2026-12-20' WHERE id = $1`, w.pack)
+		w.exec(t, `UPDATE packs SET status = 'acknowledged', kickoff_on = '2026-11-20', lock_due_on = '2026-12-20', first_value_due_on = '2027-02-18' WHERE id = $1`, w.pack)
 		p, _ := w.db.Pack(ctx, w.morgan, w.pack)
 		d := p.Deal
 		d.ClosedWonOn = day("2026-11-21")

@@ -69,35 +69,6 @@ func homePerson(u *handoff.User) (string, bool) {
 	return "", false
 }
 
-// dueColumn is the stored due day of each clock.
-var dueColumn = map[deadline.Kind]string{
-	deadline.KindPack: "pack_due_on", deadline.KindKickoff: "kickoff_due_on", deadline.KindLock: "lock_due_on",
-}
-
-// NextDueSQL is the due day of a pack's soonest running clock, by status, as
-// the clock model says which clocks run in which status (deadline.RunningIn);
-// columns are prefixed with prefix ("p."). The home indexes of migration
-// 00010 are on this very expression, which the planner matches only if it is
-// written the same way: TestHomeQueriesReadTheirIndexes checks that it is.
-func NextDueSQL(prefix string) string {
-	var whens []string
-	for _, st := range handoff.Statuses {
-		var dues []string
-		for _, k := range deadline.RunningIn(st) {
-			dues = append(dues, prefix+dueColumn[k])
-		}
-		switch len(dues) {
-		case 0:
-			continue
-		case 1:
-			whens = append(whens, "WHEN '"+string(st)+"' THEN "+dues[0])
-		default:
-			whens = append(whens, "WHEN '"+string(st)+"' THEN LEAST("+strings.Join(dues, ", ")+")")
-		}
-	}
-	return "(CASE " + prefix + "status " + strings.Join(whens, " ") + " END)"
-}
-
 // homeExtras are the columns a home row needs beyond the pack, by role;
 // scanHome reads them.
 func homeExtras(role handoff.Role) string {
@@ -139,7 +110,7 @@ func HomeSQL(f HomeFilter) (sql string, args []any, ok bool) {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	where := []string{person + " = " + arg(f.Person.ID), statusIn(deadline.SectionStatuses(f.Section, f.Person.Role))}
+	where := []string{person + " = " + arg(f.Person.ID), sectionSQL(f.Section, f.Person.Role)}
 	key, order := NextDueSQL("p."), ""
 	if f.Section == deadline.SectionDone {
 		// Nothing runs: newest first, by the index on (person, id).
@@ -245,6 +216,8 @@ func (r *packRow) scanTargets() []any {
 		&r.DealID, &r.AccountName, &r.OpportunityName, &r.CRMOpportunityID,
 		&r.Segment, &r.ARRMinor, &r.ARRCurrency, &r.ClosedWonOn, &r.AEName, &r.AEEmail, &r.CSMName, &r.CSMEmail,
 		&r.SEID, &r.SAID, &r.SEName, &r.SAName,
+		&r.StrategicMarked, &r.FirstValueDueOn, &r.FirstValueOn, &r.FirstValueWhat, &r.FirstValueRecordedAt,
+		&r.PodReviewDueOn, &r.PodReviewedOn, &r.PodPosture, &r.PodRenewalOn,
 	}
 }
 
@@ -363,7 +336,7 @@ func homeCountsSQL(person *handoff.User) (string, bool) {
 	exprs := make([]string, len(sections))
 	for i, s := range sections {
 		exprs[i] = `(SELECT count(*) FROM (SELECT 1 FROM packs p WHERE ` + col + ` = $1 AND ` +
-			statusIn(deadline.SectionStatuses(s, person.Role)) + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) capped)`
+			sectionSQL(s, person.Role) + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) capped)`
 	}
 	return `SELECT ` + strings.Join(exprs, ", "), true
 }

@@ -93,18 +93,21 @@ func (w *listWorld) add(t *testing.T, account string, se, sa *handoff.User, stat
 		tm := kickoff.AddDays(r.IntN(40)).Time().Add(15 * time.Hour)
 		p.LockedAt = &tm
 	}
+	afterTheLock(p, kickoff, due, r)
 	if err := w.db.Pool.QueryRow(ctx, `
 		INSERT INTO deals (account_name, opportunity_name, crm_opportunity_id, segment, arr_minor, arr_currency, closed_won_on,
-		                   ae_name, csm_name, se_id, sa_id)
-		VALUES ($1, 'Platform', $2, 'enterprise', 100, 'USD', $3, 'Erin Example', 'Casey Example', $4, $5) RETURNING id`,
-		account, "CRM-"+account, p.Deal.ClosedWonOn, se.ID, saID).Scan(&p.Deal.ID); err != nil {
+		                   ae_name, csm_name, se_id, sa_id, strategic_marked)
+		VALUES ($1, 'Platform', $2, 'enterprise', 100, 'USD', $3, 'Erin Example', 'Casey Example', $4, $5, $6) RETURNING id`,
+		account, "CRM-"+account, p.Deal.ClosedWonOn, se.ID, saID, p.Deal.StrategicMarked).Scan(&p.Deal.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.db.Pool.QueryRow(ctx, `
 		INSERT INTO packs (deal_id, status, submitted_version, pack_due_on, kickoff_due_on, lock_due_on,
-		                   first_submitted_at, submitted_at, kickoff_on, locked_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
-		p.Deal.ID, string(status), submitted, p.PackDueOn, p.KickoffDueOn, p.LockDueOn, p.FirstSubmittedAt, p.KickoffOn, p.LockedAt).Scan(&p.ID); err != nil {
+		                   first_submitted_at, submitted_at, kickoff_on, locked_at,
+		                   first_value_due_on, first_value_on, first_value_what, first_value_recorded_at, pod_review_due_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		append([]any{p.Deal.ID, string(status), submitted, p.PackDueOn, p.KickoffDueOn, p.LockDueOn, p.FirstSubmittedAt, p.KickoffOn, p.LockedAt},
+			afterTheLockArgs(p)...)...).Scan(&p.ID); err != nil {
 		t.Fatal(err)
 	}
 	w.packs[p.ID] = p

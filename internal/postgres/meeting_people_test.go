@@ -223,7 +223,7 @@ func TestKickoffInviteesOnlyFollowAStandingMeeting(t *testing.T) {
 		if _, err := w.db.ScheduleKickoff(ctx, w.alex, w.pack, postgres.NoMeeting, kickoffAt(0, "Room 4"), ny, packNow); err != nil {
 			t.Fatal(err)
 		}
-		w.exec(t, `UPDATE packs SET status = 'acknowledged', kickoff_on = '2026-11-27', acknowledged_at = $2 WHERE id = $1`, w.pack, packNow)
+		w.exec(t, `UPDATE packs SET status = 'acknowledged', kickoff_on = '2026-11-27', first_value_due_on = '2027-02-25', acknowledged_at = $2 WHERE id = $1`, w.pack, packNow)
 		if err := w.db.Assign(ctx, w.morgan, w.pack, w.sam.ID, w.jordan.ID, packNow); err != nil {
 			t.Fatal(err)
 		}

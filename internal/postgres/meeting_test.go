@@ -161,7 +161,7 @@ func TestKickoffMeetingRefusals(t *testing.T) {
 				w.filled(t)
 			}
 			if tc.status != "" {
-				w.exec(t, `UPDATE packs SET status = $2, kickoff_on = '2026-11-25', acknowledged_at = $3 WHERE id = $1`, w.pack, tc.status, packNow)
+				w.exec(t, `UPDATE packs SET status = $2, kickoff_on = '2026-11-25', first_value_due_on = '2027-02-23', acknowledged_at = $3 WHERE id = $1`, w.pack, tc.status, packNow)
 			}
 			events := w.count(t, "pack_events")
 			_, err := w.db.ScheduleKickoff(ctx, tc.actor(w), w.pack, postgres.NoMeeting, kickoffAt(0, "Room 4"), time.UTC, packNow)

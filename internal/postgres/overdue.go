@@ -14,30 +14,16 @@ import (
 )
 
 // Clocks of the manager's lists, in the order rows with the same due date
-// sort: the pack clock before kickoff before the lock. When a clock runs is
-// the clock model's to say (deadline.OpenStatuses); these lists only write it
-// as SQL, which the partial indexes of migration 00005 match.
-var overdueClocks = []struct {
-	kind, due, open string
-}{
-	{string(deadline.KindPack), "p.pack_due_on", statusIn(deadline.OpenStatuses(deadline.KindPack))},
-	{string(deadline.KindKickoff), "p.kickoff_due_on", statusIn(deadline.OpenStatuses(deadline.KindKickoff))},
-	{string(deadline.KindLock), "p.lock_due_on", statusIn(deadline.OpenStatuses(deadline.KindLock))},
-}
-
-// statusIn is an SQL condition on a pack's status. The statuses are the
-// model's own constants, never input, so they may be literals (which a
-// partial index can match, and a parameter could not).
-func statusIn(ss []handoff.Status) string {
-	if len(ss) == 0 {
-		return "false"
+// sort: the model's page order. When a clock runs is the clock model's to
+// say (clockRuns); these lists only write it as SQL, which the partial
+// indexes of migrations 00005 and 00027 match.
+var overdueClocks = func() []struct{ kind, due, open string } {
+	var out []struct{ kind, due, open string }
+	for _, k := range deadline.Kinds() {
+		out = append(out, struct{ kind, due, open string }{string(k), "p." + dueColumn[k], clockRuns(k, "")})
 	}
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = "'" + string(s) + "'"
-	}
-	return "p.status IN (" + strings.Join(q, ", ") + ")"
-}
+	return out
+}()
 
 // ownerCond narrows clock c to the packs whose step waits on f.Owner.
 func ownerCond(f OverdueFilter, kind string) []string {
@@ -51,7 +37,7 @@ func ownerCond(f OverdueFilter, kind string) []string {
 // conditions and due-date columns match the partial indexes of migration
 // 00005, so each list reads its index in due order and stops after a page.
 type OverdueFilter struct {
-	Clock     string // "pack", "kickoff", "lock"; "" for all three
+	Clock     string // a deadline.Kind; "" for every clock
 	State     string // "overdue" (due before Today) or "at_risk" (due Today..RiskUntil)
 	SEID      int64
 	SAID      int64

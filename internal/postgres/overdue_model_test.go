@@ -27,7 +27,7 @@ func TestOverdueSQLAgreesWithTheClockModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := handoff.Settings{PackDueBusinessDays: 5, KickoffDueBusinessDays: 5, LockDueCalendarDays: 30}
+	st := handoff.Settings{PackDueBusinessDays: 5, KickoffDueBusinessDays: 5, LockDueCalendarDays: 30, FirstValueDueCalendarDays: 90}
 	rules := deadline.RulesOf(st)
 
 	var seID, saID int64
@@ -72,11 +72,12 @@ func TestOverdueSQLAgreesWithTheClockModel(t *testing.T) {
 		if status == handoff.StatusLocked {
 			p.LockedAt = at(kickoff.AddDays(r.IntN(45)))
 		}
+		afterTheLock(p, kickoff, due, r)
 		var dealID int64
 		if err := db.Pool.QueryRow(ctx, `
-			INSERT INTO deals (account_name, opportunity_name, segment, arr_minor, arr_currency, closed_won_on, se_id, sa_id)
-			VALUES ($1, 'Opportunity', 'enterprise', $2, 'USD', $3, $4, $5) RETURNING id`,
-			fmt.Sprintf("Account %d", i), int64(1000+i), p.Deal.ClosedWonOn, seID, saID).Scan(&dealID); err != nil {
+			INSERT INTO deals (account_name, opportunity_name, segment, arr_minor, arr_currency, closed_won_on, se_id, sa_id, strategic_marked)
+			VALUES ($1, 'Opportunity', 'enterprise', $2, 'USD', $3, $4, $5, $6) RETURNING id`,
+			fmt.Sprintf("Account %d", i), int64(1000+i), p.Deal.ClosedWonOn, seID, saID, p.Deal.StrategicMarked).Scan(&dealID); err != nil {
 			t.Fatal(err)
 		}
 		submitted := 0
@@ -85,9 +86,11 @@ func TestOverdueSQLAgreesWithTheClockModel(t *testing.T) {
 		}
 		if err := db.Pool.QueryRow(ctx, `
 			INSERT INTO packs (deal_id, status, submitted_version, pack_due_on, kickoff_due_on, lock_due_on,
-			                   first_submitted_at, submitted_at, kickoff_on, locked_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
-			dealID, string(status), submitted, p.PackDueOn, p.KickoffDueOn, p.LockDueOn, p.FirstSubmittedAt, p.KickoffOn, p.LockedAt).Scan(&p.ID); err != nil {
+			                   first_submitted_at, submitted_at, kickoff_on, locked_at,
+			                   first_value_due_on, first_value_on, first_value_what, first_value_recorded_at, pod_review_due_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			append([]any{dealID, string(status), submitted, p.PackDueOn, p.KickoffDueOn, p.LockDueOn, p.FirstSubmittedAt, p.KickoffOn, p.LockedAt},
+				afterTheLockArgs(p)...)...).Scan(&p.ID); err != nil {
 			t.Fatal(err)
 		}
 		packs[p.ID] = p
@@ -150,4 +153,35 @@ func TestOverdueSQLAgreesWithTheClockModel(t *testing.T) {
 			}
 		}
 	}
+}
+
+// afterTheLock gives a pack past its kickoff the facts of the clocks after
+// the lock, as the transitions write them: the first value due day, first
+// value recorded on about half, and on about half of the locked ones a
+// strategic account's pod review due a quarter after the lock.
+func afterTheLock(p *handoff.Pack, kickoff deadline.Day, due deadline.Dues, r *rand.Rand) {
+	if kickoff.IsZero() {
+		return
+	}
+	fv := due.FirstValue.Time()
+	p.FirstValueDueOn = &fv
+	if r.IntN(2) == 0 {
+		p.FirstValue = &handoff.FirstValue{On: kickoff.AddDays(r.IntN(120)).Time(), What: "live", RecordedAt: p.KickoffOn.Add(time.Hour)}
+	}
+	if p.Status == handoff.StatusLocked && r.IntN(2) == 0 {
+		p.Deal.StrategicMarked = true
+		pod := deadline.NextPodReview(true, p.Status, deadline.DayOf(*p.LockedAt, time.UTC), deadline.Day{}).Time()
+		p.PodReviewDueOn = &pod
+	}
+}
+
+// afterTheLockArgs are p's columns after the lock, in the order of the
+// INSERTs above.
+func afterTheLockArgs(p *handoff.Pack) []any {
+	var on, at *time.Time
+	var what *string
+	if p.FirstValue != nil {
+		on, what, at = &p.FirstValue.On, &p.FirstValue.What, &p.FirstValue.RecordedAt
+	}
+	return []any{p.FirstValueDueOn, on, what, at, p.PodReviewDueOn}
 }

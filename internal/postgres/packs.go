@@ -14,9 +14,10 @@ import (
 
 // Dues are a pack's computed due dates.
 type Dues struct {
-	PackDueOn    time.Time
-	KickoffDueOn time.Time
-	LockDueOn    *time.Time
+	PackDueOn       time.Time
+	KickoffDueOn    time.Time
+	LockDueOn       *time.Time
+	FirstValueDueOn *time.Time
 }
 
 const packColumns = `
@@ -25,7 +26,9 @@ const packColumns = `
 	p.created_at, p.updated_at,
 	d.id AS deal_id, d.account_name, d.opportunity_name, coalesce(d.crm_opportunity_id, '') AS crm_opportunity_id,
 	d.segment, d.arr_minor, d.arr_currency, d.closed_won_on, d.ae_name, d.ae_email, d.csm_name, d.csm_email,
-	d.se_id, coalesce(d.sa_id, 0) AS sa_id, se.name AS se_name, coalesce(sa.name, '') AS sa_name`
+	d.se_id, coalesce(d.sa_id, 0) AS sa_id, se.name AS se_name, coalesce(sa.name, '') AS sa_name,
+	d.strategic_marked, p.first_value_due_on, p.first_value_on, p.first_value_what, p.first_value_recorded_at,
+	p.pod_review_due_on, p.pod_reviewed_on, p.pod_posture, p.pod_renewal_on`
 
 const packFrom = `
 	FROM packs p
@@ -76,10 +79,20 @@ type packRow struct {
 	SAID             int64  `db:"sa_id"`
 	SEName           string `db:"se_name"`
 	SAName           string `db:"sa_name"`
+	// After the lock (migration 00027).
+	StrategicMarked      bool
+	FirstValueDueOn      *time.Time
+	FirstValueOn         *time.Time
+	FirstValueWhat       *string
+	FirstValueRecordedAt *time.Time
+	PodReviewDueOn       *time.Time
+	PodReviewedOn        *time.Time
+	PodPosture           *string
+	PodRenewalOn         *time.Time
 }
 
 func (r packRow) pack() *handoff.Pack {
-	return &handoff.Pack{
+	p := &handoff.Pack{
 		ID: r.ID, Status: handoff.Status(r.Status), Version: r.Version, SubmittedVersion: r.SubmittedVersion,
 		PackDueOn: r.PackDueOn, KickoffDueOn: r.KickoffDueOn, LockDueOn: r.LockDueOn,
 		FirstSubmittedAt: r.FirstSubmittedAt, SubmittedAt: r.SubmittedAt, KickoffOn: r.KickoffOn,
@@ -90,8 +103,17 @@ func (r packRow) pack() *handoff.Pack {
 			ARR: handoff.Money{Minor: r.ARRMinor, Currency: r.ARRCurrency}, ClosedWonOn: r.ClosedWonOn,
 			AE: handoff.Contact{Name: r.AEName, Email: r.AEEmail}, CSM: handoff.Contact{Name: r.CSMName, Email: r.CSMEmail},
 			SEID: r.SEID, SAID: r.SAID, SEName: r.SEName, SAName: r.SAName,
+			StrategicMarked: r.StrategicMarked,
 		},
+		FirstValueDueOn: r.FirstValueDueOn, PodReviewDueOn: r.PodReviewDueOn,
 	}
+	if r.FirstValueOn != nil && r.FirstValueWhat != nil && r.FirstValueRecordedAt != nil {
+		p.FirstValue = &handoff.FirstValue{On: *r.FirstValueOn, What: *r.FirstValueWhat, RecordedAt: *r.FirstValueRecordedAt}
+	}
+	if r.PodReviewedOn != nil && r.PodPosture != nil && r.PodRenewalOn != nil {
+		p.PodLatest = &handoff.PodLatest{HeldOn: *r.PodReviewedOn, Posture: handoff.Posture(*r.PodPosture), RenewalOn: *r.PodRenewalOn}
+	}
+	return p
 }
 
 // CreateDeal records a Closed-Won deal and its draft pack with its due dates,

@@ -135,12 +135,12 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 		},
 		"DecideCommitment": func(a *handoff.User) error { return w.db.DecideCommitment(ctx, a, w.pack, 1, "c1", true, "", packNow) },
 		"Acknowledge": func(a *handoff.User) error {
-			return w.db.Acknowledge(ctx, a, w.pack, 1, packNow.Truncate(24*time.Hour), packNow.AddDate(0, 0, 30), packNow.Truncate(24*time.Hour), false, packNow)
+			return w.db.Acknowledge(ctx, a, w.pack, 1, packNow.Truncate(24*time.Hour), packNow.AddDate(0, 0, 30), packNow.AddDate(0, 0, 90), packNow.Truncate(24*time.Hour), false, packNow)
 		},
 		"SaveArchitecture": func(a *handoff.User) error {
 			return w.db.SaveArchitecture(ctx, a, w.pack, 2, handoff.Architecture{}, packNow)
 		},
-		"LockArchitecture": func(a *handoff.User) error { return w.db.LockArchitecture(ctx, a, w.pack, 2, packNow) },
+		"LockArchitecture": func(a *handoff.User) error { return w.db.LockArchitecture(ctx, a, w.pack, 2, packNow.Truncate(24*time.Hour), packNow) },
 		"SaveAssessment": func(a *handoff.User) error {
 			return w.db.SaveAssessment(ctx, a, w.pack, 2, handoff.Assessment{Stage: handoff.StageLock}, packNow, packNow)
 		},
@@ -155,6 +155,10 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 			return err
 		},
 		"CancelKickoff": func(a *handoff.User) error { return w.db.CancelKickoff(ctx, a, w.pack, 0, time.UTC, packNow) },
+		"RecordFirstValue": func(a *handoff.User) error {
+			return w.db.RecordFirstValue(ctx, a, w.pack, packNow.Format(time.DateOnly), "Live", packNow.Truncate(24*time.Hour), packNow)
+		},
+		"MarkStrategic": func(a *handoff.User) error { return w.db.MarkStrategic(ctx, a, w.pack, true, packNow) },
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 )
 
@@ -125,11 +126,11 @@ func (db *DB) DecideCommitment(ctx context.Context, actor *handoff.User, packID 
 // Acknowledge records the kickoff and acknowledges the pack, if every
 // document is accepted and every big commitment decided under the approval
 // thresholds the transaction sees, and starts the architecture-lock clock
-// (lockDue). The kickoff date is checked against the Closed-Won date the
+// (lockDue) and the first value clock (firstValueDue). The kickoff date is checked against the Closed-Won date the
 // locked row holds and the org's today. Questions still unanswered need
 // confirmOpen, the SA's "acknowledge anyway" (handoff.CheckOpenQuestions),
 // and the event line says how many there were.
-func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64, version int, kickoff, lockDue, today time.Time,
+func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64, version int, kickoff, lockDue, firstValueDue, today time.Time,
 	confirmOpen bool, now time.Time) error {
 	return db.transition(ctx, actor, "acknowledge", packID, handoff.ActAcknowledge, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
@@ -167,8 +168,9 @@ func (db *DB) Acknowledge(ctx context.Context, actor *handoff.User, packID int64
 				return handoff.Event{}, err
 			}
 			if _, err := tx.Exec(ctx, `
-				UPDATE packs SET status = 'acknowledged', kickoff_on = $2, acknowledged_at = $3, lock_due_on = $4, updated_at = $3
-				WHERE id = $1`, packID, kickoff, now, lockDue); err != nil {
+				UPDATE packs SET status = 'acknowledged', kickoff_on = $2, acknowledged_at = $3, lock_due_on = $4,
+				       first_value_due_on = $5, updated_at = $3
+				WHERE id = $1`, packID, kickoff, now, lockDue, firstValueDue); err != nil {
 				return handoff.Event{}, err
 			}
 			return handoff.AcknowledgedOpenEvent(version, kickoff, lockDue, open), nil
@@ -209,8 +211,9 @@ func (db *DB) SaveArchitecture(ctx context.Context, actor *handoff.User, packID 
 
 // LockArchitecture locks the reference architecture, if it is complete and
 // the pack is still at version, the one whose architecture the SA confirmed
-// locking: what they read is what is frozen.
-func (db *DB) LockArchitecture(ctx context.Context, actor *handoff.User, packID int64, version int, now time.Time) error {
+// locking: what they read is what is frozen. On a strategic account the
+// lock starts the pod review clock, a quarter after today (the org's day).
+func (db *DB) LockArchitecture(ctx context.Context, actor *handoff.User, packID int64, version int, today, now time.Time) error {
 	return db.transition(ctx, actor, "lock architecture of", packID, handoff.ActLock, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
 			if err := stalePack(p, version, "The reference architecture changed since you asked to lock it, so it is not locked. Read it again, then lock."); err != nil {
@@ -238,7 +241,9 @@ func (db *DB) LockArchitecture(ctx context.Context, actor *handoff.User, packID 
 			if _, err := tx.Exec(ctx, `UPDATE reference_architectures SET data = $2 WHERE pack_id = $1`, packID, data); err != nil {
 				return handoff.Event{}, err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE packs SET status = 'locked', locked_at = $2, version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {
+			podDue := dayOrNil(deadline.NextPodReview(p.Deal.Strategic(), handoff.StatusLocked, deadline.DayOf(today, time.UTC), deadline.Day{}))
+			if _, err := tx.Exec(ctx, `UPDATE packs SET status = 'locked', locked_at = $2, pod_review_due_on = $3, version = version + 1, updated_at = $2
+				WHERE id = $1`, packID, now, podDue); err != nil {
 				return handoff.Event{}, err
 			}
 			return handoff.LockedEvent(a.SignOffName, a.SignOffTitle, a.SignOffOn), nil

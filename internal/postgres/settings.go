@@ -15,7 +15,7 @@ import (
 // approval thresholds as two arrays in currency order.
 const selectSettings = `
 SELECT org_name, time_zone, holiday_countries, pack_due_business_days,
-       kickoff_due_business_days, lock_due_calendar_days, updated_at, crm_url_template,
+       kickoff_due_business_days, lock_due_calendar_days, first_value_due_calendar_days, updated_at, crm_url_template,
        ARRAY(SELECT currency FROM approval_thresholds ORDER BY currency),
        ARRAY(SELECT amount_minor FROM approval_thresholds ORDER BY currency)
 FROM org_settings`
@@ -35,7 +35,7 @@ func settings(ctx context.Context, q Querier) (handoff.Settings, error) {
 	var amounts []int64
 	err := q.QueryRow(ctx, selectSettings).Scan(
 		&s.OrgName, &s.TimeZone, &s.HolidayCountries, &s.PackDueBusinessDays,
-		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays, &s.UpdatedAt, &s.CRMURLTemplate, &currencies, &amounts)
+		&s.KickoffDueBusinessDays, &s.LockDueCalendarDays, &s.FirstValueDueCalendarDays, &s.UpdatedAt, &s.CRMURLTemplate, &currencies, &amounts)
 	if err != nil {
 		return s, err
 	}
@@ -84,13 +84,15 @@ type CalendarChange struct {
 }
 
 // UpdateSettingsChange stores new settings, replacing the approval
-// thresholds with s's.
+// thresholds with s's. A zero first value length keeps the stored one.
 func UpdateSettingsChange(s handoff.Settings) func(ctx context.Context, tx pgx.Tx) error {
 	return func(ctx context.Context, tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 			UPDATE org_settings SET time_zone = $1, holiday_countries = $2, pack_due_business_days = $3,
-			       kickoff_due_business_days = $4, lock_due_calendar_days = $5, updated_at = now()`,
-			s.TimeZone, s.HolidayCountries, s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays); err != nil {
+			       kickoff_due_business_days = $4, lock_due_calendar_days = $5,
+			       first_value_due_calendar_days = coalesce(nullif($6, 0), first_value_due_calendar_days), updated_at = now()`,
+			s.TimeZone, s.HolidayCountries, s.PackDueBusinessDays, s.KickoffDueBusinessDays, s.LockDueCalendarDays,
+			s.FirstValueDueCalendarDays); err != nil {
 			return err
 		}
 		currencies := make([]string, len(s.ApprovalThresholds))
@@ -193,7 +195,7 @@ func applyCalendarChange(ctx context.Context, tx pgx.Tx, c CalendarChange, lock 
 		// data_version (migration 00013): a transition locks its pack first and
 		// data_version second, so taking them the other way round could
 		// deadlock with it.
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM packs WHERE status <> 'locked' ORDER BY id FOR UPDATE`); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM packs WHERE `+dueMovable+` ORDER BY id FOR UPDATE`); err != nil {
 			return nil, err
 		}
 	}
@@ -226,14 +228,19 @@ type DueMove struct {
 	dues    Dues     // every due date of the pack after the change
 }
 
+// dueMovable selects the packs a calendar change may move: some clock that
+// follows the calendar still runs (the pod review's quarter does not).
+const dueMovable = `(status <> 'locked' OR first_value_on IS NULL)`
+
 // openDueMoves computes the new due dates of packs whose clocks still run.
 // Clocks already met keep the dates they were met against, so history does
 // not change under people's feet.
 func openDueMoves(ctx context.Context, tx pgx.Tx, due DueFunc, lock bool) ([]DueMove, error) {
 	q := `
-		SELECT p.id, p.status, d.account_name, d.closed_won_on, p.kickoff_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on
+		SELECT p.id, p.status, d.account_name, d.closed_won_on, p.kickoff_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on,
+		       p.first_value_due_on, p.first_value_on IS NOT NULL
 		FROM packs p JOIN deals d ON d.id = p.deal_id
-		WHERE p.status <> 'locked'
+		WHERE ` + dueMovable + `
 		ORDER BY p.id`
 	if lock {
 		q += ` FOR UPDATE OF p`
@@ -249,13 +256,14 @@ func openDueMoves(ctx context.Context, tx pgx.Tx, due DueFunc, lock bool) ([]Due
 		closedWon           time.Time
 		kickoff             *time.Time
 		packDue, kickoffDue time.Time
-		lockDue             *time.Time
+		lockDue, fvDue      *time.Time
+		fvRecorded          bool
 	}
 	var packs []open
 	for rows.Next() {
 		var o open
 		var status string
-		if err := rows.Scan(&o.id, &status, &o.account, &o.closedWon, &o.kickoff, &o.packDue, &o.kickoffDue, &o.lockDue); err != nil {
+		if err := rows.Scan(&o.id, &status, &o.account, &o.closedWon, &o.kickoff, &o.packDue, &o.kickoffDue, &o.lockDue, &o.fvDue, &o.fvRecorded); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -269,8 +277,8 @@ func openDueMoves(ctx context.Context, tx pgx.Tx, due DueFunc, lock bool) ([]Due
 
 	var moves []DueMove
 	for _, o := range packs {
-		was := Dues{PackDueOn: o.packDue, KickoffDueOn: o.kickoffDue, LockDueOn: o.lockDue}
-		n, changes := keepMetDues(o.status, was, due(o.closedWon, o.kickoff))
+		was := Dues{PackDueOn: o.packDue, KickoffDueOn: o.kickoffDue, LockDueOn: o.lockDue, FirstValueDueOn: o.fvDue}
+		n, changes := keepMetDues(o.status, o.fvRecorded, was, due(o.closedWon, o.kickoff))
 		if len(changes) > 0 {
 			moves = append(moves, DueMove{PackID: o.id, Account: o.account, Changes: changes, dues: n})
 		}
@@ -288,8 +296,8 @@ func (db *DB) writeDueMoves(ctx context.Context, tx pgx.Tx, actor *handoff.User,
 	for _, m := range moves {
 		n := m.dues
 		if _, err := tx.Exec(ctx, `
-			UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4, updated_at = $5
-			WHERE id = $1`, m.PackID, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, now); err != nil {
+			UPDATE packs SET pack_due_on = $2, kickoff_due_on = $3, lock_due_on = $4, first_value_due_on = $5, updated_at = $6
+			WHERE id = $1`, m.PackID, n.PackDueOn, n.KickoffDueOn, n.LockDueOn, n.FirstValueDueOn, now); err != nil {
 			return err
 		}
 		if err := db.addEvent(ctx, tx, m.PackID, actorID, now, handoff.DeadlinesChangedEvent(why, m.Changes)); err != nil {

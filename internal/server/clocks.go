@@ -64,8 +64,8 @@ func dueFunc(cal *deadline.Calendar, settings handoff.Settings) postgres.DueFunc
 		dues := cal.DueDates(r, deadline.DayOf(closedWon, time.UTC), civilDay(kickoff))
 		d := postgres.Dues{PackDueOn: dues.Pack.Time(), KickoffDueOn: dues.Kickoff.Time()}
 		if !dues.Lock.IsZero() {
-			t := dues.Lock.Time()
-			d.LockDueOn = &t
+			t, f := dues.Lock.Time(), dues.FirstValue.Time()
+			d.LockDueOn, d.FirstValueDueOn = &t, &f
 		}
 		return d
 	}

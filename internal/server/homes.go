@@ -104,8 +104,10 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 		if after != nil {
 			hs.FirstURL = path + "#" + key
 		}
-		if st := deadline.SectionStatuses(sec, actor.Role); sec == deadline.SectionDone && len(st) == 1 {
-			hs.AllURL = "/search?" + url.Values{"status": {string(st[0])}}.Encode()
+		// Packs filters by status: it can list a section only when one
+		// status alone decides it.
+		if ts := deadline.SectionTerms(sec, actor.Role); sec == deadline.SectionDone && len(ts) == 1 && ts[0].Plain() {
+			hs.AllURL = "/search?" + url.Values{"status": {string(ts[0].Status)}}.Encode()
 		}
 		hs.Rows = make([]web.MyPacksRow, len(rows))
 		for j, hr := range rows {

@@ -23,10 +23,11 @@ func setStatus(t *testing.T, env *servertest.Env, id int64, status handoff.Statu
 			first_submitted_at = '2026-11-20 15:00Z', submitted_at = '2026-11-20 15:00Z' WHERE id = $1`,
 		handoff.StatusAcknowledged: `UPDATE packs SET status = 'acknowledged', submitted_version = 1,
 			first_submitted_at = '2026-11-20 15:00Z', submitted_at = '2026-11-20 15:00Z', acknowledged_at = '2026-11-23 15:00Z',
-			kickoff_on = '2026-11-23', lock_due_on = '2026-12-23' WHERE id = $1`,
+			kickoff_on = '2026-11-23', lock_due_on = '2026-12-23', first_value_due_on = '2027-02-21' WHERE id = $1`,
 		handoff.StatusLocked: `UPDATE packs SET status = 'locked', submitted_version = 1,
 			first_submitted_at = '2026-11-20 15:00Z', submitted_at = '2026-11-20 15:00Z', acknowledged_at = '2026-11-23 15:00Z',
-			kickoff_on = '2026-11-23', lock_due_on = '2026-12-23', locked_at = '2026-12-01 15:00Z' WHERE id = $1`,
+			kickoff_on = '2026-11-23', lock_due_on = '2026-12-23', first_value_due_on = '2027-02-21', locked_at = '2026-12-01 15:00Z',
+			first_value_on = '2026-12-01', first_value_what = 'Live', first_value_recorded_at = '2026-12-01 15:00Z' WHERE id = $1`,
 	}[status]
 	if _, err := env.DB.Pool.Exec(context.Background(), sql, id); err != nil {
 		t.Fatalf("set pack %d %s: %v", id, status, err)
@@ -164,7 +165,8 @@ func TestHomeSectionsPageByKeyset(t *testing.T) {
 		id := e.CreatePack("Finished "+strconv.Itoa(100+i), e.sam, e.alex, "2026-10-01")
 		if _, err := e.DB.Pool.Exec(t.Context(), `UPDATE packs SET status = 'locked', submitted_version = 1,
 			first_submitted_at = '2026-10-05', submitted_at = '2026-10-05', kickoff_on = '2026-10-09', acknowledged_at = '2026-10-09',
-			lock_due_on = '2026-11-08', locked_at = '2026-11-01' WHERE id = $1`, id); err != nil {
+			lock_due_on = '2026-11-08', locked_at = '2026-11-01', first_value_due_on = '2027-01-07',
+			first_value_on = '2026-11-20', first_value_what = 'Live', first_value_recorded_at = '2026-11-20 15:00Z' WHERE id = $1`, id); err != nil {
 			t.Fatal(err)
 		}
 	}

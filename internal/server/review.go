@@ -140,8 +140,9 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lockDue := cal.DueDates(deadline.RulesOf(settings), deadline.DayOf(p.Deal.ClosedWonOn, time.UTC), deadline.DayOf(kickoff, time.UTC)).Lock.Time()
-	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, lockDue, cal.Today(now).Time(), confirmOpen, now)
+	dues := cal.DueDates(deadline.RulesOf(settings), deadline.DayOf(p.Deal.ClosedWonOn, time.UTC), deadline.DayOf(kickoff, time.UTC))
+	err = s.db.Acknowledge(ctx, currentUser(r), p.ID, formVersion(r), kickoff, dues.Lock.Time(), dues.FirstValue.Time(),
+		cal.Today(now).Time(), confirmOpen, now)
 	if msg := handoff.InvalidFields(err)[handoff.ConfirmOpenField]; msg != "" {
 		// Open questions, not confirmed: ask, keeping the kickoff date typed.
 		return s.renderPack(w, r, http.StatusUnprocessableEntity, packExtras{ackKickoff: raw, ackConfirmError: msg})
@@ -152,7 +153,7 @@ func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.refuse(w, r, p, err)
 	}
-	s.flash(r, web.FlashSuccess, "Acknowledged at the kickoff on "+raw+". The architecture lock is due "+lockDue.Format("2006-01-02")+".")
+	s.flash(r, web.FlashSuccess, "Acknowledged at the kickoff on "+raw+". The architecture lock is due "+dues.Lock.String()+", first value "+dues.FirstValue.String()+".")
 	redirect(w, r, s.packPath(p, ""))
 	return nil
 }
@@ -314,7 +315,12 @@ func (s *Server) lockConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = s.db.LockArchitecture(ctx, actor, p.ID, formVersion(r), s.now())
+	cal, _, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	err = s.db.LockArchitecture(ctx, actor, p.ID, formVersion(r), cal.Today(now).Time(), now)
 	if stale := errors.Is(err, postgres.ErrStale); stale || handoff.ErrorCode(err) == handoff.EINVALID {
 		d, derr := s.db.PackDetail(ctx, actor, p.ID)
 		if derr != nil {

@@ -196,7 +196,7 @@ func (s *Server) packsList(w http.ResponseWriter, r *http.Request) error {
 }
 
 // soonestRunning is the running clock due first, if any runs.
-func soonestRunning(cs [3]deadline.Clock) (deadline.Clock, bool) {
+func soonestRunning(cs deadline.Clocks) (deadline.Clock, bool) {
 	var best deadline.Clock
 	found := false
 	for _, c := range cs {

@@ -294,7 +294,7 @@ func calendarKey(s handoff.Settings) string {
 	slices.Sort(countries)
 	countries = slices.Compact(countries)
 	return strings.Join([]string{s.TimeZone, strings.Join(countries, ","), strconv.Itoa(s.PackDueBusinessDays),
-		strconv.Itoa(s.KickoffDueBusinessDays), strconv.Itoa(s.LockDueCalendarDays)}, "|")
+		strconv.Itoa(s.KickoffDueBusinessDays), strconv.Itoa(s.LockDueCalendarDays), strconv.Itoa(s.FirstValueDueCalendarDays)}, "|")
 }
 
 // confirmToken names change (in words) applied to the calendar as stored.
