@@ -122,7 +122,9 @@ func TestPackClocksSayWhoOwesThem(t *testing.T) {
 	if want := time.Date(2027, 2, 19, 0, 0, 0, 0, time.UTC); !podDue.Equal(want) {
 		t.Errorf("pod review due %s, want a quarter after the lock, %s", podDue, want)
 	}
-	kicked := func(p *handoff.Pack) { p.FirstSubmittedAt, p.KickoffOn, p.LockDueOn, p.FirstValueDueOn = &sub, &kick, &lock, &fvDue }
+	kicked := func(p *handoff.Pack) {
+		p.FirstSubmittedAt, p.KickoffOn, p.LockDueOn, p.FirstValueDueOn = &sub, &kick, &lock, &fvDue
+	}
 	sa := handoff.RoleSA
 	now := wall(t, "America/New_York", 2026, 11, 25, 12, 0, 0)
 	base := handoff.Pack{Deal: handoff.Deal{ClosedWonOn: cw}, PackDueOn: due.Pack.Time(), KickoffDueOn: due.Kickoff.Time()}

@@ -140,7 +140,9 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 		"SaveArchitecture": func(a *handoff.User) error {
 			return w.db.SaveArchitecture(ctx, a, w.pack, 2, handoff.Architecture{}, packNow)
 		},
-		"LockArchitecture": func(a *handoff.User) error { return w.db.LockArchitecture(ctx, a, w.pack, 2, packNow.Truncate(24*time.Hour), packNow) },
+		"LockArchitecture": func(a *handoff.User) error {
+			return w.db.LockArchitecture(ctx, a, w.pack, 2, packNow.Truncate(24*time.Hour), packNow)
+		},
 		"SaveAssessment": func(a *handoff.User) error {
 			return w.db.SaveAssessment(ctx, a, w.pack, 2, handoff.Assessment{Stage: handoff.StageLock}, packNow, packNow)
 		},
