@@ -48,6 +48,16 @@ CREATE INDEX packs_first_value_clock_idx ON packs (first_value_due_on, id)
     WHERE status IN ('acknowledged', 'locked') AND first_value_on IS NULL;
 CREATE INDEX packs_pod_review_clock_idx ON packs (pod_review_due_on, id)
     WHERE status = 'locked' AND pod_review_due_on IS NOT NULL;
+-- The same per person, for the lists filtered by SE or SA (as migration
+-- 00016 does for the first three clocks).
+CREATE INDEX packs_se_first_value_clock_idx ON packs (se_id, first_value_due_on, id)
+    WHERE status IN ('acknowledged', 'locked') AND first_value_on IS NULL;
+CREATE INDEX packs_sa_first_value_clock_idx ON packs (sa_id, first_value_due_on, id)
+    WHERE status IN ('acknowledged', 'locked') AND first_value_on IS NULL;
+CREATE INDEX packs_se_pod_review_clock_idx ON packs (se_id, pod_review_due_on, id)
+    WHERE status = 'locked' AND pod_review_due_on IS NOT NULL;
+CREATE INDEX packs_sa_pod_review_clock_idx ON packs (sa_id, pod_review_due_on, id)
+    WHERE status = 'locked' AND pod_review_due_on IS NOT NULL;
 -- Strategic accounts by their latest posture, renewal soonest first.
 CREATE INDEX packs_pod_posture_idx ON packs (pod_posture, pod_renewal_on, id) WHERE pod_review_due_on IS NOT NULL;
 

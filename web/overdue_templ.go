@@ -299,7 +299,7 @@ func Overdue(p OverduePage) templ.Component {
 						ctx = templ.InitializeContext(ctx)
 						return nil
 					})
-					templ_7745c5c3_Err = Empty("All on time", "No clock in this view is past its due day. \"On time\" means every pack was submitted, acknowledged at kickoff, and architecture-locked by the end of its due day in the org's time zone — or that day has not ended yet.").Render(templ.WithChildren(ctx, templ_7745c5c3_Var14), templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = Empty("All on time", "No clock in this view is past its due day. \"On time\" means every pack was submitted, acknowledged at kickoff, architecture-locked, brought to first value and, on strategic accounts, pod-reviewed by the end of its due day in the org's time zone — or that day has not ended yet.").Render(templ.WithChildren(ctx, templ_7745c5c3_Var14), templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

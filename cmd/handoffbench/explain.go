@@ -145,7 +145,8 @@ func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) 
 	} else if after != nil {
 		qs = append(qs, list("list: overdue, all clocks, page 2 (keyset)", with(overdue, func(f *postgres.OverdueFilter) { f.After = after })))
 	}
-	for _, c := range []string{"pack", "kickoff", "lock"} {
+	for _, k := range deadline.Kinds() {
+		c := string(k)
 		qs = append(qs, list("list: overdue, "+c+" clock", with(overdue, func(f *postgres.OverdueFilter) { f.Clock = c })))
 	}
 	qs = append(qs,
@@ -162,7 +163,8 @@ func dashboardQueries(ctx context.Context, conn *pgx.Conn) ([]dashQuery, error) 
 		return nil, err
 	}
 	qs = append(qs, pqs...)
-	for _, c := range []string{"pack", "kickoff", "lock"} {
+	for _, k := range deadline.Kinds() {
+		c := string(k)
 		qs = append(qs,
 			count("count: overdue, "+c, overdue, c),
 			count("count: at risk, "+c, atRisk, c),

@@ -125,7 +125,8 @@ func TestCreateDeal(t *testing.T) {
 	if first.header.Get("Location") != "/api/v1/packs/"+itoa(p.PackID) || p.URL != "https://handoff.example/packs/"+itoa(p.PackID) {
 		t.Errorf("Location %q, url %q", first.header.Get("Location"), p.URL)
 	}
-	if len(p.Clocks) != 3 || p.Clocks[0].Kind != "pack" || p.Clocks[0].Due == nil || p.Clocks[0].State != "on_track" ||
+	if len(p.Clocks) != 5 || p.Clocks[3].Kind != "first_value" || p.Clocks[3].Due != nil || p.Clocks[4].Kind != "pod_review" || p.Clocks[4].Due != nil ||
+		p.Clocks[0].Kind != "pack" || p.Clocks[0].Due == nil || p.Clocks[0].State != "on_track" ||
 		p.Clocks[1].Kind != "kickoff" || p.Clocks[1].Due == nil || p.Clocks[2].Kind != "lock" || p.Clocks[2].Due != nil || p.Clocks[2].State != "not_started" {
 		t.Errorf("clocks = %+v", p.Clocks)
 	}

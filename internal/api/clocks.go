@@ -23,12 +23,12 @@ func (a *api) calendarFromDB(ctx context.Context) (*deadline.Calendar, handoff.S
 	return cal, st, err
 }
 
-// Clock is one of a pack's three clocks as the API and webhooks show it, as
+// Clock is one of a pack's clocks as the API and webhooks show it, as
 // the clock model evaluates it (the pack page, the Overdue list and its CSV
 // say the same).
 type Clock struct {
 	Kind     string  `json:"kind"`
-	Due      *string `json:"due"` // YYYY-MM-DD; null before the clock starts (lock before kickoff)
+	Due      *string `json:"due"` // YYYY-MM-DD; null before the clock starts (lock before kickoff, pod review on other accounts)
 	State    string  `json:"state"`
 	Late     int     `json:"late"`       // how late, in Unit; 0 when not late
 	Unit     string  `json:"unit"`       // "business_day" or "day": what the clock counts in

@@ -78,11 +78,25 @@ type packView struct {
 	Deal           // inline: the pack's answers have always listed the deal's fields at the top level
 	Clocks []Clock `json:"clocks"`
 	URL    string  `json:"url,omitempty"`
+	// Strategic: the account gets quarterly pod reviews (the strategic
+	// segment, or marked by a manager).
+	Strategic  bool            `json:"strategic"`
+	FirstValue *firstValueView `json:"first_value"` // null until the SA records it
+}
+
+// firstValueView is the SA's record of first value.
+type firstValueView struct {
+	Date string `json:"date"`
+	What string `json:"what"`
 }
 
 func (a *api) packView(cal *deadline.Calendar, st handoff.Settings, p *handoff.Pack) packView {
-	return packView{PackID: p.ID, DealID: p.Deal.ID, Status: string(p.Status), Deal: dealOf(p),
-		Clocks: ClocksOf(cal, st, p, a.Now()), URL: packURL(a.BaseURL, p.ID)}
+	v := packView{PackID: p.ID, DealID: p.Deal.ID, Status: string(p.Status), Deal: dealOf(p),
+		Clocks: ClocksOf(cal, st, p, a.Now()), URL: packURL(a.BaseURL, p.ID), Strategic: p.Deal.Strategic()}
+	if fv := p.FirstValue; fv != nil {
+		v.FirstValue = &firstValueView{Date: fv.On.Format(time.DateOnly), What: fv.What}
+	}
+	return v
 }
 
 // listItem is one late or at-risk clock of one pack.
@@ -117,7 +131,7 @@ func (a *api) listPacks(w http.ResponseWriter, r *http.Request) error {
 	f := postgres.OverdueFilter{Clock: q.Get("clock"), State: q.Get("state"), Segment: handoff.Segment(q.Get("segment")),
 		Today: today.Time(), RiskUntil: cal.RiskUntil(today).Time(), Limit: 50}
 	if _, ok := deadline.ParseKind(f.Clock); f.Clock != "" && !ok {
-		fe.Add("clock", "Use pack, kickoff or lock.")
+		fe.Add("clock", "Use pack, kickoff, lock, first_value or pod_review.")
 	}
 	switch f.State {
 	case "":
@@ -205,9 +219,7 @@ func parseCursor(s string) *postgres.Cursor {
 	if err != nil || id < 1 {
 		return nil
 	}
-	switch parts[1] {
-	case "pack", "kickoff", "lock":
-	default:
+	if _, ok := deadline.ParseKind(parts[1]); !ok {
 		return nil
 	}
 	return &postgres.Cursor{Due: due, Clock: parts[1], PackID: id}

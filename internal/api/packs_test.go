@@ -134,7 +134,7 @@ func TestGetPack(t *testing.T) {
 		Versions  []any
 	}
 	res.decode(t, &p)
-	if p.PackID != id || p.Status != "draft" || p.SA != nil || p.Version != 1 || len(p.Clocks) != 3 || p.Clocks[0].Due == nil || p.Versions == nil {
+	if p.PackID != id || p.Status != "draft" || p.SA != nil || p.Version != 1 || len(p.Clocks) != 5 || p.Clocks[0].Due == nil || p.Versions == nil {
 		t.Errorf("pack = %+v", p)
 	}
 	for _, k := range []string{"meddpicc", "poc", "commitments", "stakeholders", "risks"} {
@@ -564,5 +564,50 @@ func TestOpenAPIDescribesTheClosureMatrix(t *testing.T) {
 		if want := strs(path + "required"); !slices.Equal(keys, want) {
 			t.Errorf("the answer has keys %v where openapi.json (%s) requires %v", keys, path, want)
 		}
+	}
+}
+
+// TestGetPackAfterTheLock: the API shows the clocks after the lock as the
+// pack page does, the first value the SA recorded, and whether the account
+// is strategic.
+func TestGetPackAfterTheLock(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	id := e.acknowledged(t, handedOff(handoff.Commitments{NoneBeyondContract: true}, handoff.Risks{NoKnownRisks: true}), nil)
+	type clock struct {
+		Kind  string
+		Due   *string
+		State string
+		Owed  *string `json:"owed_by"`
+	}
+	var p struct {
+		Strategic  bool
+		FirstValue *struct{ Date, What string } `json:"first_value"`
+		Clocks     []clock
+	}
+	e.getPackJSON(t, id, &p)
+	// Kickoff 2026-11-24 + 90 days.
+	if fv := p.Clocks[3]; fv.Kind != "first_value" || fv.Due == nil || *fv.Due != "2027-02-22" || fv.Owed == nil || *fv.Owed != "sa" || p.FirstValue != nil {
+		t.Errorf("before first value: %+v, first_value %+v", fv, p.FirstValue)
+	}
+	if p.Strategic || p.Clocks[4].Due != nil {
+		t.Errorf("an enterprise account: strategic %v, pod review %+v", p.Strategic, p.Clocks[4])
+	}
+	if err := e.DB.RecordFirstValue(ctx, e.sa, id, "2026-11-25", "First 50 agents live", servertest.Today(), servertest.Today()); err != nil {
+		t.Fatal(err)
+	}
+	manager := e.CreateUser("Mo Manager", "mo@acme.example", handoff.RoleManager)
+	if err := e.DB.MarkStrategic(ctx, manager, id, true, servertest.Today()); err != nil {
+		t.Fatal(err)
+	}
+	e.getPackJSON(t, id, &p)
+	if p.FirstValue == nil || p.FirstValue.Date != "2026-11-25" || p.FirstValue.What != "First 50 agents live" ||
+		p.Clocks[3].State != "done_on_time" || p.Clocks[3].Owed != nil {
+		t.Errorf("after first value: %+v, clock %+v", p.FirstValue, p.Clocks[3])
+	}
+	// Strategic, but the pod review clock starts at the lock.
+	if !p.Strategic || p.Clocks[4].Due != nil || p.Clocks[4].State != "not_started" {
+		t.Errorf("marked strategic before the lock: %v, pod review %+v", p.Strategic, p.Clocks[4])
 	}
 }

@@ -1,5 +1,6 @@
-// Package deadline computes Handoff's three clocks (docs/design.md, "Deadlines"): Pack due,
-// Kickoff due and Architecture lock due.
+// Package deadline computes Handoff's clocks (docs/design.md, "Deadlines"): Pack due,
+// Kickoff due, Architecture lock due, and after the lock First value due and
+// Pod review due.
 //
 // It knows business days (weekends, public holidays of the organisation's
 // countries from github.com/rickar/cal/v2, and company days off), the

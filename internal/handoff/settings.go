@@ -83,7 +83,7 @@ func CheckTimeZoneName(name string) error {
 // bounds.
 type DayRange struct{ Min, Max int }
 
-// The allowed lengths of the three clocks of docs/design.md, "Deadlines" (5, 5 and 30 by
+// The allowed lengths of the clocks of docs/design.md, "Deadlines" (5, 5, 30 and 90 by
 // default). Business-day clocks stop at 60, about three months; the lock at
 // 365 calendar days.
 var (

@@ -3,6 +3,7 @@ package handoff
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -32,9 +33,9 @@ func decideActors() []decideActor {
 	}
 }
 
-// decidePack is a pack whose SE is user 1 and whose SA is user 3.
+// decidePack is a pack of a strategic account whose SE is user 1 and whose SA is user 3.
 func decidePack(s Status) *Pack {
-	return &Pack{ID: 100, Deal: Deal{ID: 50, SEID: 1, SAID: 3}, Status: s, Version: 4, SubmittedVersion: 1}
+	return &Pack{ID: 100, Deal: Deal{ID: 50, SEID: 1, SAID: 3, Segment: SegmentStrategic}, Status: s, Version: 4, SubmittedVersion: 1}
 }
 
 func TestDecideEveryCombination(t *testing.T) {
@@ -68,6 +69,12 @@ func TestDecideEveryCombination(t *testing.T) {
 		// Issue 13: the pack's SE or SA schedules the kickoff meeting once
 		// the pack is submitted, until it is acknowledged.
 		ActScheduleKickoff: {"pod", []Status{StatusSubmitted, StatusChangesRequested}, nil},
+		// After the lock: the SA records first value from the kickoff on,
+		// and pod reviews of a strategic account (decidePack's is) once
+		// locked; a manager marks an account strategic at any time.
+		ActFirstValue:    {"sa", []Status{StatusAcknowledged, StatusLocked}, nil},
+		ActPodReview:     {"sa", []Status{StatusLocked}, nil},
+		ActMarkStrategic: {"lead", allStatuses, nil},
 	}
 
 	// The table must cover exactly what the code exposes, so a new action or
@@ -130,8 +137,35 @@ func TestDecideEveryCombination(t *testing.T) {
 			}
 		}
 	}
-	if want := 5 * 13 * 8; cases != want {
-		t.Errorf("ran %d cases, want %d (5 statuses × 13 actions × 8 actors)", cases, want)
+	if want := 5 * 16 * 8; cases != want {
+		t.Errorf("ran %d cases, want %d (5 statuses × 16 actions × 8 actors)", cases, want)
+	}
+}
+
+// TestPodReviewsAreForStrategicAccounts: the pack's SA may not record a pod
+// review of a locked account that is not strategic; the words say who can
+// change that.
+func TestPodReviewsAreForStrategicAccounts(t *testing.T) {
+	t.Parallel()
+	sa := &User{ID: 3, Name: "Ada SA", Role: RoleSA, Active: true}
+	for _, tc := range []struct {
+		name string
+		deal Deal
+		want string
+	}{
+		{"Enterprise", Deal{SEID: 1, SAID: 3, Segment: SegmentEnterprise}, ECONFLICT},
+		{"StrategicSegment", Deal{SEID: 1, SAID: 3, Segment: SegmentStrategic}, ""},
+		{"MarkedByAManager", Deal{SEID: 1, SAID: 3, Segment: SegmentCommercial, StrategicMarked: true}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Decide(sa, &Pack{Deal: tc.deal, Status: StatusLocked}, ActPodReview)
+			if got := ErrorCode(err); got != tc.want {
+				t.Fatalf("Decide = %v, want code %q", err, tc.want)
+			}
+			if err != nil && !strings.Contains(ErrorMessage(err), "strategic") {
+				t.Errorf("message %q does not say why", ErrorMessage(err))
+			}
+		})
 	}
 }
 

@@ -44,6 +44,10 @@ func openClocks(cal *deadline.Calendar, st handoff.Settings, p *openPack, now ti
 			oc.Step = "Answer the returned documents and resubmit the pack, so the kickoff can happen."
 		case c.Kind == deadline.KindLock:
 			oc.Step = "Publish the reference architecture with the customer's sign-off and record the lock."
+		case c.Kind == deadline.KindFirstValue:
+			oc.Step = "Record the day the customer first got value from the deployment, and what it was."
+		case c.Kind == deadline.KindPodReview:
+			oc.Step = "Hold the quarterly pod review with the AE, SE and CSM, and record it."
 		}
 		out = append(out, oc)
 	}
@@ -59,21 +63,37 @@ const (
 )
 
 // reminderKind says which reminder, if any, today brings for a clock of kind
-// k due on due: 1 business day before and on the due day (also 5 business
-// days before for the architecture lock), then every business day while
-// overdue. today is assumed to be a business day.
+// k due on due: on the business days daysBefore names and on the due day,
+// then every business day while overdue. today is assumed to be a business
+// day.
 func reminderKind(cal *deadline.Calendar, k deadline.Kind, due, today deadline.Day) string {
 	switch {
 	case today == due:
 		return kindDueToday
 	case today.After(due):
 		return kindOverdue
-	case cal.AddBusinessDays(due, -1) == today:
-		return kindDueIn1
-	case k == deadline.KindLock && cal.AddBusinessDays(due, -5) == today:
-		return kindDueIn5
+	}
+	for _, n := range daysBefore(k) {
+		if cal.AddBusinessDays(due, -n) == today {
+			if n == 5 {
+				return kindDueIn5
+			}
+			return kindDueIn1
+		}
 	}
 	return ""
+}
+
+// daysBefore are the business days before its due day that a clock of kind
+// k reminds its owner: 1 for the clocks counted in business days, 5 and 1
+// for those counted in weeks or months (the lock, first value, pod
+// reviews), which take longer to prepare.
+func daysBefore(k deadline.Kind) []int {
+	switch k {
+	case deadline.KindLock, deadline.KindFirstValue, deadline.KindPodReview:
+		return []int{5, 1}
+	}
+	return []int{1}
 }
 
 // noun names a clock's step in a sentence.
@@ -85,6 +105,10 @@ func noun(k deadline.Kind) string {
 		return "The kickoff"
 	case deadline.KindLock:
 		return "The architecture lock"
+	case deadline.KindFirstValue:
+		return "First value"
+	case deadline.KindPodReview:
+		return "The pod review"
 	}
 	return string(k)
 }

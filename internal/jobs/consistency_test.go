@@ -63,23 +63,28 @@ func TestEverySurfaceTellsOneClockStory(t *testing.T) {
 		status  handoff.Status
 		cw      string
 		kickoff string
+		// strategic: the account is marked strategic, so a locked pack has
+		// a pod review clock.
+		strategic bool
 	}
 	seeds := []seed{
-		{"Draft Co", handoff.StatusDraft, "2026-11-09", ""},
-		{"Returned Co", handoff.StatusChangesRequested, "2026-11-09", ""},
-		{"Submitted Co", handoff.StatusSubmitted, "2026-11-10", ""},
-		{"Kicked Off Co", handoff.StatusAcknowledged, "2026-09-28", "2026-10-05"},
-		{"Locked Co", handoff.StatusLocked, "2026-09-01", "2026-09-08"},
+		{"Draft Co", handoff.StatusDraft, "2026-11-09", "", false},
+		{"Returned Co", handoff.StatusChangesRequested, "2026-11-09", "", false},
+		{"Submitted Co", handoff.StatusSubmitted, "2026-11-10", "", false},
+		{"Kicked Off Co", handoff.StatusAcknowledged, "2026-09-28", "2026-10-05", false},
+		{"Locked Co", handoff.StatusLocked, "2026-09-01", "2026-09-08", false},
+		// Locked in July: first value and the pod review are overdue by now.
+		{"Live Co", handoff.StatusLocked, "2026-06-01", "2026-06-08", true},
 	}
 	ids := map[string]int64{}
 	for _, s := range seeds {
 		id := e.CreatePack(s.account, se, sa, s.cw)
 		ids[s.account] = id
 		dues := cal.DueDates(rules, day(s.cw), day(s.kickoff))
-		var kickoff, lockDue *time.Time
+		var kickoff, lockDue, fvDue, podDue *time.Time
 		if s.kickoff != "" {
-			k, l := day(s.kickoff).Time(), dues.Lock.Time()
-			kickoff, lockDue = &k, &l
+			k, l, f := day(s.kickoff).Time(), dues.Lock.Time(), dues.FirstValue.Time()
+			kickoff, lockDue, fvDue = &k, &l, &f
 		}
 		submitted := day(s.cw).Time().Add(3*24*time.Hour + 15*time.Hour)
 		var firstSub, locked *time.Time
@@ -90,11 +95,21 @@ func TestEverySurfaceTellsOneClockStory(t *testing.T) {
 		if s.status == handoff.StatusLocked {
 			l := day(s.kickoff).Time().Add(20*24*time.Hour + 15*time.Hour)
 			locked = &l
+			if pod := deadline.NextPodReview(s.strategic, s.status, deadline.DayOf(l, cal.Location()), deadline.Day{}); !pod.IsZero() {
+				p := pod.Time()
+				podDue = &p
+			}
+		}
+		if _, err := e.DB.Pool.Exec(ctx, `UPDATE deals SET strategic_marked = $2 WHERE id = (SELECT deal_id FROM packs WHERE id = $1)`,
+			id, s.strategic); err != nil {
+			t.Fatal(err)
 		}
 		if _, err := e.DB.Pool.Exec(ctx, `
 			UPDATE packs SET status = $2, submitted_version = $3, pack_due_on = $4, kickoff_due_on = $5, lock_due_on = $6,
-			       first_submitted_at = $7, submitted_at = $7, kickoff_on = $8, locked_at = $9, first_value_due_on = $8::date + 90
-			WHERE id = $1`, id, string(s.status), version, dues.Pack.Time(), dues.Kickoff.Time(), lockDue, firstSub, kickoff, locked); err != nil {
+			       first_submitted_at = $7, submitted_at = $7, kickoff_on = $8, locked_at = $9, first_value_due_on = $10,
+			       pod_review_due_on = $11
+			WHERE id = $1`, id, string(s.status), version, dues.Pack.Time(), dues.Kickoff.Time(), lockDue, firstSub, kickoff, locked,
+			fvDue, podDue); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -205,8 +220,8 @@ func TestEverySurfaceTellsOneClockStory(t *testing.T) {
 			t.Errorf("stats say %q overdue for %s, the model %d", got, k, overdueByKind[k])
 		}
 	}
-	if overdueByKind[deadline.KindLock] != 1 {
-		t.Fatalf("the seeds lost their overdue architecture lock: %v", overdueByKind)
+	if overdueByKind[deadline.KindLock] != 1 || overdueByKind[deadline.KindFirstValue] == 0 || overdueByKind[deadline.KindPodReview] != 1 {
+		t.Fatalf("the seeds lost their overdue architecture lock, first value or pod review: %v", overdueByKind)
 	}
 }
 
@@ -259,7 +274,8 @@ func mailWhenIdle(t *testing.T, e *servertest.Env, smtp *mailtest.Server) []mail
 
 // mailAbout finds the reminder about account's clock k.
 func mailAbout(ms []mailtest.Message, account string, k deadline.Kind) (mailtest.Message, bool) {
-	noun := map[deadline.Kind]string{deadline.KindPack: "handoff pack", deadline.KindKickoff: "kickoff", deadline.KindLock: "architecture lock"}[k]
+	noun := map[deadline.Kind]string{deadline.KindPack: "handoff pack", deadline.KindKickoff: "kickoff", deadline.KindLock: "architecture lock",
+		deadline.KindFirstValue: "first value", deadline.KindPodReview: "pod review"}[k]
 	for _, m := range ms {
 		if strings.Contains(m.Subject, account) && strings.Contains(strings.ToLower(m.Subject), noun) {
 			return m, true

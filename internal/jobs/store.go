@@ -53,6 +53,9 @@ type openPack struct {
 	FirstSubmittedAt *time.Time `db:"first_submitted_at"`
 	KickoffOn        *time.Time `db:"kickoff_on"`
 	LockedAt         *time.Time `db:"locked_at"`
+	FirstValueDueOn  *time.Time `db:"first_value_due_on"`
+	FirstValueOn     *time.Time `db:"first_value_on"`
+	PodReviewDueOn   *time.Time `db:"pod_review_due_on"`
 	AccountName      string     `db:"account_name"`
 	OpportunityName  string     `db:"opportunity_name"`
 	SEID             int64      `db:"se_id"`
@@ -70,9 +73,14 @@ func (p *openPack) sa() person { return person{p.SAID, p.SAName, p.SAEmail, p.SA
 
 // pack is what the clock model needs of p.
 func (p *openPack) pack() *handoff.Pack {
-	return &handoff.Pack{ID: p.ID, Status: handoff.Status(p.Status), PackDueOn: p.PackDueOn, KickoffDueOn: p.KickoffDueOn,
+	hp := &handoff.Pack{ID: p.ID, Status: handoff.Status(p.Status), PackDueOn: p.PackDueOn, KickoffDueOn: p.KickoffDueOn,
 		LockDueOn: p.LockDueOn, FirstSubmittedAt: p.FirstSubmittedAt, KickoffOn: p.KickoffOn, LockedAt: p.LockedAt,
+		FirstValueDueOn: p.FirstValueDueOn, PodReviewDueOn: p.PodReviewDueOn,
 		Deal: handoff.Deal{ClosedWonOn: p.ClosedWonOn, SEID: p.SEID, SEName: p.SEName, SAID: p.SAID, SAName: p.SAName}}
+	if p.FirstValueOn != nil {
+		hp.FirstValue = &handoff.FirstValue{On: *p.FirstValueOn}
+	}
+	return hp
 }
 
 // title names the pack in mails: "Acme — Acme platform".
@@ -80,7 +88,8 @@ func (p *openPack) title() string { return p.AccountName + " — " + p.Opportuni
 
 const openPackSQL = `
 SELECT p.id, p.status, d.closed_won_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on, p.first_submitted_at,
-       p.kickoff_on, p.locked_at, d.account_name, d.opportunity_name,
+       p.kickoff_on, p.locked_at, p.first_value_due_on, p.first_value_on, p.pod_review_due_on,
+       d.account_name, d.opportunity_name,
        se.id AS se_id, se.name AS se_name, se.email AS se_email, se.active AS se_active,
        coalesce(sa.id, 0) AS sa_id, coalesce(sa.name, '') AS sa_name,
        coalesce(sa.email, '') AS sa_email, coalesce(sa.active, false) AS sa_active
@@ -88,10 +97,12 @@ FROM packs p
 JOIN deals d ON d.id = p.deal_id
 JOIN users se ON se.id = d.se_id
 LEFT JOIN users sa ON sa.id = d.sa_id
-WHERE p.status <> 'locked'`
+WHERE (p.status <> 'locked' OR p.first_value_on IS NULL OR p.pod_review_due_on IS NOT NULL)`
 
-// openPacks returns every pack not yet locked (or only userID's as SE or SA
-// when userID is not 0).
+// openPacks returns every pack on which some clock may still run: not yet
+// locked, or locked with first value or pod reviews to come (or only
+// userID's as SE or SA when userID is not 0). The clock model then says
+// which clocks run (openClocks).
 func openPacks(ctx context.Context, q postgres.Querier, userID int64) ([]*openPack, error) {
 	rows, err := q.Query(ctx, openPackSQL+` AND ($1 = 0 OR d.se_id = $1 OR d.sa_id = $1) ORDER BY p.id`, userID)
 	if err != nil {
@@ -104,8 +115,9 @@ func openPacks(ctx context.Context, q postgres.Querier, userID int64) ([]*openPa
 	return ps, nil
 }
 
-// errGone means the pack is locked or deleted: nothing left to remind of.
-var errGone = errors.New("jobs: pack gone or locked")
+// errGone means the pack is deleted or no clock runs on it any more:
+// nothing left to remind of.
+var errGone = errors.New("jobs: pack gone or finished")
 
 func loadOpenPack(ctx context.Context, q postgres.Querier, id int64) (*openPack, error) {
 	rows, err := q.Query(ctx, openPackSQL+` AND p.id = $1`, id)

@@ -41,11 +41,7 @@ func Upcoming(ctx context.Context, db *postgres.DB, user *handoff.User, cal *dea
 				continue
 			}
 			var days []string
-			before := []int{1}
-			if c.Kind == deadline.KindLock {
-				before = []int{5, 1}
-			}
-			for _, n := range before {
+			for _, n := range daysBefore(c.Kind) {
 				if d := cal.AddBusinessDays(c.Due, -n); !d.Before(today) {
 					days = append(days, d.String())
 				}

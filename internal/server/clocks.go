@@ -79,7 +79,7 @@ func civilDay(t *time.Time) deadline.Day {
 	return deadline.DayOf(*t, time.UTC)
 }
 
-// clockViews evaluates a pack's three clocks at now for display, against the
+// clockViews evaluates a pack's clocks at now for display, against the
 // stored due dates; the explanation shows how the current rules reach a date.
 func clockViews(cal *deadline.Calendar, settings handoff.Settings, p *handoff.Pack, now time.Time) []web.ClockView {
 	cs := deadline.PackClocks(cal, settings, p, now)

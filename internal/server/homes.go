@@ -104,10 +104,15 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 		if after != nil {
 			hs.FirstURL = path + "#" + key
 		}
-		// Packs filters by status: it can list a section only when one
-		// status alone decides it.
-		if ts := deadline.SectionTerms(sec, actor.Role); sec == deadline.SectionDone && len(ts) == 1 && ts[0].Plain() {
+		// Packs filters by status: Done links to its status there, which
+		// holds exactly Done's packs when the status alone decides, and
+		// otherwise more (locked packs still waiting for first value).
+		if ts := deadline.SectionTerms(sec, actor.Role); sec == deadline.SectionDone && len(ts) == 1 {
 			hs.AllURL = "/search?" + url.Values{"status": {string(ts[0].Status)}}.Encode()
+			hs.AllText = "All of them in Packs"
+			if !ts[0].Plain() {
+				hs.AllText = "All " + strings.ToLower(ts[0].Status.Label()) + " packs in Packs"
+			}
 		}
 		hs.Rows = make([]web.MyPacksRow, len(rows))
 		for j, hr := range rows {
@@ -121,23 +126,30 @@ func (s *Server) homeSections(r *http.Request, path string) ([]web.HomeSection, 
 // homeRow is one pack as a home shows it.
 func homeRow(hr postgres.HomeRow, role handoff.Role, cal *deadline.Calendar, settings handoff.Settings, now time.Time) web.MyPacksRow {
 	p := hr.Pack
-	row := web.MyPacksRow{Head: packHead(p), Clocks: homeClocks(cal, settings, p, now)}
+	cs := deadline.PackClocks(cal, settings, p, now)
+	row := web.MyPacksRow{Head: packHead(p), Clocks: make([]web.ClockView, len(cs))}
+	for i, c := range cs {
+		row.Clocks[i] = clockCell(cal, c, p, now)
+	}
 	if role == handoff.RoleSA {
 		row.Step = saStepWords(hr.Step)
+		// After the lock the step is the clock that runs on: first value,
+		// then the pod reviews of a strategic account.
+		if c, ok := soonestRunning(cs); ok && hr.Step == handoff.SAStepDone {
+			row.Step = afterLockStep(c.Kind)
+		}
 		return row
 	}
 	row.Missing, row.Next, row.Returned = hr.Missing, nextStep(p), hr.Returned
 	return row
 }
 
-// homeClocks are a pack's clocks as a home's cells show them.
-func homeClocks(cal *deadline.Calendar, settings handoff.Settings, p *handoff.Pack, now time.Time) []web.ClockView {
-	cs := deadline.PackClocks(cal, settings, p, now)
-	out := make([]web.ClockView, len(cs))
-	for i, c := range cs {
-		out[i] = clockCell(cal, c, p, now)
+// afterLockStep names the SA's step on a locked pack whose clock k runs.
+func afterLockStep(k deadline.Kind) string {
+	if k == deadline.KindPodReview {
+		return "Hold the pod review"
 	}
-	return out
+	return "Record first value"
 }
 
 // saStepWords names the SA's next step on a pack.

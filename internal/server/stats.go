@@ -43,7 +43,8 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, kind := range []string{"pack", "kickoff", "lock"} {
+	for _, k := range deadline.Kinds() {
+		kind := string(k)
 		n := counts["overdue"][kind]
 		page.Overdue = append(page.Overdue, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: "overdue", N: n,
 			Capped: n > postgres.CountCap, URL: "/overdue?clock=" + kind})

@@ -21,7 +21,7 @@ func TestStatsPageWords(t *testing.T) {
 		t.Fatalf("stats = %d", res.StatusCode)
 	}
 	t.Run("OverdueCountsAreASpacedList", func(t *testing.T) {
-		if got := strings.Join(strings.Fields(res.Text(`[data-testid="now"]`)), " "); !strings.Contains(got, "hold: 2 Pack due, 2 Kickoff due, 0 Architecture lock due.") {
+		if got := strings.Join(strings.Fields(res.Text(`[data-testid="now"]`)), " "); !strings.Contains(got, "hold: 2 Pack due, 2 Kickoff due, 0 Architecture lock due, 0 First value due, 0 Pod review due.") {
 			t.Errorf("now = %q", got)
 		}
 	})

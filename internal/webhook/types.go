@@ -26,6 +26,8 @@ const (
 	CommitmentDecided  Type = "commitment.decided"
 	ArchitectureLocked Type = "architecture.locked"
 	ClockOverdue       Type = "clock.overdue"
+	FirstValueRecorded Type = "first_value.recorded"
+	PodReviewRecorded  Type = "pod_review.recorded"
 )
 
 // Test is the type of the event "Send test event" sends; nobody subscribes
@@ -48,7 +50,9 @@ func Types() []TypeInfo {
 		{PackAcknowledged, "Pack acknowledged", "the SA acknowledges the pack at the kickoff"},
 		{CommitmentDecided, "Commitment decided", "the SA approves or vetoes a commitment over the approval threshold"},
 		{ArchitectureLocked, "Architecture locked", "the SA locks the reference architecture the customer signed off"},
-		{ClockOverdue, "Clock overdue", "a pack, kickoff or architecture-lock clock is overdue: once per clock per business day, from 08:00 in the org's time zone"},
+		{ClockOverdue, "Clock overdue", "a clock (pack, kickoff, architecture lock, first value, pod review) is overdue: once per clock per business day, from 08:00 in the org's time zone"},
+		{FirstValueRecorded, "First value recorded", "the SA records (or corrects) the day the customer first got value"},
+		{PodReviewRecorded, "Pod review recorded", "the SA records a quarterly pod review of a strategic account"},
 	}
 }
 
@@ -70,6 +74,10 @@ func TypeOf(kind string) (t Type, ok bool) {
 		return CommitmentDecided, true
 	case handoff.EventLocked:
 		return ArchitectureLocked, true
+	case handoff.EventFirstValueRecorded:
+		return FirstValueRecorded, true
+	case handoff.EventPodReviewRecorded:
+		return PodReviewRecorded, true
 	}
 	return "", false
 }

@@ -226,7 +226,7 @@ func payload(t *testing.T, account string) []byte {
 			Deal: api.EventDeal{ID: 3, Deal: api.Deal{AccountName: account, OpportunityName: "Platform", Segment: "enterprise",
 				ARR: api.Money{Amount: 12000000, Currency: "USD"}, SE: api.Person{ID: 1, Name: "Sam Engineer"}}},
 			Clocks: []api.Clock{{Kind: "pack", Due: &due, State: "done_on_time"}, {Kind: "kickoff", Due: &due, State: "on_track", OwedBy: &se},
-				{Kind: "lock", State: "not_started"}}},
+				{Kind: "lock", State: "not_started"}, {Kind: "first_value", State: "not_started"}, {Kind: "pod_review", State: "not_started"}}},
 		Event: &webhook.Event{ID: 40, Kind: "submitted", Summary: "Submitted the pack as v2.", Actor: "Sam Engineer"},
 	}}
 	b, err := p.Marshal()
@@ -356,7 +356,7 @@ func TestPayloadShape(t *testing.T) {
 	pack := data["pack"].(map[string]any)
 	deal := pack["deal"].(map[string]any)
 	if p["type"] != "pack.submitted" || p["timestamp"] != "2026-11-25T17:00:00Z" || pack["version"] == nil ||
-		deal["account_name"] != "Acme" || deal["id"] == nil || len(pack["clocks"].([]any)) != 3 {
+		deal["account_name"] != "Acme" || deal["id"] == nil || len(pack["clocks"].([]any)) != 5 {
 		t.Errorf("payload %v", p)
 	}
 	if _, ok := data["clock"]; ok {

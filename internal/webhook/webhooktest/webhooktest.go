@@ -179,8 +179,17 @@ func checkStandard(req *http.Request, body []byte, secret string, d *Delivery) s
 		return "data.pack lacks id, url, status or version"
 	case pk.Deal == nil || pk.Deal.ID == 0 || pk.Deal.AccountName == "" || pk.Deal.Segment == "" || pk.Deal.SE == nil:
 		return "data.pack.deal lacks the API's deal fields"
-	case len(pk.Clocks) != 3:
-		return fmt.Sprintf("data.pack.clocks has %d clocks, want 3", len(pk.Clocks))
+	}
+	// The clocks of the contract (openapi.json, Clock.kind), in its order,
+	// as a receiver written against the documentation expects them.
+	want := []string{"pack", "kickoff", "lock", "first_value", "pod_review"}
+	if len(pk.Clocks) != len(want) {
+		return fmt.Sprintf("data.pack.clocks has %d clocks, want %d", len(pk.Clocks), len(want))
+	}
+	for i, c := range pk.Clocks {
+		if c.Kind != want[i] {
+			return fmt.Sprintf("data.pack.clocks[%d] is %q, want %q", i, c.Kind, want[i])
+		}
 	}
 	return ""
 }
