@@ -55,17 +55,17 @@ func homeWords(sec deadline.Section, role handoff.Role) (title, hint, empty stri
 	case deadline.SectionNeedsYou:
 		hint = "Packs to finish, or to fix where the SA returned a document, soonest deadline first."
 		if role == handoff.RoleSA {
-			hint = "Review, decide big commitments, acknowledge at kickoff, or lock the architecture, soonest deadline first."
+			hint = "Review, decide big commitments, acknowledge at kickoff, lock the architecture, record first value, or hold a strategic account's pod review, soonest deadline first."
 		}
 		return "Needs you", hint, "Nothing needs you right now."
 	case deadline.SectionWaiting:
-		hint = "With the SA: in review until the kickoff, then until the architecture is locked."
+		hint = "With the SA: in review until the kickoff, then until the architecture is locked and the customer reaches first value (and, on strategic accounts, the quarterly pod reviews)."
 		if role == handoff.RoleSA {
 			hint = "With the SE: still being prepared, or returned for changes."
 		}
 		return "Waiting on others", hint, "Nothing is waiting on others."
 	}
-	return "Done", "Architecture locked, newest first.", "No finished packs yet."
+	return "Done", "Architecture locked and first value reached, newest first.", "No finished packs yet."
 }
 
 // homeSections reads one page of each section of the current person's home

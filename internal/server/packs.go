@@ -475,7 +475,13 @@ func nextStep(p *handoff.Pack) string {
 	case handoff.StatusAcknowledged:
 		return "Acknowledged; the SA is locking the architecture."
 	case handoff.StatusLocked:
-		return "Done: architecture locked."
+		switch {
+		case p.FirstValue == nil:
+			return "Architecture locked; the SA records first value."
+		case p.PodReviewDueOn != nil:
+			return "Live; the SA holds the quarterly pod reviews."
+		}
+		return "Done: architecture locked and first value reached."
 	}
 	return ""
 }
