@@ -61,15 +61,19 @@ func (d *PackDetail) Submitted() (v handoff.Version, ok bool) {
 
 // PackDetail returns pack id with its documents, versions, history,
 // conversation, reviews, questions, commitment decisions, replies to returns,
-// reference architecture and accuracy assessments, if actor may see it, else a not-found error; versions are
-// the numbers of frozen versions to read with their documents besides the
-// latest one (a number that does not exist is left out of Frozen). It takes
-// one round trip and reads one snapshot, so the parts agree with each other.
+// reference architecture and accuracy assessments, if actor may see it, else
+// a not-found error; versions are the numbers of frozen versions to read with
+// their documents besides the latest one (a number that does not exist is left
+// out of Frozen). It takes one round trip and reads one snapshot, so the parts
+// agree with each other. Its Pack.FirstValue, once recorded, names who
+// recorded it: the pack row holds only their id, and the lists that read the
+// same columns never show the name, so only this read joins it.
 func (db *DB) PackDetail(ctx context.Context, actor *handoff.User, id int64, versions ...int) (*PackDetail, error) {
 	d := &PackDetail{}
 	var docs storedDocuments
 	var arch storedArchitecture
 	var frozen []handoff.Version
+	var firstValueBy string
 	p, err := db.readPack(ctx, actor, id, func(b *pgx.Batch) {
 		readDocuments.queue(b, into(&docs), id)
 		readVersions.queue(b, into(&d.Versions), id)
@@ -83,11 +87,15 @@ func (db *DB) PackDetail(ctx context.Context, actor *handoff.User, id int64, ver
 		readArchitecture.queue(b, into(&arch), id)
 		readAssessments.queue(b, into(&d.Assessments), id)
 		readMeeting.queue(b, into(&d.Meeting), id)
+		readFirstValueBy.queue(b, into(&firstValueBy), id)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: detail of pack %d: %w", id, err)
 	}
 	d.Pack, d.Documents, d.DocumentMeta = p, docs.docs, docs.meta
+	if p.FirstValue != nil {
+		p.FirstValue.RecordedBy = firstValueBy
+	}
 	d.Architecture, d.ArchitectureMeta = arch.a, arch.meta
 	d.Frozen = make(map[int]handoff.Version, len(frozen))
 	for _, v := range frozen {
@@ -453,6 +461,21 @@ var readDecisions = read[map[string]handoff.CommitmentDecision]{`
 func commitmentDecisions(ctx context.Context, q Querier, packID int64) (map[string]handoff.CommitmentDecision, error) {
 	return readDecisions.run(ctx, q, packID)
 }
+
+// readFirstValueBy is the name of whoever recorded the pack's first value
+// (its latest correction); "" when nobody has.
+var readFirstValueBy = read[string]{`
+	SELECT u.name FROM packs p JOIN users u ON u.id = p.first_value_recorded_by WHERE p.id = $1`,
+	func(rows pgx.Rows) (string, error) {
+		defer rows.Close()
+		var name string
+		for rows.Next() {
+			if err := rows.Scan(&name); err != nil {
+				return "", err
+			}
+		}
+		return name, rows.Err()
+	}}
 
 // storedArchitecture is a pack's reference architecture and who last saved
 // it; both zero before the first save.

@@ -12,7 +12,17 @@ import (
 // The handoff accuracy assessment (README.md, "Handoff accuracy"): after the
 // lock the pack's SA marks every commitment and risk of the accepted version
 // and records what surfaced that the pack missed. The stage is the lock
-// until first value is recorded.
+// until first value is recorded, then first value: the SA assesses again,
+// and the assessment at the lock stays readable beside it.
+
+// assessmentStage is the stage at which pack p is assessed now: first value
+// once it is recorded (before or after the lock), else the lock.
+func assessmentStage(p *handoff.Pack) string {
+	if p.FirstValue != nil {
+		return handoff.StageFirstValue
+	}
+	return handoff.StageLock
+}
 
 // assessmentPage shows the assessment: the SA's form (with what they saved,
 // to revise), or the record for the SE and managers.
@@ -22,8 +32,14 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := s.assessmentView(r, d)
-	if page.Saved != nil {
+	switch {
+	case page.Saved != nil:
 		page.Form = *page.Saved
+	case page.Earlier != nil:
+		// Assessing again at first value starts from the marks at the lock:
+		// the SA changes what turned out otherwise and adds what surfaced.
+		page.Form = *page.Earlier
+		page.Form.Stage = page.Stage
 	}
 	page.Rows = max(1, len(page.Form.Surfaced))
 	s.render(w, r, http.StatusOK, web.AssessmentView(page))
@@ -33,8 +49,7 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 // assessmentView is the page for pack d as stored, with an empty form.
 func (s *Server) assessmentView(r *http.Request, d *postgres.PackDetail) web.AssessmentPage {
 	p := d.Pack
-	// The lock is the only stage until first value is recorded.
-	stage := handoff.StageLock
+	stage := assessmentStage(p)
 	accepted, _ := d.Submitted()
 	page := web.AssessmentPage{
 		Page: s.page(r, "Handoff accuracy · "+p.Deal.AccountName), Head: packHead(p),
@@ -44,6 +59,12 @@ func (s *Server) assessmentView(r *http.Request, d *postgres.PackDetail) web.Ass
 	}
 	if a, ok := d.Assessments[stage]; ok {
 		page.Saved, page.Counts, page.When = &a, a.Counts(page.Items), s.when(a.At)
+	}
+	if p.FirstValue != nil {
+		page.FirstValueOn = web.Date(p.FirstValue.On)
+	}
+	if a, ok := d.Assessments[handoff.StageLock]; ok && stage != handoff.StageLock {
+		page.Earlier, page.EarlierCounts, page.EarlierWhen = &a, a.Counts(page.Items), s.when(a.At)
 	}
 	return page
 }

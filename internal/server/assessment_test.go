@@ -206,3 +206,109 @@ func TestAssessmentAfterTheLock(t *testing.T) {
 		}
 	})
 }
+
+// TestAssessmentAtFirstValue follows the second look back: once first value
+// is recorded the assessment's stage is first value. The SA is asked to
+// assess again, starting from their marks at the lock; the SE and the
+// manager read the lock's assessment until then, and beside the new one
+// after; the pack speaks by its latest.
+func TestAssessmentAtFirstValue(t *testing.T) {
+	t.Parallel()
+	e := newPackEnv(t)
+	ck, rk := e.lockedWithRisk(t)
+	alex, sam, morgan := e.Login("alex@example.com"), e.Login("sam@example.com"), e.Login("morgan@example.com")
+	assess := e.path("/assessment")
+	save := func(marks map[string][2]string) *servertest.Response {
+		v := url.Values{"version": {version(t, alex, assess)}, "rows": {"1"}}
+		for key, m := range marks {
+			v.Set("mark."+key+".verdict", m[0])
+			v.Set("mark."+key+".note", m[1])
+		}
+		return alex.PostForm(assess, v)
+	}
+	if res := save(map[string][2]string{ck: {"held", ""}, rk: {"under_scoped", "Two Workday tenants, not one."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assess at the lock = %d", res.StatusCode)
+	}
+	if alex.Get(e.path("")).Doc().Find("[data-testid=assess-again-link]").Length() != 0 {
+		t.Error("the pack asks to assess again before first value")
+	}
+	if res := alex.PostForm(e.path("/first-value"), firstValueForm("2026-11-25", "SSO live for 200 agents.")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record first value = %d", res.StatusCode)
+	}
+
+	t.Run("TheSAIsAskedAgain", func(t *testing.T) {
+		pack := alex.Get(e.path(""))
+		if link, _ := pack.Doc().Find("[data-testid=assess-again-link]").Attr("href"); link != assess {
+			t.Errorf("the pack's assess-again link = %q", link)
+		}
+		if got := pack.Text("[data-testid=accuracy-box]"); !strings.Contains(got, "Assessed at the lock") {
+			t.Errorf("until then the pack speaks by the lock's assessment: %q", got)
+		}
+		page := alex.Get(assess)
+		if got := page.Text("[data-testid=assessment-again]"); !strings.Contains(got, "Assess again at first value") || !strings.Contains(got, "2026-11-25") || !strings.Contains(got, "At the lock: 50% held") {
+			t.Errorf("the SA's assessment page says %q", got)
+		}
+		if v, _ := page.Doc().Find(`input[name="mark.` + rk + `.verdict"][checked]`).Attr("value"); v != "under_scoped" {
+			t.Errorf("the form starts from the lock's mark %q, want under_scoped", v)
+		}
+		if got := page.Text(`[id="f-mark.` + rk + `.note"]`); got != "Two Workday tenants, not one." {
+			t.Errorf("the form starts from the lock's note %q", got)
+		}
+		if got := page.Text("[data-testid=assessment-save]"); got != "Save the assessment at first value" {
+			t.Errorf("the save button says %q", got)
+		}
+	})
+
+	t.Run("ReadersReadTheLocksUntilThen", func(t *testing.T) {
+		for name, c := range map[string]*servertest.Client{"the SE": sam, "the manager": morgan} {
+			page := c.Get(assess)
+			if got := page.Text("[data-testid=assessment-again]"); !strings.Contains(got, "Not assessed at first value yet") {
+				t.Errorf("%s reads %q", name, got)
+			}
+			if got := page.Text("[data-testid=marks]"); !strings.Contains(got, "Two Workday tenants, not one.") {
+				t.Errorf("%s reads the lock's marks as %q", name, got)
+			}
+			if page.Doc().Find("[data-testid=assessment-form]").Length() != 0 {
+				t.Errorf("%s gets the form", name)
+			}
+			if got := c.Get(e.path("")).Text("[data-testid=assess-again]"); !strings.Contains(got, "the SA assesses the handoff again") {
+				t.Errorf("%s's pack page says %q", name, got)
+			}
+		}
+	})
+
+	t.Run("SavedAtFirstValue", func(t *testing.T) {
+		res := save(map[string][2]string{ck: {"held", ""}, rk: {"held", ""}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("assess at first value = %d\n%s", res.StatusCode, res.Body)
+		}
+		if n := e.assessments(t); n != 2 {
+			t.Errorf("%d assessments stored, want the lock's and first value's", n)
+		}
+		if h := alex.Get(e.path("")).Text("[data-testid=history]"); !strings.Contains(h, "Assessed the handoff at first value: 100% held") {
+			t.Errorf("history = %q", h)
+		}
+		for name, c := range map[string]*servertest.Client{"the SA": alex, "the SE": sam, "the manager": morgan} {
+			if got := c.Get(e.path("")).Text("[data-testid=accuracy-box]"); !strings.Contains(got, "100% held") || !strings.Contains(got, "Assessed at first value") || strings.Contains(got, "again") {
+				t.Errorf("%s's pack page accuracy = %q", name, got)
+			}
+			page := c.Get(assess)
+			if got := page.Text("[data-testid=assessment-summary]"); !strings.Contains(got, "Assessed at first value") {
+				t.Errorf("%s's summary = %q", name, got)
+			}
+			if got := page.Text("[data-testid=assessment-lock]"); !strings.Contains(got, "Assessed at the lock") || !strings.Contains(got, "50% held") {
+				t.Errorf("%s reads the lock's assessment as %q", name, got)
+			}
+			if got := page.Text("[data-testid=marks-lock]"); !strings.Contains(got, "Two Workday tenants, not one.") {
+				t.Errorf("%s reads the lock's marks as %q", name, got)
+			}
+		}
+		d, err := e.DB.PackDetail(context.Background(), e.alex, e.pack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := d.Assessments[handoff.StageLock]; a.Marks[rk].Verdict != "under_scoped" {
+			t.Errorf("the lock's assessment changed: %+v", a.Marks)
+		}
+	})
+}

@@ -41,7 +41,7 @@ func (s *Server) settingsPage(r *http.Request) (web.SettingsPage, error) {
 	return web.SettingsPage{
 		Page: s.page(r, "Settings"), TimeZone: st.TimeZone, Zones: deadline.ZoneRegions(), Countries: countryOptions(), Chosen: st.HolidayCountries,
 		PackDays: strconv.Itoa(st.PackDueBusinessDays), KickoffDays: strconv.Itoa(st.KickoffDueBusinessDays),
-		LockDays: strconv.Itoa(st.LockDueCalendarDays), Thresholds: thresholdRows(st.ApprovalThresholds), DaysOff: off,
+		LockDays: strconv.Itoa(st.LockDueCalendarDays), FirstValueDays: strconv.Itoa(st.FirstValueDueCalendarDays), Thresholds: thresholdRows(st.ApprovalThresholds), DaysOff: off,
 		CRM: web.CRMLinkForm{Template: st.CRMURLTemplate},
 	}, nil
 }
@@ -123,6 +123,12 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		p.Chosen = append(p.Chosen, strings.ToUpper(strings.TrimSpace(c)))
 	}
 	p.PackDays, p.KickoffDays, p.LockDays = val(r, "pack_days"), val(r, "kickoff_days"), val(r, "lock_days")
+	if _, sent := r.PostForm["first_value_days"]; sent {
+		// A form from a page served before the field existed leaves it out:
+		// it keeps the stored length (settingsPage's) rather than being
+		// refused over a field its sender never saw.
+		p.FirstValueDays = val(r, "first_value_days")
+	}
 
 	st, err := s.db.Settings(ctx)
 	if err != nil {
@@ -139,7 +145,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if _, err := deadline.NewCalendar("UTC", st.HolidayCountries, nil); err != nil {
 		fe.Add("countries", "Choose countries from the list.")
 	}
-	err = handoff.ClockDaysInput{PackDays: p.PackDays, KickoffDays: p.KickoffDays, LockDays: p.LockDays}.Apply(&st)
+	err = handoff.ClockDaysInput{PackDays: p.PackDays, KickoffDays: p.KickoffDays, LockDays: p.LockDays, FirstValueDays: p.FirstValueDays}.Apply(&st)
 	for k, v := range handoff.InvalidFields(err) {
 		fe.Add(k, v)
 	}

@@ -25,7 +25,7 @@ func byID(id string) string { return `[id="` + id + `"]` }
 // (currency, amount pairs).
 func settingsForm(thresholds ...string) url.Values {
 	form := url.Values{"time_zone": {"America/New_York"}, "countries": {"US"}, "pack_days": {"5"}, "kickoff_days": {"5"},
-		"lock_days": {"30"}, "threshold_rows": {strconv.Itoa(len(thresholds) / 2)}}
+		"lock_days": {"30"}, "first_value_days": {"90"}, "threshold_rows": {strconv.Itoa(len(thresholds) / 2)}}
 	for i := 0; i+1 < len(thresholds); i += 2 {
 		n := strconv.Itoa(i / 2)
 		form.Set("thresholds."+n+".currency", thresholds[i])

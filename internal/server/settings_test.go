@@ -65,7 +65,7 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 	// dates must not make his save a conflict.
 	openVersion := version(t, sam, pack+"/documents/risks")
 	form := url.Values{"time_zone": {"America/New_York"}, "countries": {"US"}, "pack_days": {"7"}, "kickoff_days": {"5"},
-		"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
+		"lock_days": {"30"}, "first_value_days": {"90"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
 	preview := confirmed(t, admin, "/admin/settings", form, "2 open packs")
 	if m := preview.Text("[data-testid=confirm-moves] li"); !strings.Contains(m, "pack due 2026-12-03 → 2026-12-07") {
 		t.Errorf("the confirmation does not say how Initech moves: %q", m)
@@ -101,7 +101,7 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 
 	t.Run("WeekendsOnly", func(t *testing.T) {
 		none := url.Values{"time_zone": {"America/New_York"}, "pack_days": {"7"}, "kickoff_days": {"5"},
-			"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
+			"lock_days": {"30"}, "first_value_days": {"90"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
 		confirmed(t, admin, "/admin/settings", none, "open pack")
 		// Thanksgiving is a business day now: 7 business days from 11-25 is 12-04.
 		if got := dueOn(t, sam, pack, "pack"); got != "2026-12-04" {
@@ -112,12 +112,12 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 
 	t.Run("BadInputKeepsValues", func(t *testing.T) {
 		bad := url.Values{"time_zone": {"Mars/Olympus"}, "countries": {"US", "XX"}, "pack_days": {"0"}, "kickoff_days": {"five"},
-			"lock_days": {"30"}, "threshold_rows": {"1"}, "thresholds.0.amount": {"-5"}, "thresholds.0.currency": {"dollars"}}
+			"lock_days": {"30"}, "first_value_days": {"731"}, "threshold_rows": {"1"}, "thresholds.0.amount": {"-5"}, "thresholds.0.currency": {"dollars"}}
 		res := admin.PostForm("/admin/settings", bad)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status = %d", res.StatusCode)
 		}
-		for _, f := range []string{"time_zone", "countries", "pack_days", "kickoff_days", "thresholds.0.amount", "thresholds.0.currency"} {
+		for _, f := range []string{"time_zone", "countries", "pack_days", "kickoff_days", "first_value_days", "thresholds.0.amount", "thresholds.0.currency"} {
 			if res.Text(`[id="f-`+f+`-error"]`) == "" && !(f == "countries" && strings.Contains(res.Body, "Choose countries")) {
 				t.Errorf("no message beside %s", f)
 			}
@@ -222,6 +222,109 @@ func TestSettingsMoveOpenDueDates(t *testing.T) {
 		}
 		if v, _ := doc.Find("#f-time_zone option[selected]").Attr("value"); v != "America/New_York" {
 			t.Errorf("selected zone = %q", v)
+		}
+	})
+}
+
+// TestSettingsFirstValueDays follows the first value clock's length on the
+// settings page: shown with its range, refused out of it with the message
+// beside it and everything typed kept, and a change that moves an open
+// first value clock confirmed first. A clock already met keeps its date.
+func TestSettingsFirstValueDays(t *testing.T) {
+	t.Parallel()
+	e := newPackEnv(t)
+	e.acknowledged(t) // kickoff 2026-11-25: first value due 2027-02-23
+	admin, alex := e.Login("ada@example.com"), e.Login("alex@example.com")
+	form := url.Values{"time_zone": {"America/New_York"}, "countries": {"US"}, "pack_days": {"5"}, "kickoff_days": {"5"},
+		"lock_days": {"30"}, "first_value_days": {"90"}, "threshold_rows": {"1"}, "thresholds.0.currency": {"USD"}, "thresholds.0.amount": {"25000"}}
+	stored := func() int {
+		s, err := e.DB.Settings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.FirstValueDueCalendarDays
+	}
+
+	page := admin.Get("/admin/settings")
+	if got, _ := page.Doc().Find("#f-first_value_days").Attr("value"); got != "90" {
+		t.Errorf("first value days on the form = %q, want the default 90", got)
+	}
+	if got := page.Text("#f-first_value_days-hint"); got != "From 1 to 730." {
+		t.Errorf("first value days hint = %q", got)
+	}
+	if got := page.Text(`label[for="f-first_value_days"]`); got != "First value due (days after kickoff)" {
+		t.Errorf("first value days label = %q", got)
+	}
+
+	t.Run("OutOfRangeKeepsWhatWasTyped", func(t *testing.T) {
+		for _, typed := range []string{"0", "731", "ninety", ""} {
+			bad := cloneValues(form)
+			bad.Set("first_value_days", typed)
+			bad.Set("lock_days", "45")
+			res := admin.PostForm("/admin/settings", bad)
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("first value days %q = %d, want 422", typed, res.StatusCode)
+			}
+			if got := res.Text("#f-first_value_days-error"); got != "Enter a whole number from 1 to 730." {
+				t.Errorf("first value days %q: message %q", typed, got)
+			}
+			for id, want := range map[string]string{"f-first_value_days": typed, "f-lock_days": "45"} {
+				if got, _ := res.Doc().Find(byID(id)).Attr("value"); got != want {
+					t.Errorf("first value days %q: %s came back as %q, want %q", typed, id, got, want)
+				}
+			}
+		}
+		if n := stored(); n != 90 {
+			t.Errorf("a refused form stored %d days", n)
+		}
+	})
+
+	t.Run("MovesTheOpenClockOnceConfirmed", func(t *testing.T) {
+		longer := cloneValues(form)
+		longer.Set("first_value_days", "120")
+		preview := confirmed(t, admin, "/admin/settings", longer, "1 open pack")
+		if m := preview.Text("[data-testid=confirm-moves] li"); !strings.Contains(m, "first value due 2027-02-23 → 2027-03-25") {
+			t.Errorf("the confirmation does not say how the pack moves: %q", m)
+		}
+		if got, _ := preview.Doc().Find("#f-first_value_days").Attr("value"); got != "120" {
+			t.Errorf("the confirmation shows first value days %q, want 120 as typed", got)
+		}
+		if n := stored(); n != 120 {
+			t.Errorf("stored %d days, want 120", n)
+		}
+		if got, _ := admin.Get("/admin/settings").Doc().Find("#f-first_value_days").Attr("value"); got != "120" {
+			t.Errorf("the saved form shows %q", got)
+		}
+		if got := dueOn(t, alex, e.path(""), "first_value"); got != "2027-03-25" {
+			t.Errorf("first value due = %s, want 2027-03-25", got)
+		}
+	})
+
+	t.Run("AFormWithoutTheFieldKeepsIt", func(t *testing.T) {
+		old := cloneValues(form)
+		old.Del("first_value_days")
+		if res := admin.PostForm("/admin/settings", old); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a form without first value days = %d, want 303\n%s", res.StatusCode, res.Text(".field-error"))
+		}
+		if n := stored(); n != 120 {
+			t.Errorf("a form without the field stored %d days, want 120 kept", n)
+		}
+	})
+
+	t.Run("AMetClockKeepsItsDate", func(t *testing.T) {
+		if res := alex.PostForm(e.path("/first-value"), firstValueForm("2026-11-25", "SSO live")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("record first value = %d", res.StatusCode)
+		}
+		shorter := cloneValues(form)
+		shorter.Set("first_value_days", "60")
+		if res := admin.PostForm("/admin/settings", shorter); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("shorter first value = %d, want saved at once: no open clock moves", res.StatusCode)
+		}
+		if n := stored(); n != 60 {
+			t.Errorf("stored %d days, want 60", n)
+		}
+		if got := dueOn(t, alex, e.path(""), "first_value"); got != "2027-03-25" {
+			t.Errorf("a met first value clock moved to %s", got)
 		}
 	})
 }
