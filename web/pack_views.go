@@ -115,6 +115,12 @@ type PackPage struct {
 	Closure  string        // how far the closure matrix is closed, once there is an architecture
 	Accuracy *AccuracyLine // the handoff's accuracy, once locked
 	Meeting  *MeetingCard  // the kickoff meeting, from submission to the acknowledgment
+	// FirstValue is the SA's first value record or its due day, from the
+	// kickoff on (firstvalue.templ).
+	FirstValue *FirstValueCard
+	// Pod is whether the account is strategic and its pod reviews, with a
+	// manager's mark (podreview.templ); nil when there is nothing to say.
+	Pod *PodCard
 }
 
 // AccuracyLine is a locked pack's handoff accuracy on its page.
@@ -124,6 +130,9 @@ type AccuracyLine struct {
 	Counts    handoff.AccuracyCounts
 	By        string
 	CanAssess bool // this person (the SA) may assess or revise it
+	// Again: first value is recorded since the latest assessment's stage, so
+	// the SA assesses the handoff again.
+	Again bool
 }
 
 // AckView is the kickoff acknowledgment box for the SA.

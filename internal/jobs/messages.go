@@ -78,6 +78,9 @@ func (r *Runner) eventMessage(ctx context.Context, p *openPack, e *packEvent) (m
 	if slices.Contains(meetingKinds, e.Kind) {
 		return r.inviteMessage(ctx, p, e)
 	}
+	if e.Kind == handoff.EventPodReviewRecorded {
+		return r.podReviewMessage(ctx, p, e)
+	}
 	var to person
 	var subject, step string
 	switch e.Kind {

@@ -149,8 +149,10 @@ func managers(ctx context.Context, q postgres.Querier) ([]person, error) {
 }
 
 // notifyKinds are the pack events that mail someone: the kickoff meeting's
-// (meetingKinds) mail its calendar invite (invites.go).
-var notifyKinds = append([]string{handoff.EventSubmitted, handoff.EventReturned, handoff.EventCommitmentVetoed}, meetingKinds...)
+// (meetingKinds) mail its calendar invite (invites.go), a pod review its
+// summary to the pod (podreview.go).
+var notifyKinds = append([]string{handoff.EventSubmitted, handoff.EventReturned, handoff.EventCommitmentVetoed,
+	handoff.EventPodReviewRecorded}, meetingKinds...)
 
 // claimEvents marks up to limit not-yet-notified events as notified and
 // returns their ids, inside tx (committed with their jobs). A concurrent

@@ -115,6 +115,7 @@ func packReads(w *packWorld) map[string]func(actor *handoff.User) error {
 		},
 		"Architecture": func(a *handoff.User) error { _, _, err := w.db.Architecture(ctx, a, w.pack); return err },
 		"Meeting":      func(a *handoff.User) error { _, err := w.db.Meeting(ctx, a, w.pack); return err },
+		"PodReviews":   func(a *handoff.User) error { _, err := w.db.PodReviews(ctx, a, w.pack); return err },
 	}
 }
 
@@ -161,6 +162,10 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 			return w.db.RecordFirstValue(ctx, a, w.pack, packNow.Format(time.DateOnly), "Live", packNow.Truncate(24*time.Hour), packNow)
 		},
 		"MarkStrategic": func(a *handoff.User) error { return w.db.MarkStrategic(ctx, a, w.pack, true, packNow) },
+		"RecordPodReview": func(a *handoff.User) error {
+			_, err := w.db.RecordPodReview(ctx, a, w.pack, handoff.PodReviewForm{}, packNow, packNow)
+			return err
+		},
 	}
 }
 

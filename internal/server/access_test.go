@@ -278,6 +278,7 @@ var expectedAccess = map[string]string{
 	"GET /overdue":     "manager,admin",
 	"GET /overdue.csv": "manager,admin",
 	"GET /stats":       "manager,admin",
+	"GET /strategic":   "manager,admin",
 	"GET /admin":       "admin",
 	"GET /search":      "se,sa,manager,admin",
 
@@ -307,6 +308,13 @@ var expectedAccess = map[string]string{
 	"GET /accuracy.csv":                         "se,manager,admin",
 	"GET /packs/{id}/assessment":                "se,sa,manager,admin",
 	"POST /packs/{id}/assessment":               "sa",
+	"POST /packs/{id}/first-value":              "sa",
+	// Pod reviews (podreview.go): the form answers whoever sees the pack,
+	// with a 403 for all but its SA.
+	"GET /packs/{id}/reviews":     "se,sa,manager,admin",
+	"GET /packs/{id}/reviews/new": "se,sa,manager,admin",
+	"POST /packs/{id}/reviews":    "se,sa,manager,admin",
+	"POST /packs/{id}/strategic":  "manager,admin",
 	// The kickoff meeting (meeting.go).
 	"POST /packs/{id}/meeting":        "se,sa",
 	"POST /packs/{id}/meeting/cancel": "se,sa",

@@ -89,6 +89,8 @@ type packExtras struct {
 	submitMessage string
 	// A refused schedule or change of the kickoff meeting (meeting.go).
 	meeting *web.MeetingForm
+	// A refused record or correction of first value (firstvalue.go).
+	firstValue *web.FirstValueForm
 }
 
 // renderPack renders the pack overview for the current person.
@@ -131,6 +133,8 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	page.Head.CRMURL = handoff.CRMLink(settings.CRMURLTemplate, p.Deal.CRMOpportunityID)
 	page.Meeting = s.meetingCard(r, d, cal, x.meeting)
+	page.FirstValue = s.firstValueCard(r, d, cal, now, x.firstValue)
+	page.Pod = s.podCard(r, p, cal, settings, now)
 	if page.ShowArch {
 		page.Closure = web.MatrixProgress(d.Matrix())
 	}
@@ -139,6 +143,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		if a, ok := handoff.LatestAssessment(d.Assessments); ok {
 			accepted, _ := d.Submitted()
 			acc.Assessed, acc.Stage, acc.Counts, acc.By = true, a.Stage, a.Counts(handoff.AssessItems(accepted.Documents)), a.By
+			acc.Again = a.Stage != assessmentStage(p)
 		}
 		page.Accuracy = acc
 	}

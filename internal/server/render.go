@@ -79,9 +79,9 @@ func navFor(role handoff.Role, path string) []web.NavItem {
 	case handoff.RoleSA:
 		items = []web.NavItem{{Label: "Inbox", Href: "/inbox"}}
 	case handoff.RoleManager:
-		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}, {Label: "Record a deal", Href: "/deals/new"}}
+		items = []web.NavItem{{Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}, {Label: "Strategic", Href: "/strategic"}, {Label: "Record a deal", Href: "/deals/new"}}
 	case handoff.RoleAdmin:
-		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "API tokens", Href: "/admin/tokens"}, {Label: "Webhooks", Href: "/admin/webhooks"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}}
+		items = []web.NavItem{{Label: "Admin", Href: "/admin"}, {Label: "Users", Href: "/admin/users"}, {Label: "Settings", Href: "/admin/settings"}, {Label: "API tokens", Href: "/admin/tokens"}, {Label: "Webhooks", Href: "/admin/webhooks"}, {Label: "Overdue", Href: "/overdue"}, {Label: "Stats", Href: "/stats"}, {Label: "Strategic", Href: "/strategic"}}
 	}
 	// Packs (README.md), for every role: after the role's home list.
 	for i, it := range items {

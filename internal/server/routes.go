@@ -82,6 +82,8 @@ func (s *Server) routes() http.Handler {
 		rt.handle(http.MethodGet, "/overdue", only(handoff.RoleManager, handoff.RoleAdmin), s.overdue)
 		rt.handle(http.MethodGet, "/overdue.csv", only(handoff.RoleManager, handoff.RoleAdmin), s.overdueCSV)
 		rt.handle(http.MethodGet, "/stats", only(handoff.RoleManager, handoff.RoleAdmin), s.statsPage)
+		// Strategic accounts by the posture of their latest pod review (podreview.go).
+		rt.handle(http.MethodGet, "/strategic", only(handoff.RoleManager, handoff.RoleAdmin), s.strategicPage)
 		// Handoff accuracy: an SE their own, managers all (handoff.AccuracyScope, in the query).
 		rt.handle(http.MethodGet, "/accuracy", only(handoff.RoleSE, handoff.RoleManager, handoff.RoleAdmin), s.accuracyPage)
 		rt.handle(http.MethodGet, "/accuracy.csv", only(handoff.RoleSE, handoff.RoleManager, handoff.RoleAdmin), s.accuracyCSV)
@@ -121,6 +123,17 @@ func (s *Server) routes() http.Handler {
 		// pack reads it.
 		rt.handle(http.MethodGet, "/packs/{id}/assessment", anyUser, s.assessmentPage)
 		rt.handle(http.MethodPost, "/packs/{id}/assessment", only(handoff.RoleSA), s.saveAssessment)
+		// First value: the SA records it from the kickoff on, and corrects it
+		// (firstvalue.go); whoever sees the pack reads it on the pack page.
+		rt.handle(http.MethodPost, "/packs/{id}/first-value", only(handoff.RoleSA), s.recordFirstValue)
+		// Pod reviews of strategic accounts (podreview.go): whoever sees the
+		// pack reads them. The form answers whoever sees the pack too: its SA
+		// gets it, the SE or a manager a 403 saying why (handoff.Decide,
+		// ActPodReview), an outsider the 404 of a pack that does not exist.
+		rt.handle(http.MethodGet, "/packs/{id}/reviews", anyUser, s.podReviewsPage)
+		rt.handle(http.MethodGet, "/packs/{id}/reviews/new", anyUser, s.newPodReview)
+		rt.handle(http.MethodPost, "/packs/{id}/reviews", anyUser, s.recordPodReview)
+		rt.handle(http.MethodPost, "/packs/{id}/strategic", only(handoff.RoleManager, handoff.RoleAdmin), s.markStrategic)
 		// The kickoff meeting and its calendar invite (meeting.go).
 		s.meetingRoutes(rt)
 
