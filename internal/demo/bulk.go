@@ -46,8 +46,12 @@ type Summary struct {
 	Overdue  int // packs with at least one overdue clock
 	AtRisk   int // packs with an at-risk clock and none overdue
 	Assessed int // locked packs whose SA assessed the handoff's accuracy
-	Elapsed  time.Duration
-	Logins   []Person // people to log in as, all with Password
+	// After the lock: packs whose SA recorded first value, strategic
+	// accounts (by segment or a manager's mark) and the pod reviews of the
+	// locked ones.
+	FirstValue, Strategic, PodReviews int
+	Elapsed                           time.Duration
+	Logins                            []Person // people to log in as, all with Password
 }
 
 // String is the one-line account of the run.
@@ -56,11 +60,25 @@ func (s Summary) String() string {
 	for _, st := range []handoff.Status{handoff.StatusDraft, handoff.StatusSubmitted, handoff.StatusChangesRequested, handoff.StatusAcknowledged, handoff.StatusLocked} {
 		parts = append(parts, fmt.Sprintf("%s %d", strings.ToLower(st.Label()), s.ByStatus[st]))
 	}
-	return fmt.Sprintf("%d deals (%s), %d people added, %d events; %d packs overdue, %d at risk; %d handoffs assessed; %.1fs",
-		s.Deals, strings.Join(parts, ", "), s.People, s.Events, s.Overdue, s.AtRisk, s.Assessed, s.Elapsed.Seconds())
+	return fmt.Sprintf("%d deals (%s), %d people added, %d events; %d packs overdue, %d at risk; %d handoffs assessed; "+
+		"%d first values recorded; %d strategic accounts, %d pod reviews; %.1fs",
+		s.Deals, strings.Join(parts, ", "), s.People, s.Events, s.Overdue, s.AtRisk, s.Assessed,
+		s.FirstValue, s.Strategic, s.PodReviews, s.Elapsed.Seconds())
 }
 
-// batchDeals is how many deals go to the database in one transaction: each
+// notifyingKinds are the kinds of events whose lines mail someone: those
+// the jobs sweep claims (migration 00027's pack_events_notify_idx names
+// them). The demo marks its events of these kinds notified.
+var notifyingKinds = []string{handoff.EventSubmitted, handoff.EventReturned, handoff.EventCommitmentVetoed,
+	handoff.EventKickoffScheduled, handoff.EventKickoffRescheduled, handoff.EventKickoffCancelled,
+	handoff.EventKickoffInviteesChanged, handoff.EventPodReviewRecorded}
+
+// recentEvents is how far back the demo marks every event notified, of
+// whatever kind: far more than the two days in which the jobs sweep still
+// mails about an event.
+const recentEvents = 7 * 24 * time.Hour
+
+// batchDeals is how many deals go to the database in one batch: each
 // table's COPY then carries about 1,000–11,000 rows, and memory stays
 // bounded whatever the total.
 const batchDeals = 1000
@@ -73,7 +91,8 @@ const writers = 2
 // managers, SEs and SAs, and opts.Deals Closed-Won deals over the last two
 // years whose packs are in every state of their lifecycle, with full
 // documents, versions, reviews, commitment decisions, architectures with
-// their closure matrices, accuracy assessments and events, all consistent
+// their closure matrices, accuracy assessments, first value, strategic
+// accounts with their pod reviews (aftercare.go) and events, all consistent
 // with the org's calendar. It streams batches through COPY and writes a
 // progress line to progress (nil: none). It refuses a database that already
 // has deals (ErrNotEmpty); if it fails part way it empties the deal tables
@@ -182,6 +201,7 @@ type person struct {
 type staff struct {
 	ses, sas         []person
 	demoSEs, demoSAs []person // the demo logins, who get the showcase packs
+	managers         []person // who mark accounts strategic, the demo manager first
 	logins           []Person
 	added            int
 }
@@ -276,6 +296,12 @@ func addPeople(ctx context.Context, db *postgres.DB, deals int, hash string, rng
 			if isDemo[r.email] {
 				st.demoSAs = append(st.demoSAs, p)
 			}
+		case handoff.RoleManager:
+			if isDemo[r.email] {
+				st.managers = append([]person{p}, st.managers...)
+			} else {
+				st.managers = append(st.managers, p)
+			}
 		}
 		if isDemo[r.email] || !firstOf[r.role] {
 			st.logins = append(st.logins, Person{Name: r.name, Email: r.email, Role: handoff.Role(r.role)})
@@ -315,7 +341,7 @@ func load(ctx context.Context, db *postgres.DB, g *generator, n int, lz4 bool, p
 				if lctx.Err() != nil {
 					continue
 				}
-				if err := b.write(lctx, db, lz4); err != nil {
+				if err := b.write(lctx, db, lz4, g.now.Add(-recentEvents)); err != nil {
 					cancel(err)
 					continue
 				}
@@ -351,21 +377,39 @@ generate:
 		fmt.Fprintln(progress)
 		return fmt.Errorf("demo: load deals: %w", err)
 	}
-	// Ids were given explicitly; ordinary inserts continue after them. Fresh
-	// statistics let the first page views plan well.
+	// Ids were given explicitly; ordinary inserts continue after them.
 	for _, sql := range []string{
 		`SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT max(id) FROM deals))`,
 		`SELECT setval(pg_get_serial_sequence('packs', 'id'), (SELECT max(id) FROM packs))`,
-		`ANALYZE users, deals, packs, pack_documents, pack_versions, pack_events, document_reviews, review_questions, commitment_decisions, reference_architectures, handoff_assessments`,
 	} {
 		if _, err := db.Pool.Exec(ctx, sql); err != nil {
 			fmt.Fprintln(progress)
 			return fmt.Errorf("demo: finish load: %w", err)
 		}
 	}
-	// The count of what each open pack misses, by the domain's own rule
-	// (the COPY above wrote documents, not counts).
-	if _, err := db.RecountMissing(ctx); err != nil {
+	// Fresh statistics let the first page views plan well, and each open
+	// pack needs the count of what it misses, by the domain's own rule (the
+	// COPY above wrote documents, not counts): side by side, on connections
+	// of their own.
+	finish := []func() error{
+		func() error {
+			_, err := db.Pool.Exec(ctx, `ANALYZE users, deals, packs, handoff_assessments, pod_reviews`)
+			return err
+		},
+		func() error {
+			_, err := db.Pool.Exec(ctx, `ANALYZE pack_events, pack_documents, pack_versions, document_reviews, review_questions,
+				commitment_decisions, reference_architectures`)
+			return err
+		},
+		func() error { _, err := db.RecountMissing(ctx); return err },
+	}
+	errs := make([]error, len(finish))
+	var fwg sync.WaitGroup
+	for i, f := range finish {
+		fwg.Go(func() { errs[i] = f() })
+	}
+	fwg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		fmt.Fprintln(progress)
 		return fmt.Errorf("demo: finish load: %w", err)
 	}
@@ -383,6 +427,7 @@ type (
 		aeName, aeEmail, csmName, csmEmail string
 		seID, saID                         int64
 		createdAt                          time.Time
+		strategicMarked                    bool
 	}
 	packRow struct {
 		id                                    int64
@@ -392,6 +437,15 @@ type (
 		firstSubmittedAt, submittedAt         time.Time
 		acknowledgedAt, lockedAt              time.Time
 		createdAt, updatedAt                  time.Time
+		// After the lock: the first value clock and record, the pod
+		// review clock and the latest review's copy.
+		firstValueDue, firstValueOn deadline.Day
+		firstValueWhat              string
+		firstValueAt                time.Time
+		firstValueBy                int64
+		podDue, podReviewed         deadline.Day
+		podPosture                  handoff.Posture
+		podRenewal                  deadline.Day
 	}
 	docRow struct {
 		packID    int64
@@ -450,6 +504,14 @@ type (
 		by     int64
 		at     time.Time
 	}
+	podReviewRow struct {
+		packID             int64
+		held, due, renewal deadline.Day
+		posture            handoff.Posture
+		data               []byte
+		recordedBy         int64
+		recordedAt         time.Time
+	}
 	eventRow struct {
 		packID        int64
 		at            time.Time
@@ -469,13 +531,14 @@ type batch struct {
 	decisions []decisionRow
 	archs     []archRow
 	assessed  []assessmentRow
+	pods      []podReviewRow
 	events    []eventRow
 }
 
 func (b *batch) reset() {
 	b.deals, b.packs, b.docs, b.versions = b.deals[:0], b.packs[:0], b.docs[:0], b.versions[:0]
 	b.reviews, b.questions, b.decisions = b.reviews[:0], b.questions[:0], b.decisions[:0]
-	b.archs, b.assessed, b.events = b.archs[:0], b.assessed[:0], b.events[:0]
+	b.archs, b.assessed, b.pods, b.events = b.archs[:0], b.assessed[:0], b.pods[:0], b.events[:0]
 }
 
 func id(v int64) any {
@@ -492,6 +555,13 @@ func ts(t time.Time) any {
 	return t
 }
 
+func text(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func date(d deadline.Day) any {
 	if d.IsZero() {
 		return nil
@@ -499,111 +569,139 @@ func date(d deadline.Day) any {
 	return d.Time()
 }
 
-// write COPYs the batch in one transaction, parents before children.
-func (b *batch) write(ctx context.Context, db *postgres.DB, lz4 bool) error {
-	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
-		// A crash mid-load loses the last batches at worst; the load is
-		// rerun on an empty database anyway.
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+// write COPYs the batch, parents before children.
+func (b *batch) write(ctx context.Context, db *postgres.DB, lz4 bool, recent time.Time) error {
+	steps := []func(tx pgx.Tx) error{
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "deals", []string{"id", "account_name", "opportunity_name", "crm_opportunity_id", "segment",
+				"arr_minor", "arr_currency", "closed_won_on", "ae_name", "ae_email", "csm_name", "csm_email",
+				"se_id", "sa_id", "created_by", "created_at", "updated_at", "strategic_marked"}, b.deals, func(r *dealRow, v []any) {
+				v[0], v[1], v[2], v[3], v[4] = r.id, r.account, r.opportunity, r.crm, r.segment
+				v[5], v[6], v[7], v[8], v[9], v[10], v[11] = r.arr, "USD", r.closedWon.Time(), r.aeName, r.aeEmail, r.csmName, r.csmEmail
+				v[12], v[13], v[14], v[15], v[16], v[17] = r.seID, id(r.saID), r.seID, r.createdAt, r.createdAt, r.strategicMarked
+			})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "packs", []string{"id", "deal_id", "status", "version", "submitted_version",
+				"pack_due_on", "kickoff_due_on", "lock_due_on", "first_submitted_at", "submitted_at", "kickoff_on",
+				"acknowledged_at", "locked_at", "created_at", "updated_at", "first_value_due_on", "first_value_on", "first_value_what",
+				"first_value_recorded_at", "first_value_recorded_by", "pod_review_due_on", "pod_reviewed_on", "pod_posture",
+				"pod_renewal_on"}, b.packs, func(r *packRow, v []any) {
+				v[0], v[1], v[2], v[3], v[4] = r.id, r.id, string(r.status), r.version, r.submittedVersion
+				v[5], v[6], v[7], v[8], v[9] = r.packDue.Time(), r.kickoffDue.Time(), date(r.lockDue), ts(r.firstSubmittedAt), ts(r.submittedAt)
+				v[10], v[11], v[12], v[13], v[14] = date(r.kickoff), ts(r.acknowledgedAt), ts(r.lockedAt), r.createdAt, r.updatedAt
+				v[15], v[16], v[17], v[18], v[19] = date(r.firstValueDue), date(r.firstValueOn), text(r.firstValueWhat), ts(r.firstValueAt), id(r.firstValueBy)
+				v[20], v[21], v[22], v[23] = date(r.podDue), date(r.podReviewed), text(string(r.podPosture)), date(r.podRenewal)
+			})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "pack_documents", []string{"pack_id", "kind", "data", "updated_at", "updated_by"}, b.docs,
+				func(r *docRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4] = r.packID, string(r.kind), r.data, r.updatedAt, id(r.updatedBy)
+				})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "pack_versions", []string{"pack_id", "number", "documents", "submitted_at", "submitted_by"}, b.versions,
+				func(r *versionRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4] = r.packID, r.number, r.documents, r.submittedAt, r.submittedBy
+				})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "document_reviews", []string{"pack_id", "kind", "version", "decision", "reason", "decided_by", "decided_at"}, b.reviews,
+				func(r *reviewRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.packID, string(r.kind), r.version, string(r.decision), r.reason, r.decidedBy, r.decidedAt
+				})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "review_questions", []string{"pack_id", "kind", "version", "question", "asked_by", "asked_at",
+				"answer", "answered_by", "answered_at"}, b.questions, func(r *questionRow, v []any) {
+				v[0], v[1], v[2], v[3], v[4], v[5] = r.packID, string(r.kind), r.version, r.question, r.askedBy, r.askedAt
+				v[6], v[7], v[8] = r.answer, id(r.answeredBy), ts(r.answeredAt)
+			})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "commitment_decisions", []string{"pack_id", "commitment_id", "fingerprint", "approved", "reason",
+				"decided_by", "decided_at"}, b.decisions, func(r *decisionRow, v []any) {
+				v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.packID, r.commitmentID, r.fingerprint, r.approved, r.reason, r.decidedBy, r.decidedAt
+			})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "reference_architectures", []string{"pack_id", "data", "updated_at", "updated_by"}, b.archs,
+				func(r *archRow, v []any) { v[0], v[1], v[2], v[3] = r.packID, r.data, r.updatedAt, r.updatedBy })
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "handoff_assessments", []string{"pack_id", "stage", "data", "held", "under_scoped", "wrong", "surfaced",
+				"se_id", "assessed_on", "assessed_by", "assessed_at"}, b.assessed, func(r *assessmentRow, v []any) {
+				v[0], v[1], v[2], v[3], v[4] = r.packID, handoff.StageLock, r.data, r.counts.Held, r.counts.UnderScoped
+				v[5], v[6], v[7], v[8], v[9], v[10] = r.counts.Wrong, r.counts.Surfaced, r.se, r.on.Time(), r.by, r.at
+			})
+		},
+		func(tx pgx.Tx) error {
+			return copyRows(ctx, tx, "pod_reviews", []string{"pack_id", "held_on", "due_on", "posture", "renewal_on", "data",
+				"recorded_by", "recorded_at"}, b.pods, func(r *podReviewRow, v []any) {
+				v[0], v[1], v[2], v[3], v[4] = r.packID, r.held.Time(), r.due.Time(), string(r.posture), r.renewal.Time()
+				v[5], v[6], v[7] = r.data, r.recordedBy, r.recordedAt
+			})
+		},
+		func(tx pgx.Tx) error {
+			// No id column: the sequence numbers events in the order
+			// they are sent, which is each pack's chronological order.
+			return copyRows(ctx, tx, "pack_events", []string{"pack_id", "at", "actor_id", "kind", "summary"}, b.events,
+				func(r *eventRow, v []any) {
+					v[0], v[1], v[2], v[3], v[4] = r.packID, r.at, id(r.actorID), r.kind, r.summary
+				})
+		},
+		func(tx pgx.Tx) error {
+			// A made-up history is not news: nobody is mailed about it.
+			// The events of the kinds that mail someone are marked
+			// notified, and every event of the last days whatever its
+			// kind; older events of other kinds never mail anyone (the
+			// jobs sweep retires events older than two days unmailed).
+			// Marked batch by batch, the writers share the work while
+			// the generator runs, instead of one statement over every
+			// event that the end of the load waits for.
+			if len(b.packs) == 0 {
+				return nil
+			}
+			_, err := tx.Exec(ctx, `
+				INSERT INTO notified_events (event_id)
+				SELECT id FROM pack_events WHERE pack_id BETWEEN $1 AND $2 AND (kind = ANY($3) OR at >= $4)`,
+				b.packs[0].id, b.packs[len(b.packs)-1].id, notifyingKinds, recent)
+			if err != nil {
+				return fmt.Errorf("mark the history notified: %w", err)
+			}
+			return nil
+		},
+	}
+	// Three transactions, parents first: the deals, the packs, then the rest.
+	// Inserting deals or packs bumps the one data_version row (migration
+	// 00013), which holds its lock until commit; in one transaction per
+	// batch the writers would take turns for the whole batch. The load is
+	// not atomic per batch anyway: a failure empties every deal table.
+	for _, group := range [][]func(pgx.Tx) error{steps[:1], steps[1:2], steps[2:]} {
+		err := pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+			// A crash mid-load loses the last batches at worst; the load is
+			// rerun on an empty database anyway.
+			if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return err
+			}
+			if lz4 {
+				if _, err := tx.Exec(ctx, `SET LOCAL default_toast_compression = 'lz4'`); err != nil {
+					return err
+				}
+			}
+			for _, step := range group {
+				if err := step(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		if lz4 {
-			if _, err := tx.Exec(ctx, `SET LOCAL default_toast_compression = 'lz4'`); err != nil {
-				return err
-			}
-		}
-		steps := []func() error{
-			func() error {
-				return copyRows(ctx, tx, "deals", []string{"id", "account_name", "opportunity_name", "crm_opportunity_id", "segment",
-					"arr_minor", "arr_currency", "closed_won_on", "ae_name", "ae_email", "csm_name", "csm_email",
-					"se_id", "sa_id", "created_by", "created_at", "updated_at"}, b.deals, func(r *dealRow, v []any) {
-					v[0], v[1], v[2], v[3], v[4] = r.id, r.account, r.opportunity, r.crm, r.segment
-					v[5], v[6], v[7], v[8], v[9], v[10], v[11] = r.arr, "USD", r.closedWon.Time(), r.aeName, r.aeEmail, r.csmName, r.csmEmail
-					v[12], v[13], v[14], v[15], v[16] = r.seID, id(r.saID), r.seID, r.createdAt, r.createdAt
-				})
-			},
-			func() error {
-				return copyRows(ctx, tx, "packs", []string{"id", "deal_id", "status", "version", "submitted_version",
-					"pack_due_on", "kickoff_due_on", "lock_due_on", "first_submitted_at", "submitted_at", "kickoff_on",
-					"acknowledged_at", "locked_at", "created_at", "updated_at"}, b.packs, func(r *packRow, v []any) {
-					v[0], v[1], v[2], v[3], v[4] = r.id, r.id, string(r.status), r.version, r.submittedVersion
-					v[5], v[6], v[7], v[8], v[9] = r.packDue.Time(), r.kickoffDue.Time(), date(r.lockDue), ts(r.firstSubmittedAt), ts(r.submittedAt)
-					v[10], v[11], v[12], v[13], v[14] = date(r.kickoff), ts(r.acknowledgedAt), ts(r.lockedAt), r.createdAt, r.updatedAt
-				})
-			},
-			func() error {
-				return copyRows(ctx, tx, "pack_documents", []string{"pack_id", "kind", "data", "updated_at", "updated_by"}, b.docs,
-					func(r *docRow, v []any) {
-						v[0], v[1], v[2], v[3], v[4] = r.packID, string(r.kind), r.data, r.updatedAt, id(r.updatedBy)
-					})
-			},
-			func() error {
-				return copyRows(ctx, tx, "pack_versions", []string{"pack_id", "number", "documents", "submitted_at", "submitted_by"}, b.versions,
-					func(r *versionRow, v []any) {
-						v[0], v[1], v[2], v[3], v[4] = r.packID, r.number, r.documents, r.submittedAt, r.submittedBy
-					})
-			},
-			func() error {
-				return copyRows(ctx, tx, "document_reviews", []string{"pack_id", "kind", "version", "decision", "reason", "decided_by", "decided_at"}, b.reviews,
-					func(r *reviewRow, v []any) {
-						v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.packID, string(r.kind), r.version, string(r.decision), r.reason, r.decidedBy, r.decidedAt
-					})
-			},
-			func() error {
-				return copyRows(ctx, tx, "review_questions", []string{"pack_id", "kind", "version", "question", "asked_by", "asked_at",
-					"answer", "answered_by", "answered_at"}, b.questions, func(r *questionRow, v []any) {
-					v[0], v[1], v[2], v[3], v[4], v[5] = r.packID, string(r.kind), r.version, r.question, r.askedBy, r.askedAt
-					v[6], v[7], v[8] = r.answer, id(r.answeredBy), ts(r.answeredAt)
-				})
-			},
-			func() error {
-				return copyRows(ctx, tx, "commitment_decisions", []string{"pack_id", "commitment_id", "fingerprint", "approved", "reason",
-					"decided_by", "decided_at"}, b.decisions, func(r *decisionRow, v []any) {
-					v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.packID, r.commitmentID, r.fingerprint, r.approved, r.reason, r.decidedBy, r.decidedAt
-				})
-			},
-			func() error {
-				return copyRows(ctx, tx, "reference_architectures", []string{"pack_id", "data", "updated_at", "updated_by"}, b.archs,
-					func(r *archRow, v []any) { v[0], v[1], v[2], v[3] = r.packID, r.data, r.updatedAt, r.updatedBy })
-			},
-			func() error {
-				return copyRows(ctx, tx, "handoff_assessments", []string{"pack_id", "stage", "data", "held", "under_scoped", "wrong", "surfaced",
-					"se_id", "assessed_on", "assessed_by", "assessed_at"}, b.assessed, func(r *assessmentRow, v []any) {
-					v[0], v[1], v[2], v[3], v[4] = r.packID, handoff.StageLock, r.data, r.counts.Held, r.counts.UnderScoped
-					v[5], v[6], v[7], v[8], v[9], v[10] = r.counts.Wrong, r.counts.Surfaced, r.se, r.on.Time(), r.by, r.at
-				})
-			},
-			func() error {
-				// No id column: the sequence numbers events in the order
-				// they are sent, which is each pack's chronological order.
-				return copyRows(ctx, tx, "pack_events", []string{"pack_id", "at", "actor_id", "kind", "summary"}, b.events,
-					func(r *eventRow, v []any) {
-						v[0], v[1], v[2], v[3], v[4] = r.packID, r.at, id(r.actorID), r.kind, r.summary
-					})
-			},
-			func() error {
-				// A made-up history is not news: nobody is mailed about it.
-				// Marked batch by batch, the writers share the work while
-				// the generator runs, instead of one statement over every
-				// event that the end of the load waits for.
-				if len(b.packs) == 0 {
-					return nil
-				}
-				_, err := tx.Exec(ctx, `INSERT INTO notified_events (event_id) SELECT id FROM pack_events WHERE pack_id BETWEEN $1 AND $2`,
-					b.packs[0].id, b.packs[len(b.packs)-1].id)
-				if err != nil {
-					return fmt.Errorf("mark the history notified: %w", err)
-				}
-				return nil
-			},
-		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // copySource feeds typed rows to COPY through one reused value slice (pgx
@@ -663,6 +761,8 @@ type generator struct {
 
 	rowJSON     jsonCache[handoff.MatrixRow]
 	closureJSON jsonCache[handoff.Closure]
+
+	showcases []plan // the first deals' plans (showcasePlans)
 }
 
 func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, now time.Time, st staff, deals int, sum *Summary) *generator {
@@ -676,6 +776,7 @@ func newGenerator(rng *rand.Rand, cal *deadline.Calendar, s handoff.Settings, no
 		rowJSON:   jsonCache[handoff.MatrixRow]{}, closureJSON: jsonCache[handoff.Closure]{},
 	}
 	g.lib = newLibrary(rng, s.ApprovalThresholds)
+	g.showcases = g.showcasePlans()
 	people := func(n int) []contact {
 		out := make([]contact, n)
 		for i := range out {
@@ -782,6 +883,17 @@ type plan struct {
 	lockDays   int // kickoff → lock, calendar days
 	se, sa     person
 	showcase   bool
+
+	// After the lock (aftercare.go). The showcase fixes these; random
+	// plans draw them from how the handoff went.
+	segment    handoff.Segment // the account's segment; "" draws one
+	marked     bool            // a manager marked the account strategic
+	kickoffAgo int             // the kickoff this many days before today (cw follows from it); 0: cw as given
+	fvSet      bool            // fvDays and fvDelay are fixed
+	fvDays     int             // kickoff → first value, calendar days; < 0: none recorded yet
+	fvDelay    int             // first value → the SA records it, days
+	reviews    []podPlan       // the pod reviews; nil draws them
+	anyone     bool            // a showcase pack of any SE and SA, not the demo logins'
 }
 
 func (g *generator) randomPlan() plan {
@@ -836,9 +948,9 @@ func (g *generator) randomPlan() plan {
 	return p
 }
 
-// showcase plans put one pack in each state the demo should show on the
+// showcasePlans put one pack in each state the demo should show on the
 // first deals, for the demo logins: whatever N, every list has something.
-func (g *generator) showcase(i int) (plan, bool) {
+func (g *generator) showcasePlans() []plan {
 	bd := func(n int) deadline.Day { return g.cal.AddBusinessDays(g.today, -n) }
 	never := -1
 	plans := []plan{
@@ -853,17 +965,73 @@ func (g *generator) showcase(i int) (plan, bool) {
 		{cw: bd(g.rules.Pack.Days + 5), submitBD: g.rules.Pack.Days + 2, reviewBD: never},                                // submitted late, kickoff overdue
 		{cw: g.today, submitBD: never},                                                                                   // just won, nothing filled in
 	}
-	if i >= len(plans) {
+	// Life after the lock, for each demo SA in turn (even: the first, odd:
+	// the second): strategic accounts with their pod reviews, first value
+	// due soon, overdue, and recorded.
+	strategic, enterprise, midMarket := handoff.SegmentStrategic, handoff.SegmentEnterprise, handoff.SegmentMidMarket
+	onTrack, atRisk, inDanger := handoff.PostureOnTrack, handoff.PostureAtRisk, handoff.PostureInDanger
+	plans = append(plans,
+		// Three quarterly reviews, the second late; the next is due in about two weeks.
+		plan{segment: strategic, kickoffAgo: 376, submitBD: 3, reviewBD: 1, lockDays: 21, fvSet: true, fvDays: 48, fvDelay: 1,
+			reviews: []podPlan{{-2, onTrack}, {9, atRisk}, {-4, onTrack}}},
+		// Two reviews, now at risk; the next due in about a month.
+		plan{segment: strategic, kickoffAgo: 260, submitBD: 4, reviewBD: 1, lockDays: 21, fvSet: true, fvDays: 55, fvDelay: 0,
+			reviews: []podPlan{{-1, onTrack}, {-3, atRisk}}},
+		// First value due in about a week.
+		plan{segment: enterprise, kickoffAgo: 84, submitBD: 2, reviewBD: 1, lockDays: 24, fvSet: true, fvDays: -1},
+		// First value due in a couple of days.
+		plan{segment: midMarket, kickoffAgo: 88, submitBD: 4, reviewBD: 2, lockDays: 28, fvSet: true, fvDays: -1},
+		// Marked strategic by the manager, in danger: its pod review and
+		// first value both overdue, and deployment debt.
+		plan{segment: enterprise, marked: true, kickoffAgo: 236, submitBD: 7, reviewBD: 2, lockDays: 36, fvSet: true, fvDays: -1,
+			reviews: []podPlan{{5, inDanger}}},
+		// First value recorded last week.
+		plan{segment: midMarket, kickoffAgo: 70, submitBD: 2, reviewBD: 0, lockDays: 19, fvSet: true, fvDays: 62, fvDelay: 2},
+		// Strategic, locked a month ago: its first pod review is not due yet.
+		plan{segment: strategic, kickoffAgo: 60, submitBD: 3, reviewBD: 1, lockDays: 25, fvSet: true, fvDays: -1, reviews: []podPlan{}},
+		// Marked strategic, one review on time.
+		plan{segment: midMarket, marked: true, kickoffAgo: 160, submitBD: 1, reviewBD: 1, lockDays: 17, fvSet: true, fvDays: 41, fvDelay: 3,
+			reviews: []podPlan{{-6, onTrack}}},
+	)
+	// Accounts that reached first value in the stats page's default window
+	// (90 days), handed off on time and late, locked in time and late, so
+	// that even the small demo's page compares them (stats.MinGroup
+	// accounts a group at least), and says what the big one says: on time
+	// is about a fifth sooner, a late lock costs 45–60 days. Any SE's and
+	// SA's.
+	for _, s := range []struct{ submitBD, lockDays, fvDays, fvAgo int }{
+		{2, 20, 53, 8}, {8, 23, 64, 15}, {3, 26, 58, 24}, {7, 25, 68, 31}, {4, 18, 56, 38},
+		{9, 21, 63, 46}, {1, 27, 60, 52}, {8, 29, 70, 60}, {3, 24, 51, 67}, {7, 19, 66, 74},
+		{2, 41, 104, 20}, {8, 44, 110, 41}, {4, 38, 99, 57}, {9, 47, 112, 70},
+	} {
+		plans = append(plans, plan{anyone: true, kickoffAgo: s.fvAgo + s.fvDays, submitBD: s.submitBD, reviewBD: 1,
+			lockDays: s.lockDays, fvSet: true, fvDays: s.fvDays, fvDelay: 1})
+	}
+	for i := range plans {
+		if p := &plans[i]; p.kickoffAgo > 0 {
+			// The Closed-Won day that puts the kickoff (a business day)
+			// where the plan wants it.
+			kickoff := g.businessDayFrom(g.today.AddDays(-p.kickoffAgo))
+			p.cw = g.cal.AddBusinessDays(kickoff, -(p.submitBD + p.reviewBD))
+		}
+		plans[i].showcase = true
+	}
+	return plans
+}
+
+// showcase is deal i's showcase plan, with its people: the demo logins in
+// turn, unless the plan is anyone's.
+func (g *generator) showcase(i int) (plan, bool) {
+	if i >= len(g.showcases) {
 		return plan{}, false
 	}
-	p := plans[i]
-	p.showcase = true
+	p := g.showcases[i]
 	p.se = g.staff.ses[g.rng.IntN(len(g.staff.ses))]
 	p.sa = g.staff.sas[g.rng.IntN(len(g.staff.sas))]
-	if len(g.staff.demoSEs) > 0 {
+	if len(g.staff.demoSEs) > 0 && !p.anyone {
 		p.se = g.staff.demoSEs[i%len(g.staff.demoSEs)]
 	}
-	if len(g.staff.demoSAs) > 0 {
+	if len(g.staff.demoSAs) > 0 && !p.anyone {
 		p.sa = g.staff.demoSAs[i%len(g.staff.demoSAs)]
 	}
 	return p, true
@@ -932,7 +1100,7 @@ func (g *generator) deal(b *batch, i int) {
 	seg := segments[len(segments)-1]
 	x := r.Float64()
 	for _, s := range segments {
-		if x < s.share {
+		if p.segment == "" && x < s.share || p.segment == s.segment {
 			seg = s
 			break
 		}
@@ -961,6 +1129,8 @@ func (g *generator) deal(b *batch, i int) {
 	g.events = g.events[:0]
 	clear(g.decisions)
 	g.event(dealID, created, p.se.id, handoff.CreatedEvent(cw.Time(), pk.packDue.Time()))
+	marked := g.markStrategic(&pk, p, seg.segment, created)
+	strategic := marked || seg.segment == handoff.SegmentStrategic
 
 	// Per-pack values in the documents.
 	g.vals[phAccount], g.vals[phDomain] = acct.name, acct.domain
@@ -979,6 +1149,7 @@ func (g *generator) deal(b *batch, i int) {
 		returnAt  time.Time
 	)
 	sa := p.sa.id
+	var lockDay deadline.Day // the day the plan locks the architecture, even when that is still ahead
 
 	// Submission.
 	var sub1 time.Time
@@ -987,7 +1158,7 @@ func (g *generator) deal(b *batch, i int) {
 	}
 	if !g.past(sub1) {
 		g.draftDocuments(b, &pk, p, created)
-		g.finish(b, &pk, p, dealID, acct, seg.segment, arr, ae, csm, anyReview)
+		g.finish(b, &pk, p, dealID, acct, seg.segment, marked, strategic, arr, ae, csm, anyReview)
 		return
 	}
 	for k := range 5 {
@@ -1101,12 +1272,12 @@ func (g *generator) deal(b *batch, i int) {
 		}
 		kickoff := deadline.DayOf(ack, g.loc)
 		pk.status, pk.kickoff, pk.acknowledgedAt = handoff.StatusAcknowledged, kickoff, ack
-		pk.lockDue = g.cal.DueDates(g.rules, cw, kickoff).Lock
+		dues := g.cal.DueDates(g.rules, cw, kickoff)
+		pk.lockDue, pk.firstValueDue = dues.Lock, dues.FirstValue
 		g.event(dealID, ack, sa, handoff.AcknowledgedEvent(int(version), kickoff.Time(), pk.lockDue.Time()))
 
 		// The reference architecture: a draft, then the lock.
 		var saved, lockAt time.Time
-		var lockDay deadline.Day
 		if p.lockDays >= 0 {
 			lockDay = g.businessDayFrom(kickoff.AddDays(p.lockDays))
 			savedDay := kickoff.AddDays(max(0, kickoff.DaysUntil(lockDay)-r.IntN(6)))
@@ -1146,13 +1317,16 @@ func (g *generator) deal(b *batch, i int) {
 		g.assess(b, &pk, p, accepted, lockAt)
 	}()
 
+	if !pk.kickoff.IsZero() {
+		g.afterKickoff(b, &pk, p, lockDay, &cur, strategic)
+	}
 	for k := range 5 {
 		b.docs = append(b.docs, docRow{dealID, docKinds[k], g.render(cur[k]), docTimes[k], p.se.id})
 		if reviewed[k] {
 			b.reviews = append(b.reviews, reviews[k])
 		}
 	}
-	g.finish(b, &pk, p, dealID, acct, seg.segment, arr, ae, csm, anyReview)
+	g.finish(b, &pk, p, dealID, acct, seg.segment, marked, strategic, arr, ae, csm, anyReview)
 }
 
 // accept records the SA accepting one document, now and then with a
@@ -1225,7 +1399,7 @@ func (g *generator) draftDocuments(b *batch, pk *packRow, p plan, created time.T
 
 // finish adds the deal, the pack and its events, and counts the pack's
 // clocks the way the manager's lists will see them.
-func (g *generator) finish(b *batch, pk *packRow, p plan, dealID int64, acct account, seg handoff.Segment, arr int64,
+func (g *generator) finish(b *batch, pk *packRow, p plan, dealID int64, acct account, seg handoff.Segment, marked, strategic bool, arr int64,
 	ae, csm contact, anyReview bool) {
 	sa := p.sa.id
 	// A few recent packs wait for an SA to be assigned.
@@ -1238,7 +1412,7 @@ func (g *generator) finish(b *batch, pk *packRow, p plan, dealID int64, acct acc
 		opportunity: acct.name + " — " + opportunityKinds[g.rng.IntN(len(opportunityKinds))],
 		crm:         g.crmID(int(dealID)), segment: string(seg), arr: arr * 100, closedWon: p.cw,
 		aeName: ae.name, aeEmail: ae.email, csmName: csm.name, csmEmail: csm.email,
-		seID: p.se.id, saID: sa, createdAt: pk.createdAt,
+		seID: p.se.id, saID: sa, createdAt: pk.createdAt, strategicMarked: marked,
 	})
 	// Events in time order, so their ids read as the pack's history.
 	ev := g.events
@@ -1268,6 +1442,11 @@ func (g *generator) finish(b *batch, pk *packRow, p plan, dealID int64, acct acc
 	check(deadline.IsOpen(deadline.KindPack, pk.status), pk.packDue)
 	check(deadline.IsOpen(deadline.KindKickoff, pk.status), pk.kickoffDue)
 	check(deadline.IsOpen(deadline.KindLock, pk.status), pk.lockDue)
+	check(deadline.IsOpen(deadline.KindFirstValue, pk.status) && pk.firstValueOn.IsZero() && !pk.firstValueDue.IsZero(), pk.firstValueDue)
+	check(deadline.IsOpen(deadline.KindPodReview, pk.status) && !pk.podDue.IsZero(), pk.podDue)
+	if strategic {
+		g.sum.Strategic++
+	}
 	if overdue {
 		g.sum.Overdue++
 	} else if atRisk {
@@ -1383,6 +1562,7 @@ type library struct {
 	archDraft     []tmpl
 	drafted       map[string]bool      // the architecture parts the drafts have written
 	words         map[string]itemWords // by handoff.ItemKey of every commitment and risk
+	slots         [6]string            // the stakeholder ids every map shares: 0 champion, 1 economic, 2 technical, 3 business buyer
 	nextID        int
 }
 
@@ -1448,6 +1628,7 @@ func newLibrary(r *rand.Rand, thresholds handoff.Thresholds) *library {
 	for i := range slot {
 		slot[i] = rowID(r)
 	}
+	l.slots = slot
 
 	// Stakeholder maps.
 	person := func(i int, role string, titles []string, sentiment string, notes string) handoff.Stakeholder {
