@@ -233,10 +233,11 @@ func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl) {
 		// The renewal ahead: past the next review, so one that has gone by
 		// says the account missed a review.
 		renewal := renewalAfter(p.cw, years, held.AddDays(handoff.PodReviewDays))
-		data := g.podReviewData(posture, risks, n)
+		rv, data := g.podReviewData(posture, risks, n)
+		rv.HeldOn, rv.Posture, rv.RenewalOn = held.Time(), posture, renewal.Time()
 		b.pods = append(b.pods, podReviewRow{packID: pk.id, held: held, due: due, renewal: renewal, posture: posture,
 			data: data, recordedBy: p.sa.id, recordedAt: at})
-		g.event(pk.id, at, p.sa.id, podReviewEvent(held, posture, renewal))
+		g.event(pk.id, at, p.sa.id, handoff.PodReviewEvent(rv))
 		pk.version++
 		pk.podReviewed, pk.podPosture, pk.podRenewal = held, posture, renewal
 		last, prev = held, at
@@ -297,12 +298,6 @@ func renewalAfter(cw deadline.Day, years int, day deadline.Day) deadline.Day {
 	}
 }
 
-// podReviewEvent is the history line of a pod review.
-func podReviewEvent(held deadline.Day, p handoff.Posture, renewal deadline.Day) handoff.Event {
-	return handoff.Event{Kind: handoff.EventPodReviewRecorded,
-		Summary: "Recorded the pod review held on " + held.String() + ": " + strings.ToLower(p.Label()) + ", renewal on " + renewal.String() + "."}
-}
-
 // What pod reviews say.
 var (
 	podLevers = []string{
@@ -347,7 +342,7 @@ var (
 // it: who attended, whether the Champion changed, expansion levers, risks
 // (some from the accepted risk log, by id) and next steps with owners; the
 // worse the posture, the more risks and the fewer levers.
-func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, n int) []byte {
+func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, n int) (handoff.PodReview, []byte) {
 	r := g.rng
 	rv := handoff.PodReview{Levers: []string{}, Risks: []handoff.ReviewRisk{}, NextSteps: []handoff.NextStep{}}
 	for _, m := range handoff.PodMembers {
@@ -398,5 +393,5 @@ func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, n
 	if err != nil {
 		panic(fmt.Sprintf("demo: marshal pod review: %v", err))
 	}
-	return data
+	return rv, data
 }
