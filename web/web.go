@@ -34,10 +34,27 @@ const (
 	FlashInfo    = "info"
 )
 
-// Flash is a one-time message shown at the top of the next page.
+// Flash is a one-time message shown at the top of the next page, or in the
+// card the redirect lands on.
 type Flash struct {
 	Kind    string
 	Message string
+	// At is the id of the card the redirect after a save lands on: the
+	// card shows the message, in view, where the page would show it at the
+	// top, out of view. Empty, or no such card on the page: the top.
+	At string
+}
+
+// TakeFlash takes the message meant for the card with id at out of fs, so
+// the card shows it and the top of the page does not; nil when there is none.
+func TakeFlash(fs *[]Flash, at string) *Flash {
+	for i, f := range *fs {
+		if f.At == at {
+			*fs = append((*fs)[:i:i], (*fs)[i+1:]...)
+			return &f
+		}
+	}
+	return nil
 }
 
 // FieldErrors maps a form field's name to the message shown beside it.

@@ -51,8 +51,13 @@ func TestBrowserFirstValue(t *testing.T) {
 
 	// The day: recorded, the clock done.
 	do(t, alex, choose(`#f-first_value_on`, today), browsertest.ClickAndWait(`[data-testid="first-value-submit"]`))
-	if got := text(t, alex, `.flash-success`); !strings.Contains(got, "First value recorded: "+today) {
-		t.Fatalf("after recording the flash says %q", got)
+	if got := text(t, alex, `#first-value .flash-success`); !strings.Contains(got, "First value recorded: "+today) {
+		t.Fatalf("after recording the card's flash says %q", got)
+	}
+	inView, err := chromedp.Run(alex, chromedp.Evaluate[bool](`(() => { const r = document.querySelector('#first-value .flash-success').getBoundingClientRect();
+		return r.top >= 0 && r.bottom <= window.innerHeight; })()`))
+	if err != nil || !inView {
+		t.Errorf("after recording the confirmation is out of view (%v)", err)
 	}
 	if !strings.HasSuffix(location(t, alex), "#first-value") {
 		t.Errorf("after recording the SA is at %s, want the card", location(t, alex))

@@ -594,7 +594,7 @@ func TestGetPackAfterTheLock(t *testing.T) {
 	if p.Strategic || p.Clocks[4].Due != nil {
 		t.Errorf("an enterprise account: strategic %v, pod review %+v", p.Strategic, p.Clocks[4])
 	}
-	if err := e.DB.RecordFirstValue(ctx, e.sa, id, "2026-11-25", "First 50 agents live", servertest.Today(), servertest.Today()); err != nil {
+	if _, err := e.DB.RecordFirstValue(ctx, e.sa, id, "2026-11-25", "First 50 agents live", servertest.Today(), servertest.Today()); err != nil {
 		t.Fatal(err)
 	}
 	manager := e.CreateUser("Mo Manager", "mo@acme.example", handoff.RoleManager)

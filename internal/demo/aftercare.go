@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -192,6 +194,7 @@ func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl) {
 		stallAfter = r.IntN(4)
 	}
 	prev := pk.lockedAt
+	var raised []handoff.ReviewRisk // risks new at this account's reviews so far
 	for n := 0; ; n++ {
 		var late int
 		switch {
@@ -233,7 +236,11 @@ func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl) {
 		// The renewal ahead: past the next review, so one that has gone by
 		// says the account missed a review.
 		renewal := renewalAfter(p.cw, years, held.AddDays(handoff.PodReviewDays))
-		rv, data := g.podReviewData(posture, risks, n)
+		// Risks raised again, and the ids of new ones, draw on a stream of
+		// their own, so the rest of the org is what it was before reviews
+		// kept their risks.
+		own := rand.New(rand.NewPCG(uint64(pk.id), uint64(n)))
+		rv, data := g.podReviewData(posture, risks, &raised, own, held, n)
 		rv.HeldOn, rv.Posture, rv.RenewalOn = held.Time(), posture, renewal.Time()
 		b.pods = append(b.pods, podReviewRow{packID: pk.id, held: held, due: due, renewal: renewal, posture: posture,
 			data: data, recordedBy: p.sa.id, recordedAt: at})
@@ -338,11 +345,18 @@ var (
 	championTitle = []string{"Director of Platform Engineering", "VP Operations", "Head of Digital", "IT Director"}
 )
 
+// pickRaised is the risk of raised described so.
+func pickRaised(raised []handoff.ReviewRisk, description string) *handoff.ReviewRisk {
+	i := slices.IndexFunc(raised, func(k handoff.ReviewRisk) bool { return k.Description == description })
+	return &raised[i]
+}
+
 // podReviewData is the review's JSON, handoff.PodReview as postgres stores
 // it: who attended, whether the Champion changed, expansion levers, risks
-// (some from the accepted risk log, by id) and next steps with owners; the
-// worse the posture, the more risks and the fewer levers.
-func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, n int) (handoff.PodReview, []byte) {
+// (some from the accepted risk log or raised at an earlier review, by id;
+// the new ones join raised) and next steps with owners; the worse the
+// posture, the more risks and the fewer levers.
+func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, raised *[]handoff.ReviewRisk, own *rand.Rand, held deadline.Day, n int) (handoff.PodReview, []byte) {
 	r := g.rng
 	rv := handoff.PodReview{Levers: []string{}, Risks: []handoff.ReviewRisk{}, NextSteps: []handoff.NextStep{}}
 	for _, m := range handoff.PodMembers {
@@ -377,10 +391,22 @@ func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, n
 	}
 	rv.Levers = append(rv.Levers, pickN(r, podLevers, levers)...)
 	for i, risk := range pickN(r, podRisks, newRisks) {
-		if i == 0 && len(log) > 0 && r.IntN(2) == 0 {
+		switch {
+		case i == 0 && len(log) > 0 && r.IntN(2) == 0:
 			// A risk of the handoff's log, still live after the lock.
 			l := log[r.IntN(len(log))]
 			risk = handoff.ReviewRisk{RiskID: l.ID, Description: l.Description, Severity: l.Severity}
+		case i == 1 && len(*raised) > 0 && own.IntN(2) == 0:
+			// One raised at an earlier review, not closed yet.
+			risk = (*raised)[own.IntN(len(*raised))]
+		case slices.ContainsFunc(*raised, func(k handoff.ReviewRisk) bool { return k.Description == risk.Description }):
+			risk = *pickRaised(*raised, risk.Description)
+		default:
+			risk.RiskID, risk.RaisedOn = rowID(own), held.String()
+			*raised = append(*raised, risk)
+		}
+		if slices.ContainsFunc(rv.Risks, func(k handoff.ReviewRisk) bool { return k.RiskID == risk.RiskID }) {
+			continue // named once per review
 		}
 		risk.Note = pick(r, riskNotes)
 		rv.Risks = append(rv.Risks, risk)

@@ -623,7 +623,7 @@ func TestGenerate(t *testing.T) {
 	t.Run("PodReviews", func(t *testing.T) {
 		accounts := checkPodReviews(t, db, cal, today)
 		var postures = map[handoff.Posture]int{}
-		var onTime, late, fromLog, marked, overdue, reviewed int
+		var onTime, late, fromLog, again, marked, overdue, reviewed int
 		for _, a := range accounts {
 			if a.marked && a.segment != handoff.SegmentStrategic {
 				marked++
@@ -644,8 +644,11 @@ func TestGenerate(t *testing.T) {
 					onTime++
 				}
 				for _, risk := range r.data.Risks {
-					if risk.RiskID != "" {
+					switch {
+					case risk.RaisedOn == "":
 						fromLog++
+					case risk.RaisedOn != r.held.String():
+						again++
 					}
 				}
 			}
@@ -657,8 +660,8 @@ func TestGenerate(t *testing.T) {
 		if onTime < 2*late || late == 0 {
 			t.Errorf("%d pod reviews on time, %d late; want mostly on time, some late", onTime, late)
 		}
-		if fromLog == 0 {
-			t.Error("no pod review discusses a risk of the handoff's risk log")
+		if fromLog == 0 || again == 0 {
+			t.Errorf("pod reviews discuss %d risks of the handoff's risk log and %d raised at an earlier review; want some of each", fromLog, again)
 		}
 		if postures[handoff.PostureOnTrack] < postures[handoff.PostureAtRisk] || postures[handoff.PostureAtRisk] < postures[handoff.PostureInDanger] ||
 			postures[handoff.PostureInDanger] == 0 {
@@ -1080,6 +1083,7 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 	}
 	for _, a := range out {
 		var last deadline.Day
+		raised := map[string]handoff.ReviewRisk{} // risks new at the account's reviews so far
 		for i, r := range a.reviews {
 			if want := deadline.NextPodReview(true, handoff.StatusLocked, a.locked, last); r.due != want {
 				t.Fatalf("pack %d: review %d answered the due day %s, want %s", a.id, i+1, r.due, want)
@@ -1110,7 +1114,20 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 				if x.Description == "" || x.Severity == "" {
 					t.Fatalf("pack %d: risk %+v", a.id, x)
 				}
-				if x.RiskID != "" {
+				switch {
+				case x.RiskID == "":
+					t.Fatalf("pack %d: review risk %+v has no id, so no later review could pick it", a.id, x)
+				case x.RaisedOn == r.held.String():
+					// New at this review: a later one may pick it.
+					if _, known := raised[x.RiskID]; known {
+						t.Fatalf("pack %d: review risk %+v raised twice", a.id, x)
+					}
+					raised[x.RiskID] = handoff.ReviewRisk{RiskID: x.RiskID, Description: x.Description, Severity: x.Severity, RaisedOn: x.RaisedOn}
+				case x.RaisedOn != "":
+					if k, ok := raised[x.RiskID]; !ok || k != (handoff.ReviewRisk{RiskID: x.RiskID, Description: x.Description, Severity: x.Severity, RaisedOn: x.RaisedOn}) {
+						t.Fatalf("pack %d: review risk %+v is not one raised at an earlier review (%+v)", a.id, x, k)
+					}
+				default:
 					if log, ok := a.risks[x.RiskID]; !ok || log.Description != x.Description || log.Severity != x.Severity {
 						t.Fatalf("pack %d: review risk %+v is not the risk log's %+v", a.id, x, log)
 					}

@@ -32,6 +32,12 @@ type FirstValue struct {
 	RecordedBy string // the SA's name
 }
 
+// Same reports whether fv records the same day and words as other; a nil
+// record is the same as nothing.
+func (fv *FirstValue) Same(other FirstValue) bool {
+	return fv != nil && fv.On.Equal(other.On) && fv.What == other.What
+}
+
 // ValidateFirstValue checks first value as the SA typed it: a day neither
 // before the kickoff nor after today (the org's today, a civil date), and
 // what the value was. Field errors are keyed "on" and "what".
@@ -144,6 +150,24 @@ type ReviewRisk struct {
 	Description string `json:"description"`
 	Severity    string `json:"severity"`
 	Note        string `json:"note,omitempty"`
+	// RaisedOn is the day of the review that first raised a risk not in
+	// the log (YYYY-MM-DD): later reviews offer it by its RiskID beside
+	// the log's. Empty for the log's risks, and for new risks recorded
+	// before risks were kept (their RiskID is empty too).
+	RaisedOn string `json:"raised_on,omitempty"`
+}
+
+// Origin says where the risk of a review held on held comes from, in words:
+// "from the risk log", "new" (first raised at this review), or "raised at
+// the review of 2026-03-02".
+func (k ReviewRisk) Origin(held time.Time) string {
+	switch {
+	case k.RiskID == "" || k.RaisedOn == held.Format(time.DateOnly):
+		return "new"
+	case k.RaisedOn == "":
+		return "from the risk log"
+	}
+	return "raised at the review of " + k.RaisedOn
 }
 
 // NextStep is an action agreed at a review, with who owns it.

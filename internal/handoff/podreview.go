@@ -69,6 +69,9 @@ type PodAccount struct {
 	// named Champion at earlier reviews who were not on it.
 	People []Stakeholder
 	Risks  []Risk // the accepted risk log
+	// Raised are the risks first raised at earlier reviews, oldest first,
+	// as first raised: a later review picks them like the log's.
+	Raised []ReviewRisk
 	// ChampionID is who the Champion is now: the accepted MEDDPICC's, or
 	// the latest review's that changed it ("" when nobody is named).
 	ChampionID string
@@ -105,7 +108,14 @@ func NewPodAccount(p *Pack, lockedOn time.Time, accepted Documents, reviews []Po
 	if len(reviews) > 0 {
 		a.LastHeldOn = reviews[0].HeldOn
 	}
-	for _, r := range slices.Backward(reviews) { // oldest first: people join in the order they were named
+	for _, r := range slices.Backward(reviews) { // oldest first: people and risks join in the order they were named
+		for _, k := range r.Risks {
+			// Raised on the review's own day, and not already known: two
+			// reviews of one day can both name it.
+			if _, known := a.Risk(k.RiskID); k.RiskID != "" && k.RaisedOn == r.HeldOn.Format(time.DateOnly) && !known {
+				a.Raised = append(a.Raised, ReviewRisk{RiskID: k.RiskID, Description: k.Description, Severity: k.Severity, RaisedOn: k.RaisedOn})
+			}
+		}
 		c := r.Champion
 		if !c.Changed || c.PersonID == "" {
 			continue
@@ -123,14 +133,23 @@ func (a PodAccount) Person(id string) (Stakeholder, bool) {
 	return Stakeholders{People: a.People}.Person(id)
 }
 
-// Risk is the accepted risk log's risk with id.
-func (a PodAccount) Risk(id string) (Risk, bool) {
+// Risk is the risk with id, of the accepted risk log or raised at an
+// earlier review, as a review row without a note.
+func (a PodAccount) Risk(id string) (ReviewRisk, bool) {
+	if id == "" {
+		return ReviewRisk{}, false
+	}
 	for _, r := range a.Risks {
-		if r.ID == id && id != "" {
+		if r.ID == id {
+			return ReviewRisk{RiskID: r.ID, Description: r.Description, Severity: r.Severity}, true
+		}
+	}
+	for _, r := range a.Raised {
+		if r.RiskID == id {
 			return r, true
 		}
 	}
-	return Risk{}, false
+	return ReviewRisk{}, false
 }
 
 // AttendeeNames are the names of the pod members who attended, as the deal
@@ -202,7 +221,7 @@ func ValidatePodReview(f PodReviewForm, a PodAccount, today time.Time) (PodRevie
 		fe.Add("levers", tooManyRows(len(r.Levers), "expansion levers"))
 	}
 
-	r.Risks = checkReviewRisks(fe, f.Risks, a)
+	r.Risks = checkReviewRisks(fe, f.Risks, a, held)
 
 	r.Posture = Posture(f.Posture)
 	switch {
@@ -300,10 +319,11 @@ func checkChampion(fe FieldErrors, f ChampionForm, a PodAccount) ChampionChange 
 	return c
 }
 
-// checkReviewRisks reads the technical risk rows: a logged risk (its
-// description copied, its severity the log's unless another is chosen), or
-// a new one with a description and severity.
-func checkReviewRisks(fe FieldErrors, rows []ReviewRiskForm, a PodAccount) []ReviewRisk {
+// checkReviewRisks reads the technical risk rows of a review held on held:
+// a risk of the log or of an earlier review (its description copied, its
+// severity the known one unless another is chosen), or a new one with a
+// description and severity, which gets an id so later reviews offer it.
+func checkReviewRisks(fe FieldErrors, rows []ReviewRiskForm, a PodAccount, held time.Time) []ReviewRisk {
 	var out []ReviewRisk
 	picked := map[string]int{}
 	for i, f := range rows {
@@ -318,25 +338,26 @@ func checkReviewRisks(fe FieldErrors, rows []ReviewRiskForm, a PodAccount) []Rev
 			logged, ok := a.Risk(f.RiskID)
 			switch {
 			case !ok:
-				fe.Add(p+"pick", "Choose a risk from the log, or A new risk.")
+				fe.Add(p+"pick", "Choose a risk from the list, or A new risk.")
 			case picked[f.RiskID] > 0:
 				fe.Add(p+"pick", "This risk is already on the review (row "+strconv.Itoa(picked[f.RiskID])+"); put everything said about it there.")
 			case rr.Description != "":
-				fe.Add(p+"description", "This row is a risk from the log, which has its description: put what was said in the note, or choose A new risk.")
+				fe.Add(p+"description", "This row is a risk from the list, which has its description: put what was said in the note, or choose A new risk.")
 			}
 			picked[f.RiskID] = i + 1
-			rr.RiskID, rr.Description = logged.ID, logged.Description
+			rr.RiskID, rr.Description, rr.RaisedOn = logged.RiskID, logged.Description, logged.RaisedOn
 			if rr.Severity == "" {
 				rr.Severity = logged.Severity
 			}
 		} else {
 			if rr.Description == "" {
-				fe.Add(p+"description", "Describe the new risk, or choose one from the log.")
+				fe.Add(p+"description", "Describe the new risk, or choose one from the list.")
 			}
 			if rr.Severity == "" {
 				fe.Add(p+"severity", "Choose how severe the risk is: low, medium or high.")
 			}
 			checkLen(fe, p+"description", rr.Description, MaxReviewText)
+			rr.RiskID, rr.RaisedOn = NewRowID(), held.Format(time.DateOnly)
 		}
 		out = append(out, rr)
 	}
@@ -405,13 +426,8 @@ func (c ChampionChange) Words() string {
 
 // Words is a technical risk of a review in a line: "High: Workday API
 // quotas unknown (from the risk log) — Quota raised".
-func (k ReviewRisk) Words() string {
-	s := OptionLabel(Severities, k.Severity) + ": " + k.Description
-	if k.RiskID != "" {
-		s += " (from the risk log)"
-	} else {
-		s += " (new)"
-	}
+func (k ReviewRisk) Words(held time.Time) string {
+	s := OptionLabel(Severities, k.Severity) + ": " + k.Description + " (" + k.Origin(held) + ")"
 	if k.Note != "" {
 		s += " — " + k.Note
 	}

@@ -111,7 +111,7 @@ func TestValidatePodReview(t *testing.T) {
 		{name: "LeverTooLong", edit: func(f *PodReviewForm) { f.Levers = []string{"", long} }, field: "levers.1", says: "characters or fewer"},
 		{name: "TooManyLevers", edit: func(f *PodReviewForm) { f.Levers = rows(MaxReviewRows+1, "More seats") }, field: "levers", says: "at most 20 expansion levers; this one has 21. Remove 1."},
 
-		{name: "RiskNotInTheLog", edit: func(f *PodReviewForm) { f.Risks[0].RiskID = "riskzzzzzzzz" }, field: "risks.0.pick", says: "Choose a risk from the log"},
+		{name: "RiskNotInTheLog", edit: func(f *PodReviewForm) { f.Risks[0].RiskID = "riskzzzzzzzz" }, field: "risks.0.pick", says: "Choose a risk from the list"},
 		{name: "RiskPickedTwice", edit: func(f *PodReviewForm) { f.Risks[1] = ReviewRiskForm{RiskID: "riskaaaaaaaa"} }, field: "risks.1.pick", says: "already on the review (row 1)"},
 		{name: "RiskPickedWithDescription", edit: func(f *PodReviewForm) { f.Risks[0].Description = "Quotas" }, field: "risks.0.description", says: "put what was said in the note"},
 		{name: "RiskPickedBadSeverity", edit: func(f *PodReviewForm) { f.Risks[0].Severity = "dire" }, field: "risks.0.severity", says: "Choose a severity from the list"},
@@ -182,7 +182,10 @@ func TestValidatePodReviewReadsWhatWasTyped(t *testing.T) {
 		t.Errorf("levers = %q", r.Levers)
 	}
 	want := []ReviewRisk{{RiskID: "riskaaaaaaaa", Description: "Workday API quotas unknown", Severity: "high", Note: "Quota raised to 10k/min"},
-		{Description: "Data residency audit in Q3", Severity: "medium"}}
+		{Description: "Data residency audit in Q3", Severity: "medium", RaisedOn: "2027-03-01"}}
+	if len(r.Risks) == 2 && ValidRowID(r.Risks[1].RiskID) {
+		want[1].RiskID = r.Risks[1].RiskID // a new risk gets a fresh id
+	}
 	if len(r.Risks) != 2 || r.Risks[0] != want[0] || r.Risks[1] != want[1] {
 		t.Errorf("risks = %+v", r.Risks)
 	}
@@ -232,6 +235,53 @@ func TestPodReviewChampion(t *testing.T) {
 	}
 	if !later.LastHeldOn.Equal(date("2027-03-01")) {
 		t.Errorf("last held = %s", later.LastHeldOn)
+	}
+}
+
+// A risk first raised at a review is offered at the next one beside the
+// log's; picked there, it keeps its description and the day it was raised,
+// and each review says where its risks come from.
+func TestPodReviewRaisedRisks(t *testing.T) {
+	t.Parallel()
+	first, err := ValidatePodReview(goodReview(), podAccount(), date("2027-03-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raised := first.Risks[1]
+	earlier := []PodReviewRecord{{PodReview: first}, {PodReview: PodReview{HeldOn: date("2027-02-01")}}}
+	a := NewPodAccount(&Pack{}, date("2026-11-20"), Documents{Risks: Risks{Items: []Risk{{ID: "riskaaaaaaaa", Description: "Workday API quotas unknown", Severity: "high"}}}}, earlier)
+	if len(a.Raised) != 1 || a.Raised[0].RiskID != raised.RiskID || a.Raised[0].Description != "Data residency audit in Q3" {
+		t.Fatalf("the next review offers %+v, want the risk raised on 2027-03-01", a.Raised)
+	}
+	f := goodReview()
+	f.HeldOn = "2027-05-20"
+	f.Risks = []ReviewRiskForm{{RiskID: raised.RiskID, Severity: "high", Note: "Audit booked"}, {RiskID: "riskaaaaaaaa"}}
+	next, err := ValidatePodReview(f, a, date("2027-06-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ReviewRisk{RiskID: raised.RiskID, Description: "Data residency audit in Q3", Severity: "high", Note: "Audit booked", RaisedOn: "2027-03-01"}
+	if next.Risks[0] != want {
+		t.Errorf("picked again = %+v, want %+v", next.Risks[0], want)
+	}
+	for _, tc := range []struct {
+		k    ReviewRisk
+		held string
+		want string
+	}{
+		{raised, "2027-03-01", "Medium: Data residency audit in Q3 (new)"},
+		{next.Risks[0], "2027-05-20", "High: Data residency audit in Q3 (raised at the review of 2027-03-01) — Audit booked"},
+		{next.Risks[1], "2027-05-20", "High: Workday API quotas unknown (from the risk log)"},
+		{ReviewRisk{Description: "Recorded before risks were kept", Severity: "low"}, "2027-05-20", "Low: Recorded before risks were kept (new)"},
+	} {
+		if got := tc.k.Words(date(tc.held)); got != tc.want {
+			t.Errorf("Words = %q, want %q", got, tc.want)
+		}
+	}
+	// Named again the same day by a second review, it is offered once.
+	twice := append([]PodReviewRecord{{PodReview: PodReview{HeldOn: date("2027-03-01"), Risks: []ReviewRisk{raised}}}}, earlier...)
+	if got := NewPodAccount(&Pack{}, date("2026-11-20"), Documents{}, twice).Raised; len(got) != 1 {
+		t.Errorf("offered %d times", len(got))
 	}
 }
 

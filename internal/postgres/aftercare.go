@@ -16,14 +16,20 @@ import (
 
 // RecordFirstValue stores the day the customer first got value and what it
 // was, which stops the first value clock; recording it again corrects the
-// record, and the event says what it was before. today is the org's day.
-func (db *DB) RecordFirstValue(ctx context.Context, actor *handoff.User, packID int64, on, what string, today, now time.Time) error {
-	return db.transition(ctx, actor, "record first value of", packID, handoff.ActFirstValue, now,
+// record, and the event says what it was before. A record the same as the
+// stored one changes nothing and reports changed false. today is the org's
+// day.
+func (db *DB) RecordFirstValue(ctx context.Context, actor *handoff.User, packID int64, on, what string, today, now time.Time) (changed bool, err error) {
+	err = db.transition(ctx, actor, "record first value of", packID, handoff.ActFirstValue, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
 			fv, err := handoff.ValidateFirstValue(on, what, p.KickoffOn, today)
 			if err != nil {
 				return handoff.Event{}, err
 			}
+			if p.FirstValue.Same(fv) {
+				return handoff.Event{}, nil // nothing changes, nothing to record
+			}
+			changed = true
 			if _, err := tx.Exec(ctx, `
 				UPDATE packs SET first_value_on = $2, first_value_what = $3, first_value_recorded_at = $4,
 				       first_value_recorded_by = $5, version = version + 1, updated_at = $4
@@ -32,6 +38,7 @@ func (db *DB) RecordFirstValue(ctx context.Context, actor *handoff.User, packID 
 			}
 			return handoff.FirstValueEvent(p.FirstValue, fv), nil
 		})
+	return changed && err == nil, err
 }
 
 // syncPodReviewClock sets pack packID's pod review due day from what it

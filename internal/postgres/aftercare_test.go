@@ -45,7 +45,7 @@ func TestRecordFirstValue(t *testing.T) {
 			{"2026-11-20", "  ", "what", "Say what the first value was"},
 			{"2026-11-20", strings.Repeat("x", handoff.MaxFirstValueWhat+1), "what", ""},
 		} {
-			err := w.db.RecordFirstValue(ctx, w.alex, w.pack, tc.on, tc.what, today, packNow)
+			_, err := w.db.RecordFirstValue(ctx, w.alex, w.pack, tc.on, tc.what, today, packNow)
 			msg := handoff.InvalidFields(err)[tc.field]
 			if msg == "" || !strings.Contains(msg, tc.words) {
 				t.Errorf("%q, %q: %v, want %s to say %q", tc.on, tc.what, err, tc.field, tc.words)
@@ -59,15 +59,19 @@ func TestRecordFirstValue(t *testing.T) {
 		t.Parallel()
 		w := newPackWorld(t)
 		w.kickedOff(t, handoff.StatusLocked)
-		if err := w.db.RecordFirstValue(ctx, w.alex, w.pack, "2026-11-24", " First 200 agents live ", today, packNow); err != nil {
-			t.Fatal(err)
+		if changed, err := w.db.RecordFirstValue(ctx, w.alex, w.pack, "2026-11-24", " First 200 agents live ", today, packNow); err != nil || !changed {
+			t.Fatal(changed, err)
 		}
 		p := w.read(t, w.sam)
 		if p.FirstValue == nil || !p.FirstValue.On.Equal(day("2026-11-24")) || p.FirstValue.What != "First 200 agents live" {
 			t.Fatalf("first value = %+v", p.FirstValue)
 		}
-		if err := w.db.RecordFirstValue(ctx, w.alex, w.pack, "2026-11-23", "First 200 agents live", today, packNow.Add(time.Hour)); err != nil {
-			t.Fatal(err)
+		// The same record again (spaces aside) changes nothing and adds no line.
+		if changed, err := w.db.RecordFirstValue(ctx, w.alex, w.pack, "2026-11-24", "First 200 agents live", today, packNow.Add(time.Minute)); err != nil || changed {
+			t.Fatalf("the same record again: changed %v, %v", changed, err)
+		}
+		if changed, err := w.db.RecordFirstValue(ctx, w.alex, w.pack, "2026-11-23", "First 200 agents live", today, packNow.Add(time.Hour)); err != nil || !changed {
+			t.Fatal(changed, err)
 		}
 		events, err := w.db.Events(ctx, w.alex, w.pack)
 		if err != nil {
@@ -86,16 +90,16 @@ func TestRecordFirstValue(t *testing.T) {
 	t.Run("OnlyTheSAAfterTheKickoff", func(t *testing.T) {
 		t.Parallel()
 		w := newPackWorld(t)
-		if err := w.db.RecordFirstValue(ctx, w.alex, w.pack, "2026-11-24", "Live", today, packNow); handoff.ErrorCode(err) != handoff.ECONFLICT {
+		if _, err := w.db.RecordFirstValue(ctx, w.alex, w.pack, "2026-11-24", "Live", today, packNow); handoff.ErrorCode(err) != handoff.ECONFLICT {
 			t.Errorf("before the kickoff: %v", err)
 		}
 		w.kickedOff(t, handoff.StatusAcknowledged)
 		for who, u := range map[string]*handoff.User{"SE": w.sam, "manager": w.morgan} {
-			if err := w.db.RecordFirstValue(ctx, u, w.pack, "2026-11-24", "Live", today, packNow); handoff.ErrorCode(err) != handoff.EFORBIDDEN {
+			if _, err := w.db.RecordFirstValue(ctx, u, w.pack, "2026-11-24", "Live", today, packNow); handoff.ErrorCode(err) != handoff.EFORBIDDEN {
 				t.Errorf("as the %s: %v", who, err)
 			}
 		}
-		if err := w.db.RecordFirstValue(ctx, w.jordan, w.pack, "2026-11-24", "Live", today, packNow); handoff.ErrorCode(err) != handoff.ENOTFOUND {
+		if _, err := w.db.RecordFirstValue(ctx, w.jordan, w.pack, "2026-11-24", "Live", today, packNow); handoff.ErrorCode(err) != handoff.ENOTFOUND {
 			t.Errorf("as another SA: %v", err)
 		}
 	})

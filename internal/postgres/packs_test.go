@@ -159,7 +159,8 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 		},
 		"CancelKickoff": func(a *handoff.User) error { return w.db.CancelKickoff(ctx, a, w.pack, 0, time.UTC, packNow) },
 		"RecordFirstValue": func(a *handoff.User) error {
-			return w.db.RecordFirstValue(ctx, a, w.pack, packNow.Format(time.DateOnly), "Live", packNow.Truncate(24*time.Hour), packNow)
+			_, err := w.db.RecordFirstValue(ctx, a, w.pack, packNow.Format(time.DateOnly), "Live", packNow.Truncate(24*time.Hour), packNow)
+			return err
 		},
 		"MarkStrategic": func(a *handoff.User) error { return w.db.MarkStrategic(ctx, a, w.pack, true, packNow) },
 		"RecordPodReview": func(a *handoff.User) error {

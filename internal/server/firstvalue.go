@@ -30,7 +30,7 @@ func (s *Server) recordFirstValue(w http.ResponseWriter, r *http.Request) error 
 	}
 	typed := &web.FirstValueForm{On: val(r, web.FirstValueOnField), What: r.PostFormValue(web.FirstValueWhatField)}
 	now := s.now()
-	err = s.db.RecordFirstValue(ctx, currentUser(r), p.ID, typed.On, typed.What, cal.Today(now).Time(), now)
+	changed, err := s.db.RecordFirstValue(ctx, currentUser(r), p.ID, typed.On, typed.What, cal.Today(now).Time(), now)
 	if fields := handoff.InvalidFields(err); fields != nil {
 		// handoff.ValidateFirstValue keys its messages "on" and "what".
 		typed.Errors = web.FieldErrors{web.FirstValueOnField: fields["on"], web.FirstValueWhatField: fields["what"]}
@@ -40,11 +40,14 @@ func (s *Server) recordFirstValue(w http.ResponseWriter, r *http.Request) error 
 		return s.refuse(w, r, p, err)
 	}
 	msg := "First value recorded: " + typed.On + ". The first value clock is done; the SE and managers see the record on the pack."
-	if p.FirstValue != nil {
+	switch {
+	case !changed:
+		msg = "Nothing changed: first value already reads " + typed.On + " with these words."
+	case p.FirstValue != nil:
 		msg = "First value corrected to " + typed.On + ". The pack's history keeps what it said before."
 	}
-	s.flash(r, web.FlashSuccess, msg)
-	redirect(w, r, s.packPath(p, "#first-value"))
+	s.flashAt(r, web.FlashSuccess, msg, web.FirstValueCardID)
+	redirect(w, r, s.packPath(p, "#"+web.FirstValueCardID))
 	return nil
 }
 

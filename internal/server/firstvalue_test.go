@@ -136,8 +136,13 @@ func TestFirstValue(t *testing.T) {
 			t.Fatalf("record = %d to %q, want 303 to the card\n%s", res.StatusCode, loc, res.Body)
 		}
 		page := alex.Get(e.path(""))
-		if got := page.Text(".flash-success"); !strings.Contains(got, "First value recorded: 2026-11-25.") {
-			t.Errorf("flash = %q", got)
+		// The confirmation is in the card the redirect lands on, not at
+		// the top of the page, out of view.
+		if got := page.Text("#first-value .flash-success"); !strings.Contains(got, "First value recorded: 2026-11-25.") {
+			t.Errorf("the card's flash = %q", got)
+		}
+		if page.Doc().Find("#flash").Length() != 0 {
+			t.Errorf("the confirmation is also at the top: %q", page.Text("#flash"))
 		}
 		if got := page.Text("[data-testid=clock-first_value]"); !strings.Contains(got, "Done") {
 			t.Errorf("first value clock = %q, want done", got)
@@ -159,6 +164,20 @@ func TestFirstValue(t *testing.T) {
 			if page.Doc().Find(`form[action$="/first-value"]`).Length() != 0 {
 				t.Errorf("%s gets the correction form", name)
 			}
+		}
+	})
+
+	t.Run("SameAgain", func(t *testing.T) {
+		_, _, events := e.firstValueStored(t)
+		res := alex.PostForm(post, firstValueForm("2026-11-25", "First 200 agents live on SSO.\nTicket deflection 18%."))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the same record again = %d\n%s", res.StatusCode, res.Body)
+		}
+		if got := alex.Get(e.path("")).Text("#first-value .flash-success"); !strings.Contains(got, "Nothing changed") {
+			t.Errorf("the same record again says %q", got)
+		}
+		if _, _, got := e.firstValueStored(t); got != events {
+			t.Errorf("the same record again wrote %d history lines", got-events)
 		}
 	})
 

@@ -77,8 +77,8 @@ func (s *Server) scheduleMeeting(w http.ResponseWriter, r *http.Request) error {
 	if changed {
 		msg = "Kickoff meeting set for " + m.When(cal.Location()) + ". Everyone invited gets the calendar invite by mail within a few minutes."
 	}
-	s.flash(r, web.FlashSuccess, msg)
-	redirect(w, r, s.packPath(p, "#meeting"))
+	s.flashAt(r, web.FlashSuccess, msg, web.MeetingCardID)
+	redirect(w, r, s.packPath(p, "#"+web.MeetingCardID))
 	return nil
 }
 
@@ -118,8 +118,8 @@ func (s *Server) cancelMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.refuse(w, r, p, err)
 	}
-	s.flash(r, web.FlashSuccess, "Kickoff meeting cancelled. Everyone invited gets the cancellation by mail within a few minutes.")
-	redirect(w, r, s.packPath(p, "#meeting"))
+	s.flashAt(r, web.FlashSuccess, "Kickoff meeting cancelled. Everyone invited gets the cancellation by mail within a few minutes.", web.MeetingCardID)
+	redirect(w, r, s.packPath(p, "#"+web.MeetingCardID))
 	return nil
 }
 

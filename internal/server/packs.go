@@ -135,6 +135,16 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 	page.Meeting = s.meetingCard(r, d, cal, x.meeting)
 	page.FirstValue = s.firstValueCard(r, d, cal, now, x.firstValue)
 	page.Pod = s.podCard(r, p, cal, settings, now)
+	// A save's confirmation shows in the card its redirect lands on.
+	if page.Meeting != nil {
+		page.Meeting.Flash = web.TakeFlash(&page.Flashes, web.MeetingCardID)
+	}
+	if page.FirstValue != nil {
+		page.FirstValue.Flash = web.TakeFlash(&page.Flashes, web.FirstValueCardID)
+	}
+	if page.Pod != nil {
+		page.Pod.Flash = web.TakeFlash(&page.Flashes, web.PodCardID)
+	}
 	if page.ShowArch {
 		page.Closure = web.MatrixProgress(d.Matrix())
 	}

@@ -94,7 +94,7 @@ func (s *Server) podReviewFormPage(r *http.Request, d *postgres.PodReviewDetail,
 	page := web.PodReviewFormPage{
 		Page: s.page(r, "Record a pod review · "+p.Deal.AccountName), Head: packHead(p), Form: f,
 		LeverRows: levers, RiskRows: risks, StepRows: steps,
-		Pod: a.Pod, People: a.People, ChampionID: a.ChampionID, Risks: a.Risks,
+		Pod: a.Pod, People: a.People, ChampionID: a.ChampionID, Risks: a.Risks, Raised: a.Raised,
 		Earliest: web.Date(earliest), Today: cal.Today(now).String(),
 	}
 	if p.PodReviewDueOn != nil {
@@ -242,8 +242,8 @@ func (s *Server) markStrategic(w http.ResponseWriter, r *http.Request) error {
 	default:
 		msg = "Took off the strategic mark: no more pod reviews are due. Its reviews stay readable."
 	}
-	s.flash(r, web.FlashSuccess, msg)
-	redirect(w, r, s.packPath(p, "#pod-reviews"))
+	s.flashAt(r, web.FlashSuccess, msg, web.PodCardID)
+	redirect(w, r, s.packPath(p, "#"+web.PodCardID))
 	return nil
 }
 

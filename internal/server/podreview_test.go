@@ -201,6 +201,9 @@ func TestPodReviews(t *testing.T) {
 		v.Set("champion.person", handoff.ChampionNew)
 		v.Set("champion.name", "Nadia New")
 		v.Set("champion.title", "CIO")
+		v.Set("risk_rows", "2")
+		v.Set("risks.1.description", "Data residency audit in Q3")
+		v.Set("risks.1.severity", "medium")
 		res := alex.PostForm(reviews, v)
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != reviews {
 			t.Fatalf("record = %d to %q\n%s", res.StatusCode, loc, res.Text(".flash-error"))
@@ -213,7 +216,8 @@ func TestPodReviews(t *testing.T) {
 			page := c.Get(reviews)
 			h := page.Text("[data-testid=pod-review]")
 			for _, want := range []string{"Pod review of 2026-11-25", "On time (due 2027-02-24)", "At risk", "AE (not named on the deal), SE Sam Rivera, SA Alex Chen",
-				"Changed to Nadia New (CIO)", "High: Workday API quotas unknown", "Quota raised to 10k/min", "Send the EU sizing — Alex Chen", "Recorded by Alex Chen"} {
+				"Changed to Nadia New (CIO)", "High: Workday API quotas unknown (from the risk log)", "Quota raised to 10k/min",
+				"Medium: Data residency audit in Q3 (new)", "Send the EU sizing — Alex Chen", "Recorded by Alex Chen"} {
 				if !strings.Contains(h, want) {
 					t.Errorf("the %s's history lacks %q: %q", who, want, h)
 				}
@@ -234,6 +238,10 @@ func TestPodReviews(t *testing.T) {
 		// The next review may choose Nadia, who is the Champion now.
 		if got := alex.Get(form).Text(`select[name="champion.person"] option:contains("Nadia New")`); got != "Nadia New — CIO (the Champion now)" {
 			t.Errorf("the next review's choice of Nadia = %q", got)
+		}
+		// …and the risk raised at this one, beside the log's.
+		if got := alex.Get(form).Text(`select[name="risks.0.pick"] option:contains("Data residency")`); got != "Medium: Data residency audit in Q3 (raised 2026-11-25)" {
+			t.Errorf("the next review's choice of the raised risk = %q", got)
 		}
 	})
 

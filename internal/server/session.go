@@ -28,6 +28,7 @@ const (
 	keySessionVersion = "session_version"
 	keyFlashKind      = "flash_kind"
 	keyFlashMessage   = "flash_message"
+	keyFlashAt        = "flash_at"
 	keyLastSeen       = "last_seen" // unix seconds of the last request
 )
 
@@ -153,9 +154,14 @@ func (s *Server) login(ctx context.Context, u *handoff.User) error {
 }
 
 // flash queues a message for the next page this person sees.
-func (s *Server) flash(r *http.Request, kind, msg string) {
+func (s *Server) flash(r *http.Request, kind, msg string) { s.flashAt(r, kind, msg, "") }
+
+// flashAt queues a message for the card with id at on the next page, the
+// card the redirect lands on (web.Flash.At).
+func (s *Server) flashAt(r *http.Request, kind, msg, at string) {
 	s.sessions.Put(r.Context(), keyFlashKind, kind)
 	s.sessions.Put(r.Context(), keyFlashMessage, msg)
+	s.sessions.Put(r.Context(), keyFlashAt, at)
 }
 
 // popFlashes takes the queued message, if any. Requests without a session
@@ -168,5 +174,5 @@ func (s *Server) popFlashes(r *http.Request) []web.Flash {
 	if msg == "" {
 		return nil
 	}
-	return []web.Flash{{Kind: s.sessions.PopString(r.Context(), keyFlashKind), Message: msg}}
+	return []web.Flash{{Kind: s.sessions.PopString(r.Context(), keyFlashKind), Message: msg, At: s.sessions.PopString(r.Context(), keyFlashAt)}}
 }
