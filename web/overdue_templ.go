@@ -224,11 +224,11 @@ func Overdue(p OverduePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("se", "SE", userOptions(p.SEs), p.SEID, "Every SE", nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = KeptSelect("se", "SE", p.SEs, p.SEID, "Every SE").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("sa", "SA", userOptions(p.SAs), p.SAID, "Every SA", nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = KeptSelect("sa", "SA", p.SAs, p.SAID, "Every SA").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

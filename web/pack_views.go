@@ -290,7 +290,7 @@ type OverduePage struct {
 	Clock, State, Segment, Sort string
 	Owner                       string // "se", "sa" or "" for everyone
 	SEID, SAID                  string
-	SEs, SAs                    []*handoff.User
+	SEs, SAs                    *Options // every SE and SA, active or not, to filter by
 	Counts                      []OverdueCount
 	Rows                        []OverdueRow
 	NextURL                     string

@@ -73,10 +73,15 @@ func homePerson(u *handoff.User) (string, bool) {
 // scanHome reads them.
 func homeExtras(role handoff.Role) string {
 	if role == handoff.RoleSE {
+		// Only a pack returned for changes has returned documents: a
+		// resubmission deletes them, and nothing else moves on from there
+		// while one is returned. The other rows skip the lookup.
 		return `
 		CASE WHEN ` + statusIn(editableStatuses()) + ` THEN p.missing END AS missing,
-		(SELECT jsonb_agg(jsonb_build_array(r.kind, r.reason) ORDER BY r.kind)
-			FROM document_reviews r WHERE r.pack_id = p.id AND r.decision = 'returned') AS returned`
+		CASE WHEN ` + statusIn([]handoff.Status{handoff.StatusChangesRequested}) + ` THEN
+			(SELECT jsonb_agg(jsonb_build_array(r.kind, r.reason) ORDER BY r.kind)
+				FROM document_reviews r WHERE r.pack_id = p.id AND r.decision = 'returned')
+		END AS returned`
 	}
 	// Only a submitted pack's next step depends on these (NextSAStep), and
 	// of its documents only the commitments (UndecidedCommitments).

@@ -176,9 +176,16 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 				Current: oq.Clock == string(l.Kind) && oq.State == state && oq.Owner == l.Owner})
 		}
 	}
-	if page.SEs, page.SAs, err = s.sesAndSAs(ctx, false); err != nil {
+	// Hundreds of people, the same on every view until people change:
+	// rendered once under the data version (web.Options).
+	opts, err := remember(ctx, s, "filter.options", func(ctx context.Context) ([2]*web.Options, error) {
+		ses, sas, err := s.sesAndSAs(ctx, false)
+		return [2]*web.Options{web.UserOptions(ses), web.UserOptions(sas)}, err
+	})
+	if err != nil {
 		return err
 	}
+	page.SEs, page.SAs = opts[0], opts[1]
 	s.render(w, r, http.StatusOK, web.Overdue(page))
 	return nil
 }
