@@ -99,10 +99,10 @@ func (g *generator) markStrategic(pk *packRow, p plan, seg handoff.Segment, crea
 // afterKickoff adds what follows the kickoff: first value, and the pod
 // reviews of a locked strategic account. lockDay is the day the plan locks
 // the architecture (zero: never), even when it is still ahead.
-func (g *generator) afterKickoff(b *batch, pk *packRow, p plan, lockDay deadline.Day, cur *[5]tmpl, strategic bool) {
+func (g *generator) afterKickoff(b *batch, pk *packRow, p plan, lockDay deadline.Day, cur *[5]tmpl, strategic bool, pod handoff.PodAccount) {
 	g.firstValue(pk, p, lockDay)
 	if strategic && pk.status == handoff.StatusLocked {
-		g.podReviews(b, pk, p, cur)
+		g.podReviews(b, pk, p, cur, pod)
 	}
 }
 
@@ -178,12 +178,14 @@ func (g *generator) firstValueWhat() string {
 // from its lock up to today, each answering the due day deadline.NextPodReview
 // gives, and leaves the clock at the next one; the latest review is copied
 // onto the pack, as postgres does when a review is recorded.
-func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl) {
+func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl, pod handoff.PodAccount) {
 	r := g.rng
 	locked := deadline.DayOf(pk.lockedAt, g.loc)
 	var last deadline.Day
 	due := deadline.NextPodReview(true, pk.status, locked, last)
 	risks := g.lib.riskLogs[indexOf(g.lib.full[4], cur[4])]
+	buyer := g.lib.buyers[indexOf(g.lib.full[3], cur[3])]
+	buyer.Email = strings.ReplaceAll(buyer.Email, "{{domain}}", g.vals[phDomain])
 	years := 1
 	if r.Float64() < multiYear {
 		years = 3
@@ -240,7 +242,7 @@ func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl) {
 		// their own, so the rest of the org is what it was before reviews
 		// kept their risks.
 		own := rand.New(rand.NewPCG(uint64(pk.id), uint64(n)))
-		rv, data := g.podReviewData(posture, risks, &raised, own, held, n)
+		rv, data := g.podReviewData(posture, risks, buyer, pod, &raised, own, held, n)
 		rv.HeldOn, rv.Posture, rv.RenewalOn = held.Time(), posture, renewal.Time()
 		b.pods = append(b.pods, podReviewRow{packID: pk.id, held: held, due: due, renewal: renewal, posture: posture,
 			data: data, recordedBy: p.sa.id, recordedAt: at})
@@ -356,7 +358,8 @@ func pickRaised(raised []handoff.ReviewRisk, description string) *handoff.Review
 // (some from the accepted risk log or raised at an earlier review, by id;
 // the new ones join raised) and next steps with owners; the worse the
 // posture, the more risks and the fewer levers.
-func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, raised *[]handoff.ReviewRisk, own *rand.Rand, held deadline.Day, n int) (handoff.PodReview, []byte) {
+func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, buyer handoff.Stakeholder, pod handoff.PodAccount,
+	raised *[]handoff.ReviewRisk, own *rand.Rand, held deadline.Day, n int) (handoff.PodReview, []byte) {
 	r := g.rng
 	rv := handoff.PodReview{Levers: []string{}, Risks: []handoff.ReviewRisk{}, NextSteps: []handoff.NextStep{}}
 	for _, m := range handoff.PodMembers {
@@ -371,7 +374,7 @@ func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, r
 	if n > 0 && r.IntN(8) == 0 || posture == handoff.PostureInDanger && r.IntN(3) == 0 {
 		if r.IntN(2) == 0 {
 			// The business buyer of the accepted stakeholder map.
-			rv.Champion = handoff.ChampionChange{Changed: true, PersonID: g.lib.slots[3],
+			rv.Champion = handoff.ChampionChange{Changed: true, PersonID: buyer.ID, Name: buyer.Name, Title: buyer.Title, Email: buyer.Email,
 				Note: "Our champion moved to a new role; the business buyer now sponsors the rollout."}
 		} else {
 			f, l := pick(r, firstNames), pick(r, lastNames)
@@ -415,7 +418,7 @@ func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, r
 	if posture == handoff.PostureInDanger {
 		rv.NextSteps = append(rv.NextSteps, rescueStep)
 	}
-	data, err := json.Marshal(rv)
+	data, err := json.Marshal(handoff.PodReviewRecord{PodReview: rv, AttendeeNames: pod.AttendeeNames(rv.Attendees)})
 	if err != nil {
 		panic(fmt.Sprintf("demo: marshal pod review: %v", err))
 	}

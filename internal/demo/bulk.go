@@ -1318,7 +1318,10 @@ func (g *generator) deal(b *batch, i int) {
 	}()
 
 	if !pk.kickoff.IsZero() {
-		g.afterKickoff(b, &pk, p, lockDay, &cur, strategic)
+		// The pod as the deal names it, which each review keeps.
+		pod := handoff.PodAccount{Pod: []handoff.PodPerson{{Member: handoff.PodAE, Name: ae.name}, {Member: handoff.PodSE, Name: p.se.name},
+			{Member: handoff.PodSA, Name: p.sa.name}, {Member: handoff.PodCSM, Name: csm.name}}}
+		g.afterKickoff(b, &pk, p, lockDay, &cur, strategic, pod)
 	}
 	for k := range 5 {
 		b.docs = append(b.docs, docRow{dealID, docKinds[k], g.render(cur[k]), docTimes[k], p.se.id})
@@ -1563,6 +1566,7 @@ type library struct {
 	drafted       map[string]bool      // the architecture parts the drafts have written
 	words         map[string]itemWords // by handoff.ItemKey of every commitment and risk
 	slots         [6]string            // the stakeholder ids every map shares: 0 champion, 1 economic, 2 technical, 3 business buyer
+	buyers        []handoff.Stakeholder // each stakeholder map's business buyer (slot 3), as full[3] orders the maps
 	nextID        int
 }
 
@@ -1663,6 +1667,7 @@ func newLibrary(r *rand.Rand, thresholds handoff.Thresholds) *library {
 				pick(r, []string{"neutral", "detractor"}), "Sceptical of SaaS for regulated data; wants the security addendum honoured to the letter."))
 		}
 		l.full[3] = append(l.full[3], l.compile(handoff.Stakeholders{People: people}))
+		l.buyers = append(l.buyers, people[3])
 	}
 	for range 3 {
 		l.partial[3] = append(l.partial[3], l.compile(handoff.Stakeholders{People: []handoff.Stakeholder{champion(), technical()}}))

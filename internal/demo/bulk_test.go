@@ -943,7 +943,7 @@ func firstValueMedians(t *testing.T, db *postgres.DB, zone string, today, since 
 type podReview struct {
 	held, due, renewal deadline.Day
 	posture            handoff.Posture
-	data               handoff.PodReview
+	data               handoff.PodReviewRecord
 	byID               int64
 	at                 time.Time
 }
@@ -1101,8 +1101,8 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 				t.Fatalf("pack %d: review %d attendees %v, next steps %v", a.id, i+1, d.Attendees, d.NextSteps)
 			}
 			for _, m := range d.Attendees {
-				if !members[m] {
-					t.Fatalf("pack %d: attendee %q", a.id, m)
+				if !members[m] || d.AttendeeNames[m] == "" {
+					t.Fatalf("pack %d: attendee %q, named %q (the review keeps who was there)", a.id, m, d.AttendeeNames[m])
 				}
 			}
 			for _, s := range d.NextSteps {
@@ -1133,7 +1133,7 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 					}
 				}
 			}
-			if c := d.Champion; c.Changed && (c.PersonID == "" && c.Name == "" || c.PersonID != "" && !a.people[c.PersonID]) ||
+			if c := d.Champion; c.Changed && (c.Name == "" || c.PersonID != "" && !a.people[c.PersonID]) ||
 				!c.Changed && c != (handoff.ChampionChange{}) {
 				t.Fatalf("pack %d: champion change %+v", a.id, c)
 			}
