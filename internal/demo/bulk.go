@@ -1563,9 +1563,9 @@ type library struct {
 	riskLogs      [][]handoff.Risk    // per full risks variant
 	archFull      []archVariant
 	archDraft     []tmpl
-	drafted       map[string]bool      // the architecture parts the drafts have written
-	words         map[string]itemWords // by handoff.ItemKey of every commitment and risk
-	slots         [6]string            // the stakeholder ids every map shares: 0 champion, 1 economic, 2 technical, 3 business buyer
+	drafted       map[string]bool       // the architecture parts the drafts have written
+	words         map[string]itemWords  // by handoff.ItemKey of every commitment and risk
+	slots         [6]string             // the stakeholder ids every map shares: 0 champion, 1 economic, 2 technical, 3 business buyer
 	buyers        []handoff.Stakeholder // each stakeholder map's business buyer (slot 3), as full[3] orders the maps
 	nextID        int
 }
