@@ -1019,9 +1019,9 @@ func podReviewRecord(r handoff.PodReviewRecord) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var43 string
-				templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(k.Origin(r.HeldOn))
+				templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(k.Origin())
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/podreview.templ`, Line: 255, Col: 55}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/podreview.templ`, Line: 255, Col: 47}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 				if templ_7745c5c3_Err != nil {
@@ -1852,7 +1852,7 @@ func NewPodReview(p PodReviewFormPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 148, "</div></section><section class=\"card\" aria-labelledby=\"risks-h\"><div class=\"form\"><div><h2 id=\"risks-h\">Technical risks</h2><p class=\"muted\">Risks from the accepted risk log or raised at an earlier review that came up, or new ones. A known risk keeps its description, and its severity unless you choose another; put what was said in the note.</p></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 148, "</div></section><section class=\"card\" aria-labelledby=\"risks-h\"><div class=\"form\"><div><h2 id=\"risks-h\">Technical risks</h2><p class=\"muted\">The technical risks that came up: pick one from the accepted risk log or raised at an earlier review, or add a new one. A risk you pick keeps its description, and its severity unless you choose another; put what was said in the note.</p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2319,7 +2319,7 @@ func riskRow(p PodReviewFormPage, i int) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Select(PodField("risks", i, "severity"), "Severity", handoff.Severities, riskAt(p.Form.Risks, i).Severity, "— the log's, or choose —", p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Select(PodField("risks", i, "severity"), "Severity", handoff.Severities, riskAt(p.Form.Risks, i).Severity, "— keep its severity, or choose —", p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -48,6 +48,9 @@ type Flash struct {
 // TakeFlash takes the message meant for the card with id at out of fs, so
 // the card shows it and the top of the page does not; nil when there is none.
 func TakeFlash(fs *[]Flash, at string) *Flash {
+	if at == "" {
+		return nil // the top of the page's
+	}
 	for i, f := range *fs {
 		if f.At == at {
 			*fs = append((*fs)[:i:i], (*fs)[i+1:]...)

@@ -239,8 +239,7 @@ func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl, pod 
 		// says the account missed a review.
 		renewal := renewalAfter(p.cw, years, held.AddDays(handoff.PodReviewDays))
 		// Risks raised again, and the ids of new ones, draw on a stream of
-		// their own, so the rest of the org is what it was before reviews
-		// kept their risks.
+		// their own, so what they pick does not move the rest of the org.
 		own := rand.New(rand.NewPCG(uint64(pk.id), uint64(n)))
 		rv, data := g.podReviewData(posture, risks, buyer, pod, &raised, own, held, n)
 		rv.HeldOn, rv.Posture, rv.RenewalOn = held.Time(), posture, renewal.Time()
@@ -394,6 +393,7 @@ func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, b
 	}
 	rv.Levers = append(rv.Levers, pickN(r, podLevers, levers)...)
 	for i, risk := range pickN(r, podRisks, newRisks) {
+		note := pick(r, riskNotes) // drawn for every row, so the shared stream does not depend on what is raised
 		switch {
 		case i == 0 && len(log) > 0 && r.IntN(2) == 0:
 			// A risk of the handoff's log, still live after the lock.
@@ -407,11 +407,12 @@ func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, b
 		default:
 			risk.RiskID, risk.RaisedOn = rowID(own), held.String()
 			*raised = append(*raised, risk)
+			risk.New = true
 		}
 		if slices.ContainsFunc(rv.Risks, func(k handoff.ReviewRisk) bool { return k.RiskID == risk.RiskID }) {
 			continue // named once per review
 		}
-		risk.Note = pick(r, riskNotes)
+		risk.Note = note
 		rv.Risks = append(rv.Risks, risk)
 	}
 	rv.NextSteps = append(rv.NextSteps, pickN(r, podSteps, 1+r.IntN(3))...)

@@ -647,7 +647,7 @@ func TestGenerate(t *testing.T) {
 					switch {
 					case risk.RaisedOn == "":
 						fromLog++
-					case risk.RaisedOn != r.held.String():
+					case !risk.New:
 						again++
 					}
 				}
@@ -1117,7 +1117,10 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 				switch {
 				case x.RiskID == "":
 					t.Fatalf("pack %d: review risk %+v has no id, so no later review could pick it", a.id, x)
-				case x.RaisedOn == r.held.String():
+				case x.New:
+					if x.RaisedOn != r.held.String() {
+						t.Fatalf("pack %d: review risk %+v is marked new at the review of %s, another day", a.id, x, r.held)
+					}
 					// New at this review: a later one may pick it.
 					if _, known := raised[x.RiskID]; known {
 						t.Fatalf("pack %d: review risk %+v raised twice", a.id, x)

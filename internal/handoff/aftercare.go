@@ -32,8 +32,8 @@ type FirstValue struct {
 	RecordedBy string // the SA's name
 }
 
-// Same reports whether fv records the same day and words as other; a nil
-// record is the same as nothing.
+// Same reports whether fv, the stored record (nil: none yet), records the
+// same day and words as other.
 func (fv *FirstValue) Same(other FirstValue) bool {
 	return fv != nil && fv.On.Equal(other.On) && fv.What == other.What
 }
@@ -155,14 +155,17 @@ type ReviewRisk struct {
 	// the log's. Empty for the log's risks, and for new risks recorded
 	// before risks were kept (their RiskID is empty too).
 	RaisedOn string `json:"raised_on,omitempty"`
+	// New marks the review that first raised it: a second review the same
+	// day that picks it again names it as raised earlier.
+	New bool `json:"new,omitempty"`
 }
 
-// Origin says where the risk of a review held on held comes from, in words:
-// "from the risk log", "new" (first raised at this review), or "raised at
-// the review of 2026-03-02".
-func (k ReviewRisk) Origin(held time.Time) string {
+// Origin says where the risk of a review comes from, in words: "new" (first
+// raised at this review), "from the risk log", or "raised at the review of
+// 2026-03-02".
+func (k ReviewRisk) Origin() string {
 	switch {
-	case k.RiskID == "" || k.RaisedOn == held.Format(time.DateOnly):
+	case k.RiskID == "" || k.New:
 		return "new"
 	case k.RaisedOn == "":
 		return "from the risk log"

@@ -110,9 +110,13 @@ func NewPodAccount(p *Pack, lockedOn time.Time, accepted Documents, reviews []Po
 	}
 	for _, r := range slices.Backward(reviews) { // oldest first: people and risks join in the order they were named
 		for _, k := range r.Risks {
-			// Raised on the review's own day, and not already known: two
-			// reviews of one day can both name it.
-			if _, known := a.Risk(k.RiskID); k.RiskID != "" && k.RaisedOn == r.HeldOn.Format(time.DateOnly) && !known {
+			if k.RaisedOn == "" {
+				continue // the log's, or recorded before risks were kept
+			}
+			// Offered with the severity the latest review gave it.
+			if i := slices.IndexFunc(a.Raised, func(x ReviewRisk) bool { return x.RiskID == k.RiskID }); i >= 0 {
+				a.Raised[i].Severity = k.Severity
+			} else if k.New {
 				a.Raised = append(a.Raised, ReviewRisk{RiskID: k.RiskID, Description: k.Description, Severity: k.Severity, RaisedOn: k.RaisedOn})
 			}
 		}
@@ -357,7 +361,7 @@ func checkReviewRisks(fe FieldErrors, rows []ReviewRiskForm, a PodAccount, held 
 				fe.Add(p+"severity", "Choose how severe the risk is: low, medium or high.")
 			}
 			checkLen(fe, p+"description", rr.Description, MaxReviewText)
-			rr.RiskID, rr.RaisedOn = NewRowID(), held.Format(time.DateOnly)
+			rr.RiskID, rr.RaisedOn, rr.New = NewRowID(), held.Format(time.DateOnly), true
 		}
 		out = append(out, rr)
 	}
@@ -426,8 +430,8 @@ func (c ChampionChange) Words() string {
 
 // Words is a technical risk of a review in a line: "High: Workday API
 // quotas unknown (from the risk log) — Quota raised".
-func (k ReviewRisk) Words(held time.Time) string {
-	s := OptionLabel(Severities, k.Severity) + ": " + k.Description + " (" + k.Origin(held) + ")"
+func (k ReviewRisk) Words() string {
+	s := OptionLabel(Severities, k.Severity) + ": " + k.Description + " (" + k.Origin() + ")"
 	if k.Note != "" {
 		s += " — " + k.Note
 	}

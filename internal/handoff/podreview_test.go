@@ -182,9 +182,12 @@ func TestValidatePodReviewReadsWhatWasTyped(t *testing.T) {
 		t.Errorf("levers = %q", r.Levers)
 	}
 	want := []ReviewRisk{{RiskID: "riskaaaaaaaa", Description: "Workday API quotas unknown", Severity: "high", Note: "Quota raised to 10k/min"},
-		{Description: "Data residency audit in Q3", Severity: "medium", RaisedOn: "2027-03-01"}}
-	if len(r.Risks) == 2 && ValidRowID(r.Risks[1].RiskID) {
-		want[1].RiskID = r.Risks[1].RiskID // a new risk gets a fresh id
+		{Description: "Data residency audit in Q3", Severity: "medium", RaisedOn: "2027-03-01", New: true}}
+	if len(r.Risks) == 2 {
+		if !ValidRowID(r.Risks[1].RiskID) {
+			t.Errorf("the new risk's id = %q, want a fresh row id", r.Risks[1].RiskID)
+		}
+		want[1].RiskID = r.Risks[1].RiskID
 	}
 	if len(r.Risks) != 2 || r.Risks[0] != want[0] || r.Risks[1] != want[1] {
 		t.Errorf("risks = %+v", r.Risks)
@@ -239,8 +242,9 @@ func TestPodReviewChampion(t *testing.T) {
 }
 
 // A risk first raised at a review is offered at the next one beside the
-// log's; picked there, it keeps its description and the day it was raised,
-// and each review says where its risks come from.
+// log's, with the severity the latest review gave it; picked there, it keeps
+// its description and the day it was raised, and each review says where its
+// risks come from, a second review the same day included.
 func TestPodReviewRaisedRisks(t *testing.T) {
 	t.Parallel()
 	first, err := ValidatePodReview(goodReview(), podAccount(), date("2027-03-02"))
@@ -248,40 +252,51 @@ func TestPodReviewRaisedRisks(t *testing.T) {
 		t.Fatal(err)
 	}
 	raised := first.Risks[1]
+	log := Documents{Risks: Risks{Items: []Risk{{ID: "riskaaaaaaaa", Description: "Workday API quotas unknown", Severity: "high"}}}}
 	earlier := []PodReviewRecord{{PodReview: first}, {PodReview: PodReview{HeldOn: date("2027-02-01")}}}
-	a := NewPodAccount(&Pack{}, date("2026-11-20"), Documents{Risks: Risks{Items: []Risk{{ID: "riskaaaaaaaa", Description: "Workday API quotas unknown", Severity: "high"}}}}, earlier)
-	if len(a.Raised) != 1 || a.Raised[0].RiskID != raised.RiskID || a.Raised[0].Description != "Data residency audit in Q3" {
+	a := NewPodAccount(&Pack{}, date("2026-11-20"), log, earlier)
+	if len(a.Raised) != 1 || a.Raised[0] != (ReviewRisk{RiskID: raised.RiskID, Description: "Data residency audit in Q3", Severity: "medium", RaisedOn: "2027-03-01"}) {
 		t.Fatalf("the next review offers %+v, want the risk raised on 2027-03-01", a.Raised)
 	}
+
+	// A second review the same day picks it again: raised earlier, not new.
 	f := goodReview()
+	f.Risks = []ReviewRiskForm{{RiskID: raised.RiskID, Severity: "high", Note: "Audit booked"}}
+	same, err := ValidatePodReview(f, a, date("2027-03-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := same.Risks[0].Words(); got != "High: Data residency audit in Q3 (raised at the review of 2027-03-01) — Audit booked" {
+		t.Errorf("picked again the same day: %q", got)
+	}
+
+	// The review after offers it once, at the severity the latest gave it.
+	a = NewPodAccount(&Pack{}, date("2026-11-20"), log, append([]PodReviewRecord{{PodReview: same}}, earlier...))
+	if len(a.Raised) != 1 || a.Raised[0].Severity != "high" {
+		t.Fatalf("after two reviews the picker offers %+v, want the risk once, high", a.Raised)
+	}
+	f = goodReview()
 	f.HeldOn = "2027-05-20"
-	f.Risks = []ReviewRiskForm{{RiskID: raised.RiskID, Severity: "high", Note: "Audit booked"}, {RiskID: "riskaaaaaaaa"}}
+	f.Risks = []ReviewRiskForm{{RiskID: raised.RiskID}, {RiskID: "riskaaaaaaaa"}}
 	next, err := ValidatePodReview(f, a, date("2027-06-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ReviewRisk{RiskID: raised.RiskID, Description: "Data residency audit in Q3", Severity: "high", Note: "Audit booked", RaisedOn: "2027-03-01"}
-	if next.Risks[0] != want {
+	if want := (ReviewRisk{RiskID: raised.RiskID, Description: "Data residency audit in Q3", Severity: "high", RaisedOn: "2027-03-01"}); next.Risks[0] != want {
 		t.Errorf("picked again = %+v, want %+v", next.Risks[0], want)
 	}
 	for _, tc := range []struct {
 		k    ReviewRisk
-		held string
 		want string
 	}{
-		{raised, "2027-03-01", "Medium: Data residency audit in Q3 (new)"},
-		{next.Risks[0], "2027-05-20", "High: Data residency audit in Q3 (raised at the review of 2027-03-01) — Audit booked"},
-		{next.Risks[1], "2027-05-20", "High: Workday API quotas unknown (from the risk log)"},
-		{ReviewRisk{Description: "Recorded before risks were kept", Severity: "low"}, "2027-05-20", "Low: Recorded before risks were kept (new)"},
+		{raised, "Medium: Data residency audit in Q3 (new)"},
+		{next.Risks[0], "High: Data residency audit in Q3 (raised at the review of 2027-03-01)"},
+		{next.Risks[1], "High: Workday API quotas unknown (from the risk log)"},
+		{ReviewRisk{Description: "Recorded before risks were kept", Severity: "low"}, "Low: Recorded before risks were kept (new)"},
 	} {
-		if got := tc.k.Words(date(tc.held)); got != tc.want {
+		if got := tc.k.Words(); got != tc.want {
 			t.Errorf("Words = %q, want %q", got, tc.want)
 		}
-	}
-	// Named again the same day by a second review, it is offered once.
-	twice := append([]PodReviewRecord{{PodReview: PodReview{HeldOn: date("2027-03-01"), Risks: []ReviewRisk{raised}}}}, earlier...)
-	if got := NewPodAccount(&Pack{}, date("2026-11-20"), Documents{}, twice).Raised; len(got) != 1 {
-		t.Errorf("offered %d times", len(got))
 	}
 }
 

@@ -142,7 +142,7 @@ func podReviewView(rec handoff.PodReviewRecord, title, by, packURL string) web.P
 	}
 	risks := web.MailSection{Heading: "Technical risks"}
 	for _, k := range rec.Risks {
-		risks.Items = append(risks.Items, k.Words(rec.HeldOn))
+		risks.Items = append(risks.Items, k.Words())
 	}
 	if len(rec.Risks) == 0 {
 		risks.Items = []string{"None discussed."}

@@ -42,7 +42,7 @@ func (s *Server) recordFirstValue(w http.ResponseWriter, r *http.Request) error 
 	msg := "First value recorded: " + typed.On + ". The first value clock is done; the SE and managers see the record on the pack."
 	switch {
 	case !changed:
-		msg = "Nothing changed: first value already reads " + typed.On + " with these words."
+		msg = "Nothing to save: first value is already recorded as " + typed.On + " with the same description."
 	case p.FirstValue != nil:
 		msg = "First value corrected to " + typed.On + ". The pack's history keeps what it said before."
 	}

@@ -173,7 +173,7 @@ func TestFirstValue(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("the same record again = %d\n%s", res.StatusCode, res.Body)
 		}
-		if got := alex.Get(e.path("")).Text("#first-value .flash-success"); !strings.Contains(got, "Nothing changed") {
+		if got := alex.Get(e.path("")).Text("#first-value .flash-success"); !strings.Contains(got, "Nothing to save") {
 			t.Errorf("the same record again says %q", got)
 		}
 		if _, _, got := e.firstValueStored(t); got != events {
