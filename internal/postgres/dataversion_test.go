@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/handoff-app/handoff/internal/handoff"
 )
@@ -60,6 +61,18 @@ func TestDataVersionMovesWithWhatListsShow(t *testing.T) {
 	moves("a settings change", true, func() { w.exec(t, `UPDATE org_settings SET crm_url_template = 'https://crm.example.com/{id}'`) })
 	moves("a threshold change", true, func() { w.exec(t, `DELETE FROM approval_thresholds`) })
 	moves("a deal change", true, func() { w.exec(t, `UPDATE deals SET arr_minor = arr_minor + 1`) })
+	// After the lock: what first value and pod reviews write moves the
+	// clocks Overdue keeps.
+	w.kickedOff(t, handoff.StatusLocked)
+	moves("a first value record", true, func() {
+		if _, err := w.db.RecordFirstValue(ctx, w.jordan, w.pack, "2026-11-24", "Live", packNow.Truncate(24*time.Hour), packNow); err != nil {
+			t.Fatal(err)
+		}
+	})
+	moves("a pod review clock", true, func() { w.exec(t, `UPDATE packs SET pod_review_due_on = '2027-03-01' WHERE id = $1`, w.pack) })
+	moves("a first value due day", true, func() {
+		w.exec(t, `UPDATE packs SET first_value_due_on = first_value_due_on + 1 WHERE id = $1`, w.pack)
+	})
 
 	// The version read with the session's user is the database's.
 	u, n, err := w.db.UserAndVersion(ctx, w.sam.ID)
