@@ -60,6 +60,24 @@ func (k Kind) Label() string {
 	return string(k)
 }
 
+// Step names the clock's step at the start of a sentence, for mails and
+// chat messages: "The architecture lock is due …".
+func (k Kind) Step() string {
+	switch k {
+	case KindPack:
+		return "The handoff pack"
+	case KindKickoff:
+		return "The kickoff"
+	case KindLock:
+		return "The architecture lock"
+	case KindFirstValue:
+		return "First value"
+	case KindPodReview:
+		return "The pod review"
+	}
+	return "The " + string(k) + " clock"
+}
+
 // startName is what the clock counts from, for explanations.
 func (k Kind) startName() string {
 	switch k {

@@ -96,23 +96,6 @@ func daysBefore(k deadline.Kind) []int {
 	return []int{1}
 }
 
-// noun names a clock's step in a sentence.
-func noun(k deadline.Kind) string {
-	switch k {
-	case deadline.KindPack:
-		return "The handoff pack"
-	case deadline.KindKickoff:
-		return "The kickoff"
-	case deadline.KindLock:
-		return "The architecture lock"
-	case deadline.KindFirstValue:
-		return "First value"
-	case deadline.KindPodReview:
-		return "The pod review"
-	}
-	return string(k)
-}
-
 func plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit

@@ -49,20 +49,20 @@ func (r *Runner) reminderMessage(ctx context.Context, cn clockNow, p *openPack, 
 			n = 5
 		}
 		when = fmt.Sprintf("is due on %s, in %s", c.Due, plural(n, "business day"))
-		subject = fmt.Sprintf("%s for %s is due %s (in %s)", noun(c.Kind), p.AccountName, c.Due, plural(n, "business day"))
+		subject = fmt.Sprintf("%s for %s is due %s (in %s)", c.Kind.Step(), p.AccountName, c.Due, plural(n, "business day"))
 	case kindDueToday:
 		when = fmt.Sprintf("is due today, %s", c.Due)
-		subject = fmt.Sprintf("%s for %s is due today", noun(c.Kind), p.AccountName)
+		subject = fmt.Sprintf("%s for %s is due today", c.Kind.Step(), p.AccountName)
 	default:
 		late := cn.cal.Relative(c.Clock, cn.now) // "3 business days overdue", "2 days overdue"
 		when = fmt.Sprintf("was due on %s and is %s", c.Due, late)
-		subject = fmt.Sprintf("Overdue: %s for %s (%s)", strings.ToLower(noun(c.Kind)), p.AccountName, late)
+		subject = fmt.Sprintf("Overdue: %s for %s (%s)", strings.ToLower(c.Kind.Step()), p.AccountName, late)
 	}
 	v := web.MailView{
 		Title: subject,
 		Lines: []string{
 			fmt.Sprintf("Hello %s,", c.Owner.Name),
-			fmt.Sprintf("%s for %s %s (%s).", noun(c.Kind), p.title(), when, c.Kind.Label()),
+			fmt.Sprintf("%s for %s %s (%s).", c.Kind.Step(), p.title(), when, c.Kind.Label()),
 			c.Step,
 		},
 		Link: r.packURL(p.ID), LinkText: "Open the pack",

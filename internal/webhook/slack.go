@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/handoff-app/handoff/internal/api"
+	"github.com/handoff-app/handoff/internal/deadline"
 	"github.com/handoff-app/handoff/internal/handoff"
 	"github.com/handoff-app/handoff/web"
 )
@@ -154,7 +155,7 @@ func newsLine(p Payload) string {
 		if c.Due != nil {
 			due = " was due " + *c.Due + " and"
 		}
-		return fmt.Sprintf("%s%s is %s%s.", clockNoun(c.Kind), due, c.Relative, waitingOn(c, pk))
+		return fmt.Sprintf("%s%s is %s%s.", deadline.Kind(c.Kind).Step(), due, c.Relative, waitingOn(c, pk))
 	case p.Type == DealCreated:
 		for _, c := range pk.Clocks {
 			if c.Kind == "pack" && c.Due != nil {
@@ -166,19 +167,6 @@ func newsLine(p Payload) string {
 		return p.Data.Event.Summary
 	}
 	return p.Type.Label() + "."
-}
-
-// clockNoun names a clock's step at the start of a sentence.
-func clockNoun(kind string) string {
-	switch kind {
-	case "pack":
-		return "The handoff pack"
-	case "kickoff":
-		return "The kickoff"
-	case "lock":
-		return "The architecture lock"
-	}
-	return "The " + kind + " clock"
 }
 
 // waitingOn names who owes an overdue clock's step: " (waiting on Ada, SA)".
