@@ -123,7 +123,7 @@ func (r *Runner) podReviewMessage(ctx context.Context, p *openPack, e *packEvent
 // by by, the pack at packURL.
 func podReviewView(rec handoff.PodReviewRecord, title, by, packURL string) web.PodReviewMailView {
 	account, _, _ := strings.Cut(title, " — ")
-	next := deadline.DayOf(rec.HeldOn, time.UTC).AddDays(handoff.PodReviewDays)
+	next := deadline.NextPodReview(true, handoff.StatusLocked, deadline.Day{}, deadline.DayOf(rec.HeldOn, time.UTC))
 	v := web.PodReviewMailView{
 		Title: "Pod review: " + account + " — renewal " + rec.Posture.Words(),
 		Lead:  by + " recorded the pod review of " + web.Date(rec.HeldOn) + " for " + title + ".",

@@ -16,6 +16,16 @@ import (
 // csm, submits it, and sets it where the transitions would leave it: locked
 // on 2026-11-18 on the strategic segment, its pod review clock running. The
 // mail of its submission is swept away first.
+// version is pack id's version as stored, for a form read now.
+func (e *env) version(t *testing.T, id int64) int {
+	t.Helper()
+	var v int
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT version FROM packs WHERE id = $1`, id).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func (e *env) strategicLockedPack(account string, ae, csm handoff.Contact) int64 {
 	e.t.Helper()
 	id := e.invitePack(account, ae, csm)
@@ -59,7 +69,7 @@ func TestPodReviewSummaryMail(t *testing.T) {
 		Posture:  string(handoff.PostureAtRisk), RenewalOn: "2027-09-30",
 		NextSteps: []handoff.NextStep{{What: "Send the EU sizing", Owner: "Ada Architect"}, {What: "Book the exec call", Owner: "Ann Exec"}},
 	}
-	if _, err := e.db.RecordPodReview(context.Background(), e.sa, id, f, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC), ny(2026, 11, 18, 11)); err != nil {
+	if _, err := e.db.RecordPodReview(context.Background(), e.sa, id, e.version(t, id), f, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC), ny(2026, 11, 18, 11)); err != nil {
 		t.Fatal(err)
 	}
 	got := e.podReviewMails(ny(2026, 11, 18, 11))
@@ -109,7 +119,7 @@ func TestPodReviewSummaryRecipients(t *testing.T) {
 	}
 	f := handoff.PodReviewForm{HeldOn: "2026-11-18", Attendees: []string{handoff.PodSA}, Champion: handoff.ChampionForm{Changed: "no"},
 		Posture: string(handoff.PostureOnTrack), RenewalOn: "2027-09-30", NextSteps: []handoff.NextStep{{What: "Plan Q1", Owner: "Ada"}}}
-	if _, err := e.db.RecordPodReview(context.Background(), e.sa, id, f, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC), ny(2026, 11, 18, 11)); err != nil {
+	if _, err := e.db.RecordPodReview(context.Background(), e.sa, id, e.version(t, id), f, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC), ny(2026, 11, 18, 11)); err != nil {
 		t.Fatal(err)
 	}
 	got := e.podReviewMails(ny(2026, 11, 18, 11))

@@ -18,6 +18,16 @@ func (w *packWorld) kickedOff(t *testing.T, status handoff.Status) {
 		locked_at = CASE WHEN $2 = 'locked' THEN timestamptz '2026-11-20 15:00Z' END WHERE id = $1`, w.pack, string(status))
 }
 
+// version is the pack's version as stored, for a form read now.
+func (w *packWorld) version(t *testing.T) int {
+	t.Helper()
+	var v int
+	if err := w.db.Pool.QueryRow(context.Background(), `SELECT version FROM packs WHERE id = $1`, w.pack).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func (w *packWorld) read(t *testing.T, actor *handoff.User) *handoff.Pack {
 	t.Helper()
 	p, err := w.db.Pack(context.Background(), actor, w.pack)

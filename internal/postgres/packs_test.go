@@ -164,7 +164,7 @@ func packTransitions(w *packWorld) map[string]func(actor *handoff.User) error {
 		},
 		"MarkStrategic": func(a *handoff.User) error { return w.db.MarkStrategic(ctx, a, w.pack, true, packNow) },
 		"RecordPodReview": func(a *handoff.User) error {
-			_, err := w.db.RecordPodReview(ctx, a, w.pack, handoff.PodReviewForm{}, packNow, packNow)
+			_, err := w.db.RecordPodReview(ctx, a, w.pack, 2, handoff.PodReviewForm{}, packNow, packNow)
 			return err
 		},
 	}

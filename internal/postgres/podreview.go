@@ -26,11 +26,19 @@ import (
 // summary the jobs mail to the pod. The review is checked inside the
 // transaction against the account as it reads it (the lock day in the org's
 // time zone, the accepted version, the reviews before it); today is the
-// org's day. It returns the review as stored.
-func (db *DB) RecordPodReview(ctx context.Context, actor *handoff.User, packID int64, f handoff.PodReviewForm, today, now time.Time) (handoff.PodReviewRecord, error) {
+// org's day; version is the pack's version the form was read at, and a form
+// sent after the pack changed is refused (ErrStale). It returns the review
+// as stored.
+func (db *DB) RecordPodReview(ctx context.Context, actor *handoff.User, packID int64, version int, f handoff.PodReviewForm, today, now time.Time) (handoff.PodReviewRecord, error) {
 	var rec handoff.PodReviewRecord
 	err := db.transition(ctx, actor, "record a pod review of", packID, handoff.ActPodReview, now,
 		func(tx pgx.Tx, p *handoff.Pack) (handoff.Event, error) {
+			// A form sent twice (a double click, a reload of the refused
+			// page) would record the review twice and mail the pod twice.
+			if err := stalePack(p, version, "This account changed since you opened the form: a pod review or another record was saved, perhaps this very review sent twice. "+
+				"Check its pod reviews before recording again; everything you typed is still here, and recording now saves it."); err != nil {
+				return handoff.Event{}, err
+			}
 			a, err := podAccount(ctx, tx, p)
 			if err != nil {
 				return handoff.Event{}, err
@@ -39,14 +47,13 @@ func (db *DB) RecordPodReview(ctx context.Context, actor *handoff.User, packID i
 			if err != nil {
 				return handoff.Event{}, err
 			}
-			// The due day the review answers is the clock's as it stands; a
-			// clock not set (it always is on a locked strategic account)
-			// would be the one the model computes.
-			if p.PodReviewDueOn != nil {
-				r.DueOn = *p.PodReviewDueOn
-			} else {
-				r.DueOn = deadline.NextPodReview(true, p.Status, civilOf(&a.LockedOn), civilOf(nonZero(a.LastHeldOn))).Time()
+			// The due day the review answers is the clock's as it stands:
+			// every write that starts or moves it keeps it set on a locked
+			// strategic account, the only one Decide lets through.
+			if p.PodReviewDueOn == nil {
+				return handoff.Event{}, fmt.Errorf("pack %d is a locked strategic account without a pod review due day", packID)
 			}
+			r.DueOn = *p.PodReviewDueOn
 			r.RecordedAt, r.RecordedBy = now, actor.Name
 			rec = handoff.PodReviewRecord{PodReview: r, AttendeeNames: a.AttendeeNames(r.Attendees)}
 			data, err := json.Marshal(rec)
@@ -75,14 +82,6 @@ func (db *DB) RecordPodReview(ctx context.Context, actor *handoff.User, packID i
 		return handoff.PodReviewRecord{}, err
 	}
 	return rec, nil
-}
-
-// nonZero is t, or nil when it is the zero time.
-func nonZero(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }
 
 // podAccount reads, on the transaction that locked pack p, what a review of

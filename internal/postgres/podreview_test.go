@@ -60,7 +60,7 @@ func TestRecordPodReview(t *testing.T) {
 	}
 	before := w.read(t, w.alex).Version
 	now := time.Date(2027, 2, 26, 17, 0, 0, 0, time.UTC)
-	rec, err := w.db.RecordPodReview(ctx, w.alex, w.pack, podForm("2027-02-25"), day("2027-02-26"), now)
+	rec, err := w.db.RecordPodReview(ctx, w.alex, w.pack, w.version(t), podForm("2027-02-25"), day("2027-02-26"), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestRecordPodReview(t *testing.T) {
 	f := podForm("2027-03-01")
 	f.Posture = string(handoff.PostureOnTrack)
 	f.Champion = handoff.ChampionForm{Changed: "yes", PersonID: handoff.ChampionNew, Name: "Nadia New", Title: "CIO"}
-	rec, err = w.db.RecordPodReview(ctx, w.alex, w.pack, f, day("2027-03-01"), now.AddDate(0, 0, 3))
+	rec, err = w.db.RecordPodReview(ctx, w.alex, w.pack, w.version(t), f, day("2027-03-01"), now.AddDate(0, 0, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestRecordPodReview(t *testing.T) {
 	}
 
 	// A review held before the latest one is refused in words.
-	_, err = w.db.RecordPodReview(ctx, w.alex, w.pack, podForm("2027-02-28"), day("2027-03-02"), now.AddDate(0, 0, 4))
+	_, err = w.db.RecordPodReview(ctx, w.alex, w.pack, w.version(t), podForm("2027-02-28"), day("2027-03-02"), now.AddDate(0, 0, 4))
 	if msg := handoff.InvalidFields(err)["held_on"]; !strings.Contains(msg, "last pod review was held on 2027-03-01") {
 		t.Errorf("a review before the latest: %v", err)
 	}
@@ -147,7 +147,7 @@ func TestPodReviewRefusals(t *testing.T) {
 	w.podReady(t)
 	events := w.count(t, "pack_events")
 	record := func(u *handoff.User, f handoff.PodReviewForm) error {
-		_, err := w.db.RecordPodReview(ctx, u, w.pack, f, today, packNow)
+		_, err := w.db.RecordPodReview(ctx, u, w.pack, w.version(t), f, today, packNow)
 		return err
 	}
 	for who, tc := range map[string]struct {

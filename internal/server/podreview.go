@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -119,7 +120,9 @@ func (s *Server) newPodReview(w http.ResponseWriter, r *http.Request) error {
 	if l := d.Pack.PodLatest; l != nil {
 		f.RenewalOn = web.Date(l.RenewalOn)
 	}
-	s.render(w, r, http.StatusOK, web.NewPodReview(s.podReviewFormPage(r, d, cal, now, f, 1, 1, 1)))
+	page := s.podReviewFormPage(r, d, cal, now, f, 1, 1, 1)
+	page.Version = d.Pack.Version
+	s.render(w, r, http.StatusOK, web.NewPodReview(page))
 	return nil
 }
 
@@ -178,26 +181,28 @@ func (s *Server) recordPodReview(w http.ResponseWriter, r *http.Request) error {
 	case web.PodAddStep:
 		page.StepRows = min(steps+1, handoff.MaxReviewRows)
 	}
+	// The version the form was first read at rides along its added rows and
+	// refusals, so a review sent twice is caught however it got there.
+	page.Version = formVersion(r)
 	if r.PostFormValue("action") != "" {
 		page.Notice = "Row added. Nothing is saved until you record the review."
 		s.render(w, r, http.StatusOK, web.NewPodReview(page))
 		return nil
 	}
-	today := cal.Today(now).Time()
-	// Checked here against the account as this page read it, so the form
-	// comes back at once; storage checks again in its transaction.
-	a := handoff.NewPodAccount(d.Pack, postgres.LockDay(d.Pack, cal.Location()), d.Accepted, d.Reviews)
-	if _, err := handoff.ValidatePodReview(f, a, today); err != nil {
+	rec, err := s.db.RecordPodReview(ctx, currentUser(r), d.Pack.ID, page.Version, f, cal.Today(now).Time(), now)
+	switch {
+	case handoff.ErrorCode(err) == handoff.EINVALID:
 		return s.podReviewRefused(w, r, page, err)
-	}
-	rec, err := s.db.RecordPodReview(ctx, currentUser(r), d.Pack.ID, f, today, now)
-	if handoff.ErrorCode(err) == handoff.EINVALID {
-		return s.podReviewRefused(w, r, page, err)
-	}
-	if err != nil {
+	case errors.Is(err, postgres.ErrStale):
+		// Shown with the account as it is now: recording again is a choice
+		// made after reading its reviews.
+		page.Conflict, page.Version = handoff.ErrorMessage(err), d.Pack.Version
+		s.render(w, r, http.StatusConflict, web.NewPodReview(page))
+		return nil
+	case err != nil:
 		return s.refusePodReview(w, r, d.Pack, err)
 	}
-	next := deadline.DayOf(rec.HeldOn, time.UTC).AddDays(handoff.PodReviewDays)
+	next := deadline.NextPodReview(true, handoff.StatusLocked, deadline.Day{}, deadline.DayOf(rec.HeldOn, time.UTC))
 	s.flash(r, web.FlashSuccess, "Pod review of "+web.Date(rec.HeldOn)+" recorded: renewal "+rec.Posture.Words()+", renews "+web.Date(rec.RenewalOn)+
 		". The next one is due "+next.String()+". Its summary is mailed to the AE, SE, SA and CSM.")
 	redirect(w, r, s.packPath(d.Pack, "/reviews"))

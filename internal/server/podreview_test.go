@@ -130,9 +130,16 @@ func TestPodReviews(t *testing.T) {
 	if v, _ := doc.Find(`#f-held_on`).Attr("value"); v != "2026-11-25" {
 		t.Errorf("held on defaults to %q, want today", v)
 	}
+	// The form as a browser sends it: with the pack version it was read at.
+	version, _ := doc.Find(`input[name="version"]`).Attr("value")
+	typed := func() url.Values {
+		v := podReviewForm(risk)
+		v.Set("version", version)
+		return v
+	}
 
 	t.Run("RefusedKeepsEverythingAndStoresNothing", func(t *testing.T) {
-		bad := podReviewForm(risk)
+		bad := typed()
 		bad.Del("posture")
 		bad.Set("renewal_on", "2026-11-01")
 		bad.Set("steps.1.owner", "")
@@ -181,7 +188,7 @@ func TestPodReviews(t *testing.T) {
 	})
 
 	t.Run("AddAnotherSavesNothing", func(t *testing.T) {
-		v := podReviewForm(risk)
+		v := typed()
 		v.Set("action", "add-lever")
 		res := alex.PostForm(reviews, v)
 		if n := res.Doc().Find(`textarea[name^="levers."]`).Length(); res.StatusCode != http.StatusOK || n != 2 {
@@ -196,7 +203,7 @@ func TestPodReviews(t *testing.T) {
 	})
 
 	t.Run("Recorded", func(t *testing.T) {
-		v := podReviewForm(risk)
+		v := typed()
 		v.Set("champion.changed", "yes")
 		v.Set("champion.person", handoff.ChampionNew)
 		v.Set("champion.name", "Nadia New")
@@ -245,6 +252,28 @@ func TestPodReviews(t *testing.T) {
 		}
 	})
 
+	t.Run("SentTwiceIsNotRecordedTwice", func(t *testing.T) {
+		// The same form again, as a double click or a resent page sends it:
+		// refused, nothing stored, everything typed back, and the form now
+		// at the account's version, so recording again is a choice.
+		before := e.podReviews(t)
+		res := alex.PostForm(reviews, typed())
+		if res.StatusCode != http.StatusConflict || !strings.Contains(res.Text("[data-testid=pod-review-conflict]"), "perhaps this very review sent twice") {
+			t.Fatalf("sent twice = %d: %q", res.StatusCode, res.Text(".flash-error"))
+		}
+		if got := e.podReviews(t); got != before {
+			t.Fatalf("sent twice stored %d reviews", got-before)
+		}
+		doc := res.Doc()
+		if got, _ := doc.Find(`[id="f-steps.1.what"]`).Attr("value"); got != "Book the exec sponsor call" {
+			t.Errorf("a typed step came back as %q", got)
+		}
+		again, _ := doc.Find(`input[name="version"]`).Attr("value")
+		if again == version || again == "" {
+			t.Fatalf("the refused form is still at version %q", again)
+		}
+	})
+
 	t.Run("TheManagersList", func(t *testing.T) {
 		if res := sam.Get("/strategic"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("the SE reaches /strategic: %d", res.StatusCode)
@@ -282,7 +311,7 @@ func TestPodReviews(t *testing.T) {
 		if got := page.Text("main"); !strings.Contains(got, "no longer strategic") || !strings.Contains(got, "Pod review of 2026-11-25") {
 			t.Errorf("after the mark is off the reviews read %q", got)
 		}
-		refusedWith(t, alex, alex.PostForm(reviews, podReviewForm(risk)), reviews, "Pod reviews are for strategic accounts.")
+		refusedWith(t, alex, alex.PostForm(reviews, typed()), reviews, "Pod reviews are for strategic accounts.")
 		if n := morgan.Get("/strategic").Doc().Find("[data-testid=strategic-row]").Length(); n != 0 {
 			t.Errorf("the list still has %d accounts", n)
 		}
