@@ -197,6 +197,7 @@ func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl, pod 
 	}
 	prev := pk.lockedAt
 	var raised []handoff.ReviewRisk // risks new at this account's reviews so far
+	champion := g.lib.slots[0]      // the accepted MEDDPICC's Champion, then whoever a review names
 	for n := 0; ; n++ {
 		var late int
 		switch {
@@ -241,7 +242,7 @@ func (g *generator) podReviews(b *batch, pk *packRow, p plan, cur *[5]tmpl, pod 
 		// Risks raised again, and the ids of new ones, draw on a stream of
 		// their own, so what they pick does not move the rest of the org.
 		own := rand.New(rand.NewPCG(uint64(pk.id), uint64(n)))
-		rv, data := g.podReviewData(posture, risks, buyer, pod, &raised, own, held, n)
+		rv, data := g.podReviewData(posture, risks, buyer, pod, &champion, &raised, own, held, n)
 		rv.HeldOn, rv.Posture, rv.RenewalOn = held.Time(), posture, renewal.Time()
 		b.pods = append(b.pods, podReviewRow{packID: pk.id, held: held, due: due, renewal: renewal, posture: posture,
 			data: data, recordedBy: p.sa.id, recordedAt: at})
@@ -358,7 +359,7 @@ func pickRaised(raised []handoff.ReviewRisk, description string) *handoff.Review
 // the new ones join raised) and next steps with owners; the worse the
 // posture, the more risks and the fewer levers.
 func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, buyer handoff.Stakeholder, pod handoff.PodAccount,
-	raised *[]handoff.ReviewRisk, own *rand.Rand, held deadline.Day, n int) (handoff.PodReview, []byte) {
+	champion *string, raised *[]handoff.ReviewRisk, own *rand.Rand, held deadline.Day, n int) (handoff.PodReview, []byte) {
 	r := g.rng
 	rv := handoff.PodReview{Levers: []string{}, Risks: []handoff.ReviewRisk{}, NextSteps: []handoff.NextStep{}}
 	for _, m := range handoff.PodMembers {
@@ -371,16 +372,21 @@ func (g *generator) podReviewData(posture handoff.Posture, log []handoff.Risk, b
 		}
 	}
 	if n > 0 && r.IntN(8) == 0 || posture == handoff.PostureInDanger && r.IntN(3) == 0 {
-		if r.IntN(2) == 0 {
+		// Drawn whatever is chosen, so the shared stream does not depend on
+		// who the Champion is.
+		toBuyer, f, l, title := r.IntN(2) == 0, pick(r, firstNames), pick(r, lastNames), pick(r, championTitle)
+		if toBuyer && *champion != buyer.ID {
 			// The business buyer of the accepted stakeholder map.
 			rv.Champion = handoff.ChampionChange{Changed: true, PersonID: buyer.ID, Name: buyer.Name, Title: buyer.Title, Email: buyer.Email,
 				Note: "Our champion moved to a new role; the business buyer now sponsors the rollout."}
 		} else {
-			f, l := pick(r, firstNames), pick(r, lastNames)
-			rv.Champion = handoff.ChampionChange{Changed: true, Name: f + " " + l, Title: pick(r, championTitle),
+			// Someone new, who joins the account's people as the form's
+			// "Someone new" makes them.
+			rv.Champion = handoff.ChampionChange{Changed: true, PersonID: rowID(own), Name: f + " " + l, Title: title,
 				Email: strings.ToLower(f+"."+l) + "@" + g.vals[phDomain],
 				Note:  "New in the role after their reorganisation; met at the review and keen to keep the programme."}
 		}
+		*champion = rv.Champion.PersonID
 	}
 	var levers, newRisks int
 	switch posture {

@@ -959,6 +959,7 @@ type podAccount struct {
 	reviews        []podReview
 	risks          map[string]handoff.Risk
 	people         map[string]bool
+	docs           handoff.Documents // the accepted version's
 	kickoff, fvDue deadline.Day
 	firstValue     deadline.Day
 	closedWon      deadline.Day
@@ -975,6 +976,29 @@ type podAccount struct {
 func checkPodReviews(t *testing.T, db *postgres.DB, cal *deadline.Calendar, today deadline.Day) []*podAccount {
 	t.Helper()
 	return checkPodReviewsAt(t, db, cal, today, now)
+}
+
+// podFormOf is stored review r as its SA would have typed it into the form,
+// against the account a as it stood: a Champion who was not among its people
+// is "Someone new", a risk first raised at r is a new row.
+func podFormOf(r handoff.PodReviewRecord, a handoff.PodAccount) handoff.PodReviewForm {
+	f := handoff.PodReviewForm{HeldOn: r.HeldOn.Format(time.DateOnly), Attendees: r.Attendees, Levers: r.Levers,
+		Posture: string(r.Posture), RenewalOn: r.RenewalOn.Format(time.DateOnly), NextSteps: r.NextSteps,
+		Champion: handoff.ChampionForm{Changed: "no", Note: r.Champion.Note}}
+	if c := r.Champion; c.Changed {
+		f.Champion = handoff.ChampionForm{Changed: "yes", PersonID: c.PersonID, Note: c.Note}
+		if _, known := a.Person(c.PersonID); !known {
+			f.Champion.PersonID, f.Champion.Name, f.Champion.Title, f.Champion.Email = handoff.ChampionNew, c.Name, c.Title, c.Email
+		}
+	}
+	for _, k := range r.Risks {
+		row := handoff.ReviewRiskForm{RiskID: k.RiskID, Severity: k.Severity, Note: k.Note}
+		if k.New || k.RiskID == "" {
+			row = handoff.ReviewRiskForm{Description: k.Description, Severity: k.Severity, Note: k.Note}
+		}
+		f.Risks = append(f.Risks, row)
+	}
+	return f
 }
 
 func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, today deadline.Day, now time.Time) []*podAccount {
@@ -1029,6 +1053,7 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 		if err := json.Unmarshal(docsJSON, &docs); err != nil {
 			t.Fatal(err)
 		}
+		a.docs = docs
 		a.risks, a.people = map[string]handoff.Risk{}, map[string]bool{}
 		for _, r := range docs.Risks.Items {
 			a.risks[r.ID] = r
@@ -1084,7 +1109,17 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 	for _, a := range out {
 		var last deadline.Day
 		raised := map[string]handoff.ReviewRisk{} // risks new at the account's reviews so far
+		var earlier []handoff.PodReviewRecord     // newest first, as postgres reads them
 		for i, r := range a.reviews {
+			// Each review is one the app's own form would have taken, on its
+			// day, from the account as the reviews before it left it.
+			rec := r.data
+			rec.HeldOn, rec.DueOn, rec.Posture, rec.RenewalOn = r.held.Time(), r.due.Time(), r.posture, r.renewal.Time()
+			acct := handoff.NewPodAccount(&handoff.Pack{}, a.locked.Time(), a.docs, earlier)
+			if _, err := handoff.ValidatePodReview(podFormOf(rec, acct), acct, r.held.Time()); err != nil {
+				t.Fatalf("pack %d: review %d (%s) is one the app would refuse: %v\n%+v", a.id, i+1, r.held, err, handoff.InvalidFields(err))
+			}
+			earlier = append([]handoff.PodReviewRecord{rec}, earlier...)
 			if want := deadline.NextPodReview(true, handoff.StatusLocked, a.locked, last); r.due != want {
 				t.Fatalf("pack %d: review %d answered the due day %s, want %s", a.id, i+1, r.due, want)
 			}
@@ -1127,17 +1162,16 @@ func checkPodReviewsAt(t *testing.T, db *postgres.DB, cal *deadline.Calendar, to
 					}
 					raised[x.RiskID] = handoff.ReviewRisk{RiskID: x.RiskID, Description: x.Description, Severity: x.Severity, RaisedOn: x.RaisedOn}
 				case x.RaisedOn != "":
-					if k, ok := raised[x.RiskID]; !ok || k != (handoff.ReviewRisk{RiskID: x.RiskID, Description: x.Description, Severity: x.Severity, RaisedOn: x.RaisedOn}) {
+					if k, ok := raised[x.RiskID]; !ok || k.Description != x.Description || k.RaisedOn != x.RaisedOn {
 						t.Fatalf("pack %d: review risk %+v is not one raised at an earlier review (%+v)", a.id, x, k)
 					}
 				default:
-					if log, ok := a.risks[x.RiskID]; !ok || log.Description != x.Description || log.Severity != x.Severity {
+					if log, ok := a.risks[x.RiskID]; !ok || log.Description != x.Description {
 						t.Fatalf("pack %d: review risk %+v is not the risk log's %+v", a.id, x, log)
 					}
 				}
 			}
-			if c := d.Champion; c.Changed && (c.Name == "" || c.PersonID != "" && !a.people[c.PersonID]) ||
-				!c.Changed && c != (handoff.ChampionChange{}) {
+			if c := d.Champion; c.Changed && (c.Name == "" || c.PersonID == "") || !c.Changed && c != (handoff.ChampionChange{}) {
 				t.Fatalf("pack %d: champion change %+v", a.id, c)
 			}
 			last = r.held
