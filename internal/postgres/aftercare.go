@@ -97,7 +97,10 @@ func (db *DB) MarkStrategic(ctx context.Context, actor *handoff.User, packID int
 			if _, err := tx.Exec(ctx, `UPDATE deals SET strategic_marked = $2, updated_at = $3 WHERE id = $1`, p.Deal.ID, marked, now); err != nil {
 				return handoff.Event{}, err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE packs SET version = version + 1, updated_at = $2 WHERE id = $1`, packID, now); err != nil {
+			// The pack's version stays: the mark is the deal's, like a deal
+			// correction, and must not refuse the SA's architecture form
+			// as if the architecture had changed.
+			if _, err := tx.Exec(ctx, `UPDATE packs SET updated_at = $2 WHERE id = $1`, packID, now); err != nil {
 				return handoff.Event{}, err
 			}
 			if err := syncPodReviewClock(ctx, tx, packID); err != nil {

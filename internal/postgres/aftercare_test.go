@@ -115,6 +115,24 @@ func TestRecordFirstValue(t *testing.T) {
 	})
 }
 
+// TestStrategicMarkLeavesTheArchitectureFormValid: a manager marking the
+// account strategic while the SA writes the architecture does not refuse the
+// SA's save as if the architecture had changed.
+func TestStrategicMarkLeavesTheArchitectureFormValid(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newPackWorld(t)
+	w.kickedOff(t, handoff.StatusAcknowledged)
+	w.exec(t, `INSERT INTO pack_versions (pack_id, number, documents, submitted_at, submitted_by) VALUES ($1, 1, '{}', $2, $3)`, w.pack, packNow, w.sam.ID)
+	opened := w.version(t)
+	if err := w.db.MarkStrategic(ctx, w.morgan, w.pack, true, packNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.SaveArchitecture(ctx, w.alex, w.pack, opened, handoff.Architecture{DocLink: "https://wiki.example/arch"}, packNow); err != nil {
+		t.Fatalf("the SA's save after the mark: %v", err)
+	}
+}
+
 // TestPodReviewClockFollowsTheAccount: the pod review clock runs on a locked
 // strategic account, a quarter after the lock day in the org's time zone,
 // whichever way the account became strategic, and stops when it is not.
