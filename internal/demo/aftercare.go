@@ -91,7 +91,7 @@ func (g *generator) markStrategic(pk *packRow, p plan, seg handoff.Segment, crea
 	if !g.past(at) {
 		return false // won days ago: not marked yet
 	}
-	pk.version++
+	// The mark is the deal's: the pack's version stays, as postgres.MarkStrategic leaves it.
 	g.event(pk.id, at, by.id, handoff.StrategicMarkedEvent(true, seg))
 	return true
 }
