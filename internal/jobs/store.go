@@ -86,7 +86,9 @@ func (p *openPack) pack() *handoff.Pack {
 // title names the pack in mails: "Acme — Acme platform".
 func (p *openPack) title() string { return p.AccountName + " — " + p.OpportunityName }
 
-const openPackSQL = `
+// openPackSQL reads the packs on which some clock runs, as the clock model
+// says in SQL (postgres.AnyClockRunsSQL), with their people.
+var openPackSQL = `
 SELECT p.id, p.status, d.closed_won_on, p.pack_due_on, p.kickoff_due_on, p.lock_due_on, p.first_submitted_at,
        p.kickoff_on, p.locked_at, p.first_value_due_on, p.first_value_on, p.pod_review_due_on,
        d.account_name, d.opportunity_name,
@@ -97,7 +99,7 @@ FROM packs p
 JOIN deals d ON d.id = p.deal_id
 JOIN users se ON se.id = d.se_id
 LEFT JOIN users sa ON sa.id = d.sa_id
-WHERE (p.status <> 'locked' OR p.first_value_on IS NULL OR p.pod_review_due_on IS NOT NULL)`
+WHERE ` + postgres.AnyClockRunsSQL()
 
 // openPacks returns every pack on which some clock may still run: not yet
 // locked, or locked with first value or pod reviews to come (or only

@@ -40,6 +40,16 @@ func clockRuns(k deadline.Kind, role handoff.Role) string {
 	return cond
 }
 
+// AnyClockRunsSQL is the SQL condition that some clock still runs on pack p:
+// what the jobs sweep reads to remind and digest.
+func AnyClockRunsSQL() string {
+	var runs []string
+	for _, k := range deadline.Kinds() {
+		runs = append(runs, "("+clockRuns(k, "")+")")
+	}
+	return "(" + strings.Join(runs, " OR ") + ")"
+}
+
 // runningDue is the due day of clock k where it runs and NULL where a
 // Conditional clock stopped on its own fact (a recorded first value keeps
 // its due day, for stats, but no longer sorts a home).
