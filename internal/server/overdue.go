@@ -172,7 +172,7 @@ func (s *Server) overdue(w http.ResponseWriter, r *http.Request) error {
 			link.Set("owner", string(l.Owner))
 			n := counts[state][l.Key()]
 			page.Counts = append(page.Counts, web.OverdueCount{Clock: l.Kind.Label(), Kind: string(l.Kind), Owner: string(l.Owner),
-				OwnerLabel: l.Owner.Short(), State: state, N: n, Capped: n > postgres.CountCap, URL: "/overdue?" + link.Encode(),
+				OwnerLabel: l.Owner.Short(), State: state, N: min(n, postgres.CountCap), Capped: n > postgres.CountCap, URL: "/overdue?" + link.Encode(),
 				Current: oq.Clock == string(l.Kind) && oq.State == state && oq.Owner == l.Owner})
 		}
 	}

@@ -334,7 +334,7 @@ func (s *Server) strategicPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, g := range strategicGroups {
 		n := counts[g.posture]
-		page.Counts = append(page.Counts, web.StrategicCount{Key: g.key, Posture: g.posture, Label: g.label, N: n,
+		page.Counts = append(page.Counts, web.StrategicCount{Key: g.key, Posture: g.posture, Label: g.label, N: min(n, postgres.CountCap),
 			Capped: n > postgres.CountCap, URL: "/strategic?posture=" + g.key, Current: page.Posture == g.key})
 		if page.Posture != "" && page.Posture != g.key {
 			continue
@@ -347,7 +347,7 @@ func (s *Server) strategicPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		group := web.StrategicGroup{Key: g.key, Posture: g.posture, Label: g.label, N: n, Capped: n > postgres.CountCap}
+		group := web.StrategicGroup{Key: g.key, Posture: g.posture, Label: g.label, N: min(n, postgres.CountCap), Capped: n > postgres.CountCap}
 		if len(rows) > limit {
 			rows = rows[:limit]
 			if page.Posture == "" {

@@ -67,7 +67,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range deadline.Kinds() {
 		kind := string(k)
 		n := counts["overdue"][kind]
-		page.Overdue = append(page.Overdue, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: "overdue", N: n,
+		page.Overdue = append(page.Overdue, web.OverdueCount{Clock: clockLabel(kind), Kind: kind, State: "overdue", N: min(n, postgres.CountCap),
 			Capped: n > postgres.CountCap, URL: "/overdue?clock=" + kind})
 	}
 	// The org's handoff accuracy, as /accuracy shows it for the default period.
