@@ -526,6 +526,9 @@ func TestHomeSummariesAgreeWithTheDocuments(t *testing.T) {
 			if fmt.Sprint(row.Returned) != fmt.Sprint(returned) {
 				t.Errorf("pack %d: the SE's home says %v returned, the reviews %v", p.ID, row.Returned, returned)
 			}
+			if len(returned) > 0 {
+				checked["returned"]++
+			}
 			if !p.Status.Editable() {
 				continue
 			}
@@ -563,7 +566,7 @@ func TestHomeSummariesAgreeWithTheDocuments(t *testing.T) {
 		}
 	}
 	// The random world must reach every case, or the test proves less than it says.
-	for _, c := range []string{"missing", fmt.Sprint("step ", handoff.SAStepReview), fmt.Sprint("step ", handoff.SAStepDecideCommitments),
+	for _, c := range []string{"missing", "returned", fmt.Sprint("step ", handoff.SAStepReview), fmt.Sprint("step ", handoff.SAStepDecideCommitments),
 		fmt.Sprint("step ", handoff.SAStepAcknowledge), fmt.Sprint("step ", handoff.SAStepWaitingForSE)} {
 		if checked[c] < 3 {
 			t.Errorf("only %d packs checked for %q: %v", checked[c], c, checked)
