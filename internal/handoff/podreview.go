@@ -132,6 +132,15 @@ func NewPodAccount(p *Pack, lockedOn time.Time, accepted Documents, reviews []Po
 	return a
 }
 
+// EarliestHeldOn is the first day a review recorded now may have been held:
+// the lock day, or the latest review's day when there is one.
+func (a PodAccount) EarliestHeldOn() time.Time {
+	if a.LastHeldOn.After(a.LockedOn) {
+		return a.LastHeldOn
+	}
+	return a.LockedOn
+}
+
 // Person is the account's person with id.
 func (a PodAccount) Person(id string) (Stakeholder, bool) {
 	return Stakeholders{People: a.People}.Person(id)
@@ -192,7 +201,7 @@ func ValidatePodReview(f PodReviewForm, a PodAccount, today time.Time) (PodRevie
 		fe.Add("held_on", "A pod review cannot be in the future: enter the day it was held, today ("+today.Format(time.DateOnly)+") at the latest.")
 	case held.Before(a.LockedOn):
 		fe.Add("held_on", "Pod reviews follow the architecture lock ("+a.LockedOn.Format(time.DateOnly)+"): enter a day on or after it.")
-	case !a.LastHeldOn.IsZero() && held.Before(a.LastHeldOn):
+	case held.Before(a.EarliestHeldOn()):
 		fe.Add("held_on", "The last pod review was held on "+a.LastHeldOn.Format(time.DateOnly)+": a review recorded now was held on or after that day.")
 	}
 	r.HeldOn = held

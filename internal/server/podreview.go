@@ -88,15 +88,11 @@ func (s *Server) podReviewFormPage(r *http.Request, d *postgres.PodReviewDetail,
 	f handoff.PodReviewForm, levers, risks, steps int) web.PodReviewFormPage {
 	p := d.Pack
 	a := handoff.NewPodAccount(p, postgres.LockDay(p, cal.Location()), d.Accepted, d.Reviews)
-	earliest := a.LockedOn
-	if a.LastHeldOn.After(earliest) {
-		earliest = a.LastHeldOn
-	}
 	page := web.PodReviewFormPage{
 		Page: s.page(r, "Record a pod review · "+p.Deal.AccountName), Head: packHead(p), Form: f,
 		LeverRows: levers, RiskRows: risks, StepRows: steps,
 		Pod: a.Pod, People: a.People, ChampionID: a.ChampionID, Risks: a.Risks, Raised: a.Raised,
-		Earliest: web.Date(earliest), Today: cal.Today(now).String(),
+		Earliest: web.Date(a.EarliestHeldOn()), Today: cal.Today(now).String(),
 	}
 	if p.PodReviewDueOn != nil {
 		page.Due = web.Date(*p.PodReviewDueOn)
