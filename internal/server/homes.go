@@ -131,16 +131,24 @@ func homeRow(hr postgres.HomeRow, role handoff.Role, cal *deadline.Calendar, set
 	for i, c := range cs {
 		row.Clocks[i] = clockCell(cal, c, p, now)
 	}
+	// After the lock the SA's step is the clock that runs soonest: first
+	// value, or the pod review of a strategic account. Both homes say the
+	// same one, each in its reader's words.
+	after, running := soonestRunning(cs)
+	if p.Status != handoff.StatusLocked {
+		running = false
+	}
 	if role == handoff.RoleSA {
 		row.Step = saStepWords(hr.Step)
-		// After the lock the step is the clock that runs on: first value,
-		// then the pod reviews of a strategic account.
-		if c, ok := soonestRunning(cs); ok && hr.Step == handoff.SAStepDone {
-			row.Step = afterLockStep(c.Kind)
+		if running {
+			row.Step = afterLockStep(after.Kind)
 		}
 		return row
 	}
 	row.Missing, row.Next, row.Returned = hr.Missing, nextStep(p), hr.Returned
+	if running {
+		row.Next = afterLockNext(after.Kind)
+	}
 	return row
 }
 
@@ -150,6 +158,15 @@ func afterLockStep(k deadline.Kind) string {
 		return "Hold the pod review"
 	}
 	return "Record first value"
+}
+
+// afterLockNext says, for the SE, what the SA does next on a locked pack
+// whose clock k runs.
+func afterLockNext(k deadline.Kind) string {
+	if k == deadline.KindPodReview {
+		return "Live; the SA holds the quarterly pod reviews."
+	}
+	return "Architecture locked; the SA records first value."
 }
 
 // saStepWords names the SA's next step on a pack.

@@ -490,12 +490,7 @@ func nextStep(p *handoff.Pack) string {
 	case handoff.StatusAcknowledged:
 		return "Acknowledged; the SA is locking the architecture."
 	case handoff.StatusLocked:
-		switch {
-		case p.FirstValue == nil:
-			return "Architecture locked; the SA records first value."
-		case p.PodReviewDueOn != nil:
-			return "Live; the SA holds the quarterly pod reviews."
-		}
+		// While a clock runs after the lock, homeRow names it (afterLockNext).
 		return "Done: architecture locked and first value reached."
 	}
 	return ""
