@@ -24,6 +24,16 @@ const (
 // Stages are the assessment stages in the order they happen.
 var Stages = []string{StageLock, StageFirstValue}
 
+// AssessmentStage is the stage at which pack p is assessed now: first value
+// once it is recorded (before or after the lock: the assessment then knows
+// everything the lock's would), else the lock.
+func AssessmentStage(p *Pack) string {
+	if p.FirstValue != nil {
+		return StageFirstValue
+	}
+	return StageLock
+}
+
 // Verdicts on one item.
 const (
 	VerdictHeld        = "held"

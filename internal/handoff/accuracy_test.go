@@ -221,3 +221,17 @@ func TestLatestAssessment(t *testing.T) {
 		}
 	}
 }
+
+func TestAssessmentStage(t *testing.T) {
+	t.Parallel()
+	locked := &Pack{Status: StatusLocked}
+	if got := AssessmentStage(locked); got != StageLock {
+		t.Errorf("locked, no first value: %q", got)
+	}
+	for _, st := range []Status{StatusAcknowledged, StatusLocked} {
+		p := &Pack{Status: st, FirstValue: &FirstValue{What: "Live"}}
+		if got := AssessmentStage(p); got != StageFirstValue {
+			t.Errorf("%s with first value: %q, want first value", st, got)
+		}
+	}
+}

@@ -27,6 +27,9 @@ func (db *DB) SaveAssessment(ctx context.Context, actor *handoff.User, packID in
 			if err != nil {
 				return handoff.Event{}, fmt.Errorf("read the accepted version: %w", err)
 			}
+			// The stage is the rule's, as the pack stands in this
+			// transaction, whatever the form said.
+			a.Stage = handoff.AssessmentStage(p)
 			items := handoff.AssessItems(docs)
 			if err := handoff.CheckAssessment(&a, items); err != nil {
 				return handoff.Event{}, err

@@ -15,15 +15,6 @@ import (
 // until first value is recorded, then first value: the SA assesses again,
 // and the assessment at the lock stays readable beside it.
 
-// assessmentStage is the stage at which pack p is assessed now: first value
-// once it is recorded (before or after the lock), else the lock.
-func assessmentStage(p *handoff.Pack) string {
-	if p.FirstValue != nil {
-		return handoff.StageFirstValue
-	}
-	return handoff.StageLock
-}
-
 // assessmentPage shows the assessment: the SA's form (with what they saved,
 // to revise), or the record for the SE and managers.
 func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
@@ -49,7 +40,7 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 // assessmentView is the page for pack d as stored, with an empty form.
 func (s *Server) assessmentView(r *http.Request, d *postgres.PackDetail) web.AssessmentPage {
 	p := d.Pack
-	stage := assessmentStage(p)
+	stage := handoff.AssessmentStage(p)
 	accepted, _ := d.Submitted()
 	page := web.AssessmentPage{
 		Page: s.page(r, "Handoff accuracy · "+p.Deal.AccountName), Head: packHead(p),

@@ -153,7 +153,7 @@ func (s *Server) renderPack(w http.ResponseWriter, r *http.Request, status int, 
 		if a, ok := handoff.LatestAssessment(d.Assessments); ok {
 			accepted, _ := d.Submitted()
 			acc.Assessed, acc.Stage, acc.Counts, acc.By = true, a.Stage, a.Counts(handoff.AssessItems(accepted.Documents)), a.By
-			acc.Again = a.Stage != assessmentStage(p)
+			acc.Again = a.Stage != handoff.AssessmentStage(p)
 		}
 		page.Accuracy = acc
 	}
