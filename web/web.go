@@ -76,6 +76,9 @@ type Field struct {
 	// MaxLength is the most characters the field takes, shown as maxlength.
 	// Zero means the component's default for its kind (see maxLength).
 	MaxLength int
+	// Min and Max bound a date field ("" for none); List names a datalist
+	// of suggestions.
+	Min, Max, List string
 }
 
 // ErrorPage is the content of the styled error pages (404, 403, 429, 500 …).
